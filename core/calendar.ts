@@ -1,0 +1,281 @@
+/**
+ * Working-day calendar of Kazakhstan, for deadlines such as "confirm within 2 working days".
+ *
+ * Pure functions, no I/O. A local day is a 'YYYY-MM-DD' string; an instant is a JS Date.
+ * All local days are days in Asia/Almaty. Offsets always come from the runtime's tzdata through
+ * Intl, never from constants: Almaty moved from UTC+6 to UTC+5 on 1 March 2024, and it may move again.
+ */
+import { FIXED_HOLIDAYS, KURBAN_AIT_FIRST_DAY, KURBAN_AIT_KEY } from './holidays.ts';
+
+export const TIME_ZONE = 'Asia/Almaty';
+
+const DAY_MS = 86_400_000;
+const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export interface LocalParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  /** 1 = Monday … 7 = Sunday (ISO). */
+  weekday: number;
+}
+
+export interface MonthDay {
+  month: number;
+  day: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Day strings
+
+/** Milliseconds of UTC midnight of `day`; throws RangeError for anything but a real calendar date. */
+function dayToUtcMs(day: string): number {
+  const m = DAY_RE.exec(day);
+  if (!m) throw new RangeError(`Not a YYYY-MM-DD day: ${JSON.stringify(day)}`);
+  const [year, month, date] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  // setUTCFullYear, unlike Date.UTC, does not map years 0–99 to 1900–1999.
+  const ms = new Date(0).setUTCFullYear(year, month - 1, date);
+  if (utcMsToDay(ms) !== day) throw new RangeError(`No such date: ${day}`);
+  return ms;
+}
+
+function utcMsToDay(ms: number): string {
+  const d = new Date(ms);
+  return formatDay(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+}
+
+function formatDay(year: number, month: number, day: number): string {
+  const pad = (n: number, width: number) => String(n).padStart(width, '0');
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+}
+
+function assertInteger(n: number, name: string): void {
+  if (!Number.isInteger(n)) throw new RangeError(`${name} must be an integer, got ${n}`);
+}
+
+export function addDays(day: string, n: number): string {
+  assertInteger(n, 'n');
+  return utcMsToDay(dayToUtcMs(day) + n * DAY_MS);
+}
+
+/** 1 = Monday … 7 = Sunday. */
+export function weekdayOf(day: string): number {
+  return new Date(dayToUtcMs(day)).getUTCDay() || 7;
+}
+
+function yearOf(day: string): number {
+  dayToUtcMs(day);
+  return Number(day.slice(0, 4));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Instants ↔ Almaty wall clock
+
+// hourCycle h23: with hour12:false some ICU versions print midnight as "24".
+const wallClock = new Intl.DateTimeFormat('en-US', {
+  timeZone: TIME_ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+});
+
+interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+function wallClockOf(instant: Date): WallClock {
+  const ms = instant.getTime();
+  if (Number.isNaN(ms)) throw new RangeError('Invalid Date');
+  const parts: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {};
+  for (const p of wallClock.formatToParts(instant)) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  return {
+    year: parts.year ?? NaN,
+    month: parts.month ?? NaN,
+    day: parts.day ?? NaN,
+    hour: parts.hour ?? NaN,
+    minute: parts.minute ?? NaN,
+    second: parts.second ?? NaN,
+  };
+}
+
+/** Almaty's offset from UTC at `ms`, in milliseconds (e.g. +5 h = 18 000 000). */
+function offsetAt(ms: number): number {
+  const w = wallClockOf(new Date(ms));
+  const asUtc = new Date(0).setUTCFullYear(w.year, w.month - 1, w.day);
+  const wallMs = asUtc + ((w.hour * 60 + w.minute) * 60 + w.second) * 1000;
+  return wallMs - (ms - (((ms % 1000) + 1000) % 1000));
+}
+
+export function localParts(instant: Date): LocalParts {
+  const w = wallClockOf(instant);
+  const day = formatDay(w.year, w.month, w.day);
+  return { year: w.year, month: w.month, day: w.day, hour: w.hour, minute: w.minute, weekday: weekdayOf(day) };
+}
+
+export function localDate(instant: Date): string {
+  const w = wallClockOf(instant);
+  return formatDay(w.year, w.month, w.day);
+}
+
+/**
+ * First instant of `day` in Almaty. The offset is tried from a day before and a day after, so a
+ * change of offset near midnight (as on 1 March 2024) picks the offset actually in force then; of
+ * the candidates that really fall on `day`, the earliest wins (a repeated midnight counts once).
+ */
+export function startOfLocalDay(day: string): Date {
+  const midnightAsUtc = dayToUtcMs(day);
+  const candidates = [offsetAt(midnightAsUtc - DAY_MS), offsetAt(midnightAsUtc + DAY_MS)]
+    .map((offset) => midnightAsUtc - offset)
+    .filter((ms) => localDate(new Date(ms)) === day && localDate(new Date(ms - 1)) !== day);
+  if (candidates.length === 0) throw new RangeError(`Cannot find the start of ${day} in ${TIME_ZONE}`);
+  return new Date(Math.min(...candidates));
+}
+
+/** Last millisecond of `day` in Almaty; derived from the next day's start so offset changes are exact. */
+export function endOfLocalDay(day: string): Date {
+  return new Date(startOfLocalDay(addDays(day, 1)).getTime() - 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Holidays
+
+interface HolidayDay {
+  day: string;
+  key: string;
+  religious: boolean;
+}
+
+function baseHolidays(year: number, requireKurbanAit: boolean): HolidayDay[] {
+  const days = FIXED_HOLIDAYS.map((h) => ({ day: formatDay(year, h.month, h.day), key: h.key, religious: h.religious }));
+  const kurbanAit = KURBAN_AIT_FIRST_DAY[year];
+  if (kurbanAit !== undefined) days.push({ day: kurbanAit, key: KURBAN_AIT_KEY, religious: true });
+  else if (requireKurbanAit) {
+    throw new RangeError(`No Kurban Ait date for ${year}: add the official date to KURBAN_AIT_FIRST_DAY in core/holidays.ts`);
+  }
+  return days;
+}
+
+function isWeekend(day: string): boolean {
+  return weekdayOf(day) >= 6;
+}
+
+/**
+ * Holidays and carried-over days off of `year`. Neighbouring years take part because a carry may
+ * cross New Year, and because their holidays block carry targets; their Kurban Ait is optional as
+ * it never sits near the year boundary.
+ */
+function computeHolidays(year: number): Map<string, string> {
+  const base = [...baseHolidays(year - 1, false), ...baseHolidays(year, true), ...baseHolidays(year + 1, false)]
+    .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  const taken = new Map<string, string>();
+  // When two holidays share a day (Kurban Ait 2032 on Nauryz), the first listed keeps the key.
+  for (const h of base) if (!taken.has(h.day)) taken.set(h.day, h.key);
+  for (const h of base) {
+    if (h.religious || !isWeekend(h.day)) continue;
+    let target = addDays(h.day, 1);
+    while (isWeekend(target) || taken.has(target)) target = addDays(target, 1);
+    taken.set(target, `${h.key}_carry`);
+  }
+  const prefix = formatDay(year, 1, 1).slice(0, 5);
+  return new Map([...taken].filter(([day]) => day.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+const holidayCache = new Map<number, Map<string, string>>();
+
+function holidayMap(year: number): Map<string, string> {
+  let map = holidayCache.get(year);
+  if (!map) {
+    map = computeHolidays(year);
+    holidayCache.set(year, map);
+  }
+  return map;
+}
+
+/**
+ * Day → holiday key for every holiday of `year` (weekend ones too), in date order, including
+ * carried-over days off (`${key}_carry`). Returns a copy: the memoised map stays untouched.
+ * Throws RangeError for a year without a Kurban Ait date in core/holidays.ts.
+ */
+export function holidaysOf(year: number): Map<string, string> {
+  assertInteger(year, 'year');
+  if (year < 1 || year > 9998) throw new RangeError(`Year out of range: ${year}`);
+  return new Map(holidayMap(year));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Working days
+
+export function isWorkingDay(day: string): boolean {
+  return !isWeekend(day) && !holidayMap(yearOf(day)).has(day);
+}
+
+/** The closest working day strictly after `day`. */
+export function nextWorkingDay(day: string): string {
+  let d = addDays(day, 1);
+  while (!isWorkingDay(d)) d = addDays(d, 1);
+  return d;
+}
+
+/** The closest working day strictly before `day`. */
+export function previousWorkingDay(day: string): string {
+  let d = addDays(day, -1);
+  while (!isWorkingDay(d)) d = addDays(d, -1);
+  return d;
+}
+
+/**
+ * Deadline "within n working days" of `from`: the end of the n-th working day after `from`'s local
+ * day; the day of `from` itself never counts, however early it is. n = 0 means "by the end of
+ * today", pushed to the next working day when today is not one.
+ */
+export function addWorkingDays(from: Date, n: number): Date {
+  assertInteger(n, 'n');
+  if (n < 0) throw new RangeError(`n must not be negative, got ${n}`);
+  let day = localDate(from);
+  if (n === 0) return endOfLocalDay(isWorkingDay(day) ? day : nextWorkingDay(day));
+  for (let i = 0; i < n; i++) day = nextWorkingDay(day);
+  return endOfLocalDay(day);
+}
+
+/** End of the local day `n` calendar days after `from`'s local day (holidays count as days). */
+export function addCalendarDays(from: Date, n: number): Date {
+  return endOfLocalDay(addDays(localDate(from), n));
+}
+
+/** Working days d with fromDay < d <= toDay; 0 when toDay is not after fromDay. */
+export function workingDaysBetween(fromDay: string, toDay: string): number {
+  dayToUtcMs(toDay);
+  let count = 0;
+  for (let d = addDays(fromDay, 1); d <= toDay; d = addDays(d, 1)) if (isWorkingDay(d)) count++;
+  return count;
+}
+
+/**
+ * Whether the month/day of `day` lies in the inclusive window [from, to] of any year. A window
+ * with `from` after `to` wraps over New Year (e.g. 20 December – 10 January).
+ */
+export function isInRange(day: string, from: MonthDay, to: MonthDay): boolean {
+  dayToUtcMs(day);
+  const key = (md: MonthDay) => {
+    if (!Number.isInteger(md.month) || !Number.isInteger(md.day) || md.month < 1 || md.month > 12 || md.day < 1 || md.day > 31) {
+      throw new RangeError(`Not a month/day: ${JSON.stringify(md)}`);
+    }
+    return md.month * 100 + md.day;
+  };
+  const d = Number(day.slice(5, 7)) * 100 + Number(day.slice(8, 10));
+  const [a, b] = [key(from), key(to)];
+  return a <= b ? a <= d && d <= b : d >= a || d <= b;
+}

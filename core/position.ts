@@ -1,0 +1,151 @@
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { rowsOf, type Queryable } from '../db/client.ts';
+import { positionChanges } from '../db/schema/index.ts';
+import type { Policy } from './policy.ts';
+import { positionIn, type PositionResult, type QueueList, type QueueTotals } from './queue.ts';
+
+export interface QueuePosition extends PositionResult {
+  applicationId: number;
+  queueId: number;
+  list: QueueList;
+  aheadInList: number;
+  totals: QueueTotals;
+  phase: number;
+  registeredAt: Date;
+}
+
+interface PositionRow {
+  queue_id: number;
+  list: number;
+  registered_at: Date | string;
+  phase: number;
+  e: number;
+  b: number;
+  g: number;
+  ahead: number;
+}
+
+/**
+ * Position of a waiting application in one round trip, at the cost of a primary-key lookup
+ * whatever the queue's length: the children ahead in its own list are the sum of the
+ * 32-day blocks before its block (≤ ~80 rows for a 7-year cohort), plus the days of its
+ * block before its day (≤ 31 rows), plus an index count inside its own day. queue_counts
+ * is kept by a trigger (migration 0001), so the answer is exact after any change, including
+ * beneficiaries registered late. The 1:k merge is core/queue.ts's pure formula.
+ * Returns null when the application is not waiting (offered, referred, closed…).
+ */
+export async function getPosition(db: Queryable, applicationId: number, policy: Policy): Promise<QueuePosition | null> {
+  const [row] = await rowsOf<PositionRow>(
+    db,
+    sql`
+    with me as (
+      select a.id, a.queue_id, a.queue_category as list, a.registered_at, queue_day(a.registered_at) as day
+      from applications a where a.id = ${applicationId} and a.status = 'registered'
+    )
+    select me.queue_id, me.list, me.registered_at, q.phase,
+      coalesce(t.e, 0)::int as e, coalesce(t.b, 0)::int as b, coalesce(t.g, 0)::int as g,
+      (
+        coalesce((select sum(c.n) from queue_counts c
+                  where c.queue_id = me.queue_id and c.category = me.list and c.level = 1
+                    and c.bucket < me.day / 32), 0)
+      + coalesce((select sum(c.n) from queue_counts c
+                  where c.queue_id = me.queue_id and c.category = me.list and c.level = 2
+                    and c.bucket >= (me.day / 32) * 32 and c.bucket < me.day), 0)
+      + (select count(*) from applications x
+         where x.status = 'registered' and x.queue_id = me.queue_id and x.queue_category = me.list
+           and x.registered_at >= to_timestamp(me.day::bigint * 86400) and x.registered_at < me.registered_at)
+      + (select count(*) from applications x
+         where x.status = 'registered' and x.queue_id = me.queue_id and x.queue_category = me.list
+           and x.registered_at = me.registered_at and x.id < me.id)
+      )::int as ahead
+    from me
+    join queues q on q.id = me.queue_id
+    left join lateral (
+      select sum(n) filter (where category = 0) as e, sum(n) filter (where category = 1) as b,
+             sum(n) filter (where category = 2) as g
+      from queue_counts where queue_id = me.queue_id and level = 0
+    ) t on true`,
+  );
+  if (!row) return null;
+  const totals = { e: row.e, b: row.b, g: row.g };
+  const list = row.list as QueueList;
+  const result = positionIn(list, row.ahead, totals, row.phase, policy.generalPerBeneficiary);
+  return {
+    ...result,
+    applicationId,
+    queueId: row.queue_id,
+    list,
+    aheadInList: row.ahead,
+    totals,
+    phase: row.phase,
+    registeredAt: new Date(row.registered_at),
+  };
+}
+
+export type PositionReason = (typeof positionChanges.reason.enumValues)[number];
+
+export interface PositionExplanation {
+  positionNow: number;
+  /** Null when the child itself joined or changed list since then (see ownChange). */
+  positionThen: number | null;
+  /** Moves caused by others, by reason; shift > 0 means the child moved back. */
+  reasons: { reason: PositionReason; events: number; shift: number }[];
+  /** The child's own change since then (returned to the queue, category changed…). */
+  ownChange: PositionReason | null;
+}
+
+/**
+ * Why the position changed since `since`: replays the queue's change log backwards from the
+ * present, undoing each change on the counts, so every step of the difference is attributed
+ * to the change that caused it.
+ */
+export async function explainPositionChange(
+  db: Queryable,
+  applicationId: number,
+  since: Date,
+  policy: Policy,
+): Promise<PositionExplanation | null> {
+  const now = await getPosition(db, applicationId, policy);
+  if (!now) return null;
+  const events = await db
+    .select()
+    .from(positionChanges)
+    .where(and(eq(positionChanges.queueId, now.queueId), gt(positionChanges.at, since)))
+    .orderBy(asc(positionChanges.id));
+  const k = policy.generalPerBeneficiary;
+  const totals = { ...now.totals };
+  const key = { e: 0, b: 1, g: 2 } as const;
+  let phase = now.phase;
+  let ahead = now.aheadInList;
+  let ownChange: PositionReason | null = null;
+  const byReason = new Map<PositionReason, { events: number; shift: number }>();
+  for (let i = events.length - 1; i >= 0; i--) {
+    const ev = events[i]!;
+    if (ev.applicationId === applicationId) {
+      ownChange = ev.reason;
+      break;
+    }
+    const after = positionIn(now.list, ahead, totals, phase, k).position;
+    const list = (['e', 'b', 'g'] as const).find((l) => key[l] === ev.category)!;
+    totals[list] -= ev.delta;
+    phase = ev.phaseBefore;
+    const evAt = ev.registeredAt.getTime();
+    const meAt = now.registeredAt.getTime();
+    if (ev.category === now.list && (evAt < meAt || (evAt === meAt && ev.applicationId < applicationId))) {
+      ahead -= ev.delta;
+    }
+    const before = positionIn(now.list, ahead, totals, phase, k).position;
+    if (after !== before) {
+      const entry = byReason.get(ev.reason) ?? { events: 0, shift: 0 };
+      entry.events += 1;
+      entry.shift += after - before;
+      byReason.set(ev.reason, entry);
+    }
+  }
+  return {
+    positionNow: now.position,
+    positionThen: ownChange ? null : positionIn(now.list, ahead, totals, phase, k).position,
+    reasons: [...byReason].map(([reason, v]) => ({ reason, ...v })),
+    ownChange,
+  };
+}

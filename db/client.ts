@@ -1,0 +1,78 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import type { SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema/index.ts';
+
+export type Schema = typeof schema;
+/** The one database type the rest of the code sees, whichever driver is underneath. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** Anything that can run a query: the database or an open transaction. */
+export type Queryable = Db | Tx;
+
+export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  /** The raw postgres.js client (server only): COPY and benchmarks. */
+  sql?: postgres.Sql;
+  /** The raw PGlite instance (embedded only). */
+  pglite?: PGlite;
+}
+
+export interface DatabaseOptions {
+  url?: string | undefined;
+  dataDir?: string | undefined;
+  poolSize?: number | undefined;
+  /** An already created PGlite (tests clone a migrated one). */
+  pglite?: PGlite;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.url) {
+    const client = postgres(options.url, {
+      max: options.poolSize ?? 10,
+      onnotice: () => {},
+    });
+    const db = drizzlePostgres(client, { schema, casing: 'snake_case' }) as unknown as Db;
+    return {
+      db,
+      kind: 'postgres',
+      sql: client,
+      migrate: () => migratePostgres(drizzlePostgres(client), { migrationsFolder }),
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  let pg = options.pglite;
+  if (!pg) {
+    const dir = options.dataDir;
+    if (dir && dir !== 'memory://') mkdirSync(dir, { recursive: true });
+    pg = await PGlite.create(dir && dir !== 'memory://' ? dir : undefined);
+  }
+  const lite = pg;
+  const db = drizzlePglite(lite, { schema, casing: 'snake_case' }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    pglite: lite,
+    migrate: () => migratePglite(drizzlePglite(lite), { migrationsFolder }),
+    close: () => lite.close(),
+  };
+}
+
+/** Rows of a raw query, the same shape on both drivers. */
+export async function rowsOf<T>(q: Queryable, query: SQL): Promise<T[]> {
+  const result: unknown = await q.execute(query);
+  if (Array.isArray(result)) return result as T[];
+  return (result as { rows: T[] }).rows;
+}

@@ -1,0 +1,81 @@
+import { pgEnum } from 'drizzle-orm/pg-core';
+
+export const languageEnum = pgEnum('language', ['kk', 'ru']);
+
+/** Where an application came in (SPEC: office, State Corporation, portal; the bot is ours). */
+export const channelEnum = pgEnum('channel', ['bot', 'office', 'centre', 'portal']);
+
+/**
+ * Application status. The legal transitions live in core/status.ts, nowhere else.
+ * "Active" (one per child) = submitted, registered, offered, referred.
+ */
+export const applicationStatusEnum = pgEnum('application_status', [
+  'submitted',
+  'registered',
+  'offered',
+  'referred',
+  'enrolled',
+  'refused',
+  'withdrawn',
+  'lapsed',
+]);
+
+/**
+ * Priority categories. The first three are the extraordinary right, the rest first-priority
+ * (SPEC "Categories"); which of them a region honours is a policy setting (core/policy.ts).
+ */
+export const priorityCategoryEnum = pgEnum('priority_category', [
+  'none',
+  'military',
+  'special_state_body',
+  'killed_in_service',
+  'disabled_parent',
+  'no_parental_care',
+  'orphan',
+  'large_family',
+  'war_veteran',
+  'special_needs',
+  'teacher',
+]);
+
+export const proofStateEnum = pgEnum('proof_state', ['none', 'pending', 'verified', 'rejected', 'expired']);
+
+export const documentKindEnum = pgEnum('document_kind', [
+  'birth_certificate',
+  'identity',
+  'priority_proof',
+  'power_of_attorney',
+  'referral',
+  'registration_notice',
+  'other',
+]);
+
+export const verificationEnum = pgEnum('verification', ['pending', 'verified', 'rejected']);
+
+export const referralStatusEnum = pgEnum('referral_status', [
+  'offered',
+  'issued',
+  'declined',
+  'lapsed',
+  'enrolled',
+  'cancelled',
+]);
+
+export const staffRoleEnum = pgEnum('staff_role', ['admin', 'district_staff', 'call_centre', 'auditor']);
+
+export const actorTypeEnum = pgEnum('actor_type', ['parent', 'staff', 'system']);
+
+export const notificationStatusEnum = pgEnum('notification_status', ['pending', 'sending', 'sent', 'failed']);
+
+/** Why positions in a queue moved (SPEC: "a reason that can be named"). */
+export const positionReasonEnum = pgEnum('position_reason', [
+  'registered',
+  'placed',
+  'withdrawn',
+  'refused',
+  'lapsed',
+  'returned',
+  'category_changed',
+  'resort',
+  'correction',
+]);

@@ -1,0 +1,63 @@
+import { bigint, date, index, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { languageEnum } from './enums.ts';
+
+/** The parent or legal representative in whose name an application is made. */
+export const applicants = pgTable(
+  'applicants',
+  {
+    id: serial().primaryKey(),
+    iin: text().notNull(),
+    fullName: text().notNull(),
+    /** First phone is the main one. */
+    phones: text().array().notNull().default([]),
+    /** Set when the main phone came from Telegram's shared contact or was confirmed by staff. */
+    phoneVerifiedAt: timestamp({ withTimezone: true }),
+    address: text(),
+    telegramUserId: bigint({ mode: 'number' }),
+    language: languageEnum().notNull().default('kk'),
+    /** Consent to the use of legally protected personal data (SPEC "Documents"). */
+    consentAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex().on(t.iin), index().on(t.telegramUserId)],
+);
+
+/** Someone acting for an applicant by power of attorney (SPEC §14). */
+export const representatives = pgTable('representatives', {
+  id: serial().primaryKey(),
+  iin: text().notNull(),
+  fullName: text().notNull(),
+  phone: text(),
+  telegramUserId: bigint({ mode: 'number' }),
+  poaNumber: text().notNull(),
+  poaDate: date({ mode: 'string' }).notNull(),
+  poaIssuer: text().notNull(),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+export const children = pgTable(
+  'children',
+  {
+    id: serial().primaryKey(),
+    iin: text().notNull(),
+    fullName: text().notNull(),
+    birthDate: date({ mode: 'string' }).notNull(),
+    birthCertificateNumber: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex().on(t.iin)],
+);
+
+/** Telegram accounts staff linked to an applicant (besides the one that applied). */
+export const applicantTelegramLinks = pgTable(
+  'applicant_telegram_links',
+  {
+    id: serial().primaryKey(),
+    applicantId: integer()
+      .notNull()
+      .references(() => applicants.id),
+    telegramUserId: bigint({ mode: 'number' }).notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex().on(t.applicantId, t.telegramUserId), index().on(t.telegramUserId)],
+);

@@ -1,0 +1,130 @@
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { actorTypeEnum, languageEnum, notificationStatusEnum } from './enums.ts';
+import { applicants } from './people.ts';
+import { applications } from './applications.ts';
+
+/** Who did what, when and why. Written in the same transaction as the change. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    actorType: actorTypeEnum().notNull(),
+    /** staff_users.id, applicants.id or null for the system. */
+    actorId: integer(),
+    action: text().notNull(),
+    entity: text().notNull(),
+    entityId: integer(),
+    fromState: text(),
+    toState: text(),
+    reason: text(),
+    data: jsonb(),
+  },
+  (t) => [index().on(t.entity, t.entityId), index().on(t.at), index().on(t.actorType, t.actorId)],
+);
+
+/**
+ * Transactional outbox: a notification is written with the change that causes it and
+ * delivered later by the bot's worker, exactly once per row.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    applicantId: integer()
+      .notNull()
+      .references(() => applicants.id),
+    applicationId: integer().references(() => applications.id),
+    /** i18n key under notifications.* */
+    kind: text().notNull(),
+    params: jsonb().notNull().default({}),
+    /** Same key twice is one notification (e.g. "reminder:referral:17:confirm"). */
+    dedupeKey: text(),
+    status: notificationStatusEnum().notNull().default('pending'),
+    dueAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    attempts: smallint().notNull().default(0),
+    lastError: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex().on(t.dedupeKey),
+    index('notifications_due').on(t.dueAt).where(sql`${t.status} = 'pending'`),
+    index().on(t.applicationId),
+  ],
+);
+
+/** grammY sessions and conversation state: a restart mid-application loses nothing. */
+export const botSessions = pgTable('bot_sessions', {
+  key: text().primaryKey(),
+  value: jsonb().notNull(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Telegram may deliver an update twice; the first insert wins. */
+export const processedUpdates = pgTable(
+  'processed_updates',
+  {
+    updateId: bigint({ mode: 'number' }).primaryKey(),
+    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.at)],
+);
+
+/** Appendix 6 quality indicators, each rated 1–5 by the applicant after a result. */
+export const feedback = pgTable(
+  'feedback',
+  {
+    id: serial().primaryKey(),
+    applicantId: integer().references(() => applicants.id),
+    applicationId: integer().references(() => applications.id),
+    language: languageEnum(),
+    withinDeadline: smallint(),
+    process: smallint(),
+    information: smallint(),
+    electronic: smallint(),
+    complaints: smallint(),
+    courtesy: smallint(),
+    comment: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.createdAt)],
+);
+
+/** Region overrides of core/policy.ts defaults, validated by the policy schema on load. */
+export const policySettings = pgTable('policy_settings', {
+  key: text().primaryKey(),
+  value: jsonb().notNull(),
+  updatedBy: integer(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Jobs on PostgreSQL: scheduled work that survives restarts (reminders, lapses). */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    kind: text().notNull(),
+    payload: jsonb().notNull().default({}),
+    runAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    dedupeKey: text(),
+    status: text({ enum: ['pending', 'running', 'done', 'failed'] }).notNull().default('pending'),
+    attempts: smallint().notNull().default(0),
+    lastError: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    doneAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [uniqueIndex().on(t.dedupeKey), index('jobs_due').on(t.runAt).where(sql`${t.status} = 'pending'`)],
+);

@@ -1,0 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { inject } from 'vitest';
+import { openDatabase, type Database } from '../../db/client.ts';
+
+/**
+ * The test file's database: a PGlite loaded from the migrated dump, or a pool on the run's
+ * fresh PostgreSQL database (shared by the files of the run: tests make their own districts
+ * and children, so they never see each other's queues).
+ */
+export async function openTestDatabase(options: { poolSize?: number } = {}): Promise<Database> {
+  if (inject('backend') === 'pglite') {
+    const pglite = await PGlite.create({ loadDataDir: new Blob([readFileSync(inject('pgliteDump'))]) });
+    return openDatabase({ pglite });
+  }
+  return openDatabase({ url: inject('databaseUrl'), poolSize: options.poolSize ?? 4 });
+}
+
+export const backend = () => inject('backend');
