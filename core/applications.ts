@@ -214,7 +214,7 @@ export async function submitApplication(
     const [inserted] = await tx
       .insert(applications)
       .values({
-        number: sql`to_char(${now}::timestamptz at time zone 'Asia/Almaty', 'YYYY') || '-' || lpad(nextval('application_number_seq')::text, 7, '0')`,
+        number: sql`to_char(${now.toISOString()}::timestamptz at time zone 'Asia/Almaty', 'YYYY') || '-' || lpad(nextval('application_number_seq')::text, 7, '0')`,
         childId,
         applicantId,
         representativeId,

@@ -109,7 +109,8 @@ export async function transition(tx: Tx, input: TransitionInput): Promise<Applic
 
   if (leaves || joins) {
     // Lock the queue row: phase and numbers move one change at a time.
-    const [queue] = await tx.select().from(queues).where(eq(queues.id, app.queueId)).for('update');
+    // NO KEY UPDATE: the FK checks of concurrent inserts hold KEY SHARE on this row; UPDATE would deadlock with them.
+    const [queue] = await tx.select().from(queues).where(eq(queues.id, app.queueId)).for('no key update');
     if (!queue) throw new NotFoundError('queue', app.queueId);
     const list = app.queueCategory as QueueList;
     const phaseAfter =

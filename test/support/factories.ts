@@ -18,8 +18,10 @@ function iinSequence(fromYear: number, span: number) {
       day = (day + 1) % span;
     }
     const birthDate = new Date(Date.UTC(fromYear, 0, 1 + day)).toISOString().slice(0, 10);
-    serial = (serial + 1 + randomInt(0, 9)) % 10000;
-    return { iin: makeIin(birthDate, sex, serial), birthDate };
+    const iin = makeIin(birthDate, sex, (serial + 1 + randomInt(0, 9)) % 10000);
+    // makeIin may skip serials without a check digit: go on from the one it used.
+    serial = Number(iin.slice(7, 11));
+    return { iin, birthDate };
   };
 }
 
@@ -93,9 +95,9 @@ export async function createPlaces(db: Queryable, options: { kindergartens?: num
 /** A complete, valid application form for a new child in `places`. */
 export function applicationInput(
   places: Places,
-  overrides: Partial<ApplicationInput> & { childYear?: number } = {},
+  overrides: Partial<ApplicationInput> & { childYear?: number; at?: Date } = {},
 ): ApplicationInput {
-  const { childYear, ...rest } = overrides;
+  const { childYear, at, ...rest } = overrides;
   const child = newChild(childYear);
   return {
     applicant: {
@@ -106,7 +108,7 @@ export function applicationInput(
       address: 'Алматы, Абай даңғылы, 10, 5',
       telegramUserId: randomInt(1, 2 ** 40),
       language: 'kk',
-      consentAt: new Date(Date.now() - 60_000),
+      consentAt: new Date((at ?? new Date()).getTime() - 60_000),
     },
     child: {
       iin: child.iin,

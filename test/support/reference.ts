@@ -1,0 +1,37 @@
+import { eq } from 'drizzle-orm';
+import type { Queryable } from '../../db/client.ts';
+import { applications, queues } from '../../db/schema/index.ts';
+
+/**
+ * The queue of one district × year × language ordered by brute force: every waiting child
+ * read with a plain SELECT, lists sorted in memory, places handed out one by one from the
+ * queue's phase exactly as SPEC words it. Independent of queue_counts and core/queue.ts.
+ */
+export async function referenceOrder(db: Queryable, queueId: number, k = 3): Promise<number[]> {
+  const [queue] = await db.select().from(queues).where(eq(queues.id, queueId));
+  const rows = await db
+    .select({ id: applications.id, list: applications.queueCategory, at: applications.registeredAt, status: applications.status })
+    .from(applications)
+    .where(eq(applications.queueId, queueId));
+  const waiting = rows.filter((r) => r.status === 'registered');
+  const sorted = (list: number) =>
+    waiting
+      .filter((r) => r.list === list)
+      .sort((a, b) => a.at.getTime() - b.at.getTime() || a.id - b.id)
+      .map((r) => r.id);
+  const [e, b, g] = [sorted(0), sorted(1), sorted(2)];
+  const order: number[] = [...e];
+  let p = queue!.phase;
+  let bi = 0;
+  let gi = 0;
+  while (bi < b.length || gi < g.length) {
+    if ((p < k || bi >= b.length) && gi < g.length) {
+      order.push(g[gi++]!);
+      p = Math.min(p + 1, k);
+    } else {
+      order.push(b[bi++]!);
+      p = 0;
+    }
+  }
+  return order;
+}
