@@ -3,6 +3,7 @@
  * (health, panel, API, bot webhook), runs the bot and the workers, and stops them all on
  * SIGINT/SIGTERM. RUN=http,bot,workers chooses the parts, so each can be scaled alone.
  */
+import { existsSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { createServer } from './admin/server/index.ts';
 import { ConfigError, loadConfig } from './core/config.ts';
@@ -12,6 +13,8 @@ import { openDatabase } from './db/client.ts';
 import { isEmpty, seedDemo } from './db/seed.ts';
 
 async function main(): Promise<void> {
+  // A .env beside the project is read when present; the real environment wins.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   let config;
   try {
     config = loadConfig();
