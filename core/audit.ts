@@ -22,16 +22,23 @@ export interface AuditEntry {
 
 /** Call inside the transaction of the change it records. */
 export async function audit(tx: Queryable, actor: Actor, entry: AuditEntry): Promise<void> {
-  await tx.insert(auditLog).values({
-    actorType: actor.type,
-    actorId: actor.id ?? null,
-    action: entry.action,
-    entity: entry.entity,
-    entityId: entry.entityId ?? null,
-    fromState: entry.from ?? null,
-    toState: entry.to ?? null,
-    reason: entry.reason ?? null,
-    data: entry.data ?? null,
-    ...(entry.at ? { at: entry.at } : {}),
-  });
+  await auditMany(tx, actor, [entry]);
+}
+
+export async function auditMany(tx: Queryable, actor: Actor, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await tx.insert(auditLog).values(
+    entries.map((entry) => ({
+      actorType: actor.type,
+      actorId: actor.id ?? null,
+      action: entry.action,
+      entity: entry.entity,
+      entityId: entry.entityId ?? null,
+      fromState: entry.from ?? null,
+      toState: entry.to ?? null,
+      reason: entry.reason ?? null,
+      data: entry.data ?? null,
+      ...(entry.at ? { at: entry.at } : {}),
+    })),
+  );
 }

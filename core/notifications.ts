@@ -14,15 +14,22 @@ export interface NotificationInput {
 
 /** Writes to the outbox inside the caller's transaction; the bot's worker delivers it. */
 export async function enqueueNotification(tx: Queryable, n: NotificationInput): Promise<void> {
+  await enqueueNotifications(tx, [n]);
+}
+
+export async function enqueueNotifications(tx: Queryable, list: NotificationInput[]): Promise<void> {
+  if (list.length === 0) return;
   await tx
     .insert(notifications)
-    .values({
-      applicantId: n.applicantId,
-      applicationId: n.applicationId ?? null,
-      kind: n.kind,
-      params: n.params ?? {},
-      dedupeKey: n.dedupeKey ?? null,
-      ...(n.dueAt ? { dueAt: n.dueAt } : {}),
-    })
+    .values(
+      list.map((n) => ({
+        applicantId: n.applicantId,
+        applicationId: n.applicationId ?? null,
+        kind: n.kind,
+        params: n.params ?? {},
+        dedupeKey: n.dedupeKey ?? null,
+        ...(n.dueAt ? { dueAt: n.dueAt } : {}),
+      })),
+    )
     .onConflictDoNothing();
 }

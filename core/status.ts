@@ -1,9 +1,9 @@
-import { eq, sql } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import type { Queryable, Tx } from '../db/client.ts';
 import { applications, positionChanges, queues } from '../db/schema/index.ts';
-import { audit, type Actor } from './audit.ts';
+import { auditMany, type Actor } from './audit.ts';
+import { enqueueNotifications } from './notifications.ts';
 import { IllegalTransitionError, NotFoundError } from './errors.ts';
-import { enqueueNotification } from './notifications.ts';
 import type { Policy } from './policy.ts';
 import { phaseAfterPlace, type QueueList } from './queue.ts';
 
@@ -83,9 +83,22 @@ export interface TransitionInput {
   reason?: string | null;
   comment?: string | null;
   data?: Record<string, unknown>;
+  /** Extra parameters for the parent's notification (kindergarten, deadline…). */
+  notify?: Record<string, string | number | null>;
   now?: Date;
   policy: Policy;
 }
+
+export interface BatchItem {
+  applicationId: number;
+  data?: Record<string, unknown>;
+  notify?: Record<string, string | number | null>;
+}
+
+export type BatchTransitionInput = Omit<TransitionInput, 'applicationId' | 'data' | 'notify'> & {
+  /** In the order the moves happen: for offers, the order places are given in. */
+  items: BatchItem[];
+};
 
 /**
  * Makes one legal move inside the caller's transaction: locks the application, checks the
@@ -93,50 +106,72 @@ export interface TransitionInput {
  * tells the parent (unless the parent made the move and sees the answer already).
  */
 export async function transition(tx: Tx, input: TransitionInput): Promise<Application> {
+  const { applicationId, data, notify, ...rest } = input;
+  const [updated] = await transitionMany(tx, { ...rest, items: [{ applicationId, data, notify }] });
+  return updated!;
+}
+
+/**
+ * The same move for many applications with set-based writes (an allocation round offers
+ * thousands of places in one transaction). All or nothing: one illegal move fails the batch.
+ */
+export async function transitionMany(tx: Tx, input: BatchTransitionInput): Promise<Application[]> {
   const now = input.now ?? new Date();
   const rule: TransitionRule = TRANSITIONS[input.event];
-  const [app] = await tx.select().from(applications).where(eq(applications.id, input.applicationId)).for('update');
-  if (!app) throw new NotFoundError('application', input.applicationId);
-  if (!rule.from.includes(app.status)) throw new IllegalTransitionError(app.status, input.event);
-  if (!rule.actors.includes(input.actor.type)) {
-    throw new IllegalTransitionError(app.status, input.event, 'actor_not_allowed');
-  }
-  if (rule.needsReason && !input.reason) throw new IllegalTransitionError(app.status, input.event, 'reason_required');
+  const ids = input.items.map((i) => i.applicationId);
+  if (ids.length === 0) return [];
+  if (rule.needsReason && !input.reason) throw new IllegalTransitionError('*', input.event, 'reason_required');
+  if (!rule.actors.includes(input.actor.type)) throw new IllegalTransitionError('*', input.event, 'actor_not_allowed');
+  // Lock in id order so concurrent batches cannot deadlock on each other.
+  const locked = await tx
+    .select()
+    .from(applications)
+    .where(inArray(applications.id, [...ids].sort((a, b) => a - b)))
+    .orderBy(asc(applications.id))
+    .for('update');
+  const byId = new Map(locked.map((a) => [a.id, a]));
+  const apps = ids.map((id) => {
+    const app = byId.get(id);
+    if (!app) throw new NotFoundError('application', id);
+    if (!rule.from.includes(app.status)) throw new IllegalTransitionError(app.status, input.event);
+    return app;
+  });
 
-  const leaves = app.status === 'registered' && rule.to !== 'registered';
-  const joins = app.status !== 'registered' && rule.to === 'registered';
-  const patch: Partial<typeof applications.$inferInsert> = { status: rule.to, statusChangedAt: now, updatedAt: now };
-
-  if (leaves || joins) {
-    // Lock the queue row: phase and numbers move one change at a time.
+  const moves = apps.filter((a) => (a.status === 'registered') !== (rule.to === 'registered'));
+  const queueNumbers = new Map<number, number>();
+  const changes: (typeof positionChanges.$inferInsert)[] = [];
+  for (const queueId of [...new Set(moves.map((a) => a.queueId))].sort((a, b) => a - b)) {
     // NO KEY UPDATE: the FK checks of concurrent inserts hold KEY SHARE on this row; UPDATE would deadlock with them.
-    const [queue] = await tx.select().from(queues).where(eq(queues.id, app.queueId)).for('no key update');
-    if (!queue) throw new NotFoundError('queue', app.queueId);
-    const list = app.queueCategory as QueueList;
-    const phaseAfter =
-      input.event === 'offer' ? phaseAfterPlace(queue.phase, list, input.policy.generalPerBeneficiary) : queue.phase;
-    if (input.event === 'register' && app.queueNumber === null) {
-      const [numbered] = await tx
-        .update(queues)
-        .set({ lastNumber: sql`${queues.lastNumber} + 1`, phase: phaseAfter })
-        .where(eq(queues.id, queue.id))
-        .returning({ lastNumber: queues.lastNumber });
-      patch.queueNumber = numbered?.lastNumber ?? null;
-    } else if (phaseAfter !== queue.phase) {
-      await tx.update(queues).set({ phase: phaseAfter }).where(eq(queues.id, queue.id));
+    const [queue] = await tx.select().from(queues).where(eq(queues.id, queueId)).for('no key update');
+    if (!queue) throw new NotFoundError('queue', queueId);
+    let phase = queue.phase;
+    let lastNumber = queue.lastNumber;
+    for (const app of moves.filter((a) => a.queueId === queueId)) {
+      const joins = rule.to === 'registered';
+      const list = app.queueCategory as QueueList;
+      const phaseAfter =
+        input.event === 'offer' ? phaseAfterPlace(phase, list, input.policy.generalPerBeneficiary) : phase;
+      if (input.event === 'register' && app.queueNumber === null) queueNumbers.set(app.id, ++lastNumber);
+      changes.push({
+        queueId,
+        at: now,
+        reason: rule.queueReason ?? 'correction',
+        applicationId: app.id,
+        category: list,
+        registeredAt: app.registeredAt,
+        delta: joins ? 1 : -1,
+        phaseBefore: phase,
+        phaseAfter,
+      });
+      phase = phaseAfter;
     }
-    await tx.insert(positionChanges).values({
-      queueId: app.queueId,
-      at: now,
-      reason: rule.queueReason ?? 'correction',
-      applicationId: app.id,
-      category: list,
-      registeredAt: app.registeredAt,
-      delta: joins ? 1 : -1,
-      phaseBefore: queue.phase,
-      phaseAfter,
-    });
+    if (phase !== queue.phase || lastNumber !== queue.lastNumber) {
+      await tx.update(queues).set({ phase, lastNumber }).where(eq(queues.id, queueId));
+    }
   }
+  if (changes.length) await tx.insert(positionChanges).values(changes);
+
+  const patch: Partial<typeof applications.$inferInsert> = { status: rule.to, statusChangedAt: now, updatedAt: now };
   if (input.event === 'refuse') {
     patch.refusalReason = input.reason ?? null;
     patch.refusalComment = input.comment ?? null;
@@ -144,29 +179,43 @@ export async function transition(tx: Tx, input: TransitionInput): Promise<Applic
   if (input.event === 'lapse' && input.policy.stopListDays > 0) {
     patch.stopUntil = new Date(now.getTime() + input.policy.stopListDays * 86_400_000);
   }
-
-  const [updated] = await tx.update(applications).set(patch).where(eq(applications.id, app.id)).returning();
-  if (!updated) throw new NotFoundError('application', app.id);
-
-  await audit(tx, input.actor, {
-    action: `application.${input.event}`,
-    entity: 'application',
-    entityId: app.id,
-    from: app.status,
-    to: rule.to,
-    reason: input.reason ?? null,
-    data: { ...(input.comment ? { comment: input.comment } : {}), ...input.data },
-    at: now,
-  });
-  if (input.actor.type !== 'parent') {
-    await enqueueNotification(tx, {
-      applicantId: app.applicantId,
-      applicationId: app.id,
-      kind: `status_${input.event}`,
-      params: { number: app.number, reason: input.reason ?? null, comment: input.comment ?? null },
-    });
+  const updated = await tx.update(applications).set(patch).where(inArray(applications.id, ids)).returning();
+  for (const [id, queueNumber] of queueNumbers) {
+    const [numbered] = await tx.update(applications).set({ queueNumber }).where(eq(applications.id, id)).returning();
+    const i = updated.findIndex((u) => u.id === id);
+    if (numbered && i >= 0) updated[i] = numbered;
   }
-  return updated;
+
+  await auditMany(
+    tx,
+    input.actor,
+    input.items.map((item) => ({
+      action: `application.${input.event}`,
+      entity: 'application',
+      entityId: item.applicationId,
+      from: byId.get(item.applicationId)!.status,
+      to: rule.to,
+      reason: input.reason ?? null,
+      data: { ...(input.comment ? { comment: input.comment } : {}), ...item.data },
+      at: now,
+    })),
+  );
+  if (input.actor.type !== 'parent') {
+    await enqueueNotifications(
+      tx,
+      input.items.map((item) => {
+        const app = byId.get(item.applicationId)!;
+        return {
+          applicantId: app.applicantId,
+          applicationId: app.id,
+          kind: `status_${input.event}`,
+          params: { number: app.number, reason: input.reason ?? null, comment: input.comment ?? null, ...item.notify },
+        };
+      }),
+    );
+  }
+  const out = new Map(updated.map((u) => [u.id, u]));
+  return ids.map((id) => out.get(id)!);
 }
 
 /** One transition in its own transaction. */
