@@ -146,16 +146,26 @@ export function validateApplication(
 async function checkPlaces(db: Queryable, input: ParsedInput): Promise<FieldError[]> {
   const [district] = await db.select({ id: districts.id }).from(districts).where(eq(districts.id, input.districtId));
   if (!district) return [{ field: 'districtId', code: 'district_unknown' }];
+  return checkKindergartens(db, input.districtId, input.language, input.kindergartenIds);
+}
+
+/** The chosen kindergartens exist, are open, are in the district and teach the language. */
+export async function checkKindergartens(
+  db: Queryable,
+  districtId: number,
+  language: 'kk' | 'ru',
+  kindergartenIds: readonly number[],
+): Promise<FieldError[]> {
   const found = await db
     .select({ id: kindergartens.id, districtId: kindergartens.districtId, languages: kindergartens.languages })
     .from(kindergartens)
-    .where(and(inArray(kindergartens.id, input.kindergartenIds), eq(kindergartens.active, 1)));
+    .where(and(inArray(kindergartens.id, [...kindergartenIds]), eq(kindergartens.active, 1)));
   const errors: FieldError[] = [];
-  input.kindergartenIds.forEach((id, i) => {
+  kindergartenIds.forEach((id, i) => {
     const k = found.find((f) => f.id === id);
     if (!k) errors.push({ field: `kindergartenIds.${i}`, code: 'kindergarten_unknown' });
-    else if (k.districtId !== input.districtId) errors.push({ field: `kindergartenIds.${i}`, code: 'kindergarten_wrong_district' });
-    else if (!k.languages.includes(input.language)) {
+    else if (k.districtId !== districtId) errors.push({ field: `kindergartenIds.${i}`, code: 'kindergarten_wrong_district' });
+    else if (!k.languages.includes(language)) {
       errors.push({ field: `kindergartenIds.${i}`, code: 'kindergarten_language' });
     }
   });

@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/client.ts';
+import { chunked, type Queryable } from '../db/client.ts';
 import { auditLog } from '../db/schema/index.ts';
 
 /** Who acts: a parent through the bot, a staff member in the panel, or the system (jobs). */
@@ -26,7 +26,10 @@ export async function audit(tx: Queryable, actor: Actor, entry: AuditEntry): Pro
 }
 
 export async function auditMany(tx: Queryable, actor: Actor, entries: AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
+  for (const chunk of chunked(entries)) await insertAudit(tx, actor, chunk);
+}
+
+async function insertAudit(tx: Queryable, actor: Actor, entries: AuditEntry[]): Promise<void> {
   await tx.insert(auditLog).values(
     entries.map((entry) => ({
       actorType: actor.type,

@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -26,7 +27,27 @@ const configSchema = z.object({
     .default('http,bot,workers')
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(z.enum(['http', 'bot', 'workers'])).min(1)),
+  /**
+   * Ed25519 private key that signs referrals: base64 of the PKCS#8 DER (or a PEM). Without it
+   * the service generates a key once and keeps it in the signing_keys table (fine for a demo,
+   * not for production: whoever reads the database could then forge referrals).
+   */
+  SIGNING_KEY: z
+    .string()
+    .refine(isEd25519PrivateKey, 'must be an Ed25519 private key: base64 of the PKCS#8 DER, or a PEM')
+    .optional(),
 });
+
+function isEd25519PrivateKey(value: string): boolean {
+  try {
+    const key = value.includes('-----BEGIN')
+      ? createPrivateKey(value)
+      : createPrivateKey({ key: Buffer.from(value, 'base64'), format: 'der', type: 'pkcs8' });
+    return key.asymmetricKeyType === 'ed25519';
+  } catch {
+    return false;
+  }
+}
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/client.ts';
+import { chunked, type Queryable } from '../db/client.ts';
 import { notifications } from '../db/schema/index.ts';
 
 export interface NotificationInput {
@@ -18,18 +18,19 @@ export async function enqueueNotification(tx: Queryable, n: NotificationInput): 
 }
 
 export async function enqueueNotifications(tx: Queryable, list: NotificationInput[]): Promise<void> {
-  if (list.length === 0) return;
-  await tx
-    .insert(notifications)
-    .values(
-      list.map((n) => ({
-        applicantId: n.applicantId,
-        applicationId: n.applicationId ?? null,
-        kind: n.kind,
-        params: n.params ?? {},
-        dedupeKey: n.dedupeKey ?? null,
-        ...(n.dueAt ? { dueAt: n.dueAt } : {}),
-      })),
-    )
-    .onConflictDoNothing();
+  for (const chunk of chunked(list)) {
+    await tx
+      .insert(notifications)
+      .values(
+        chunk.map((n) => ({
+          applicantId: n.applicantId,
+          applicationId: n.applicationId ?? null,
+          kind: n.kind,
+          params: n.params ?? {},
+          dedupeKey: n.dedupeKey ?? null,
+          ...(n.dueAt ? { dueAt: n.dueAt } : {}),
+        })),
+      )
+      .onConflictDoNothing();
+  }
 }

@@ -35,14 +35,29 @@ interface PositionRow {
  * Returns null when the application is not waiting (offered, referred, closed…).
  */
 export async function getPosition(db: Queryable, applicationId: number, policy: Policy): Promise<QueuePosition | null> {
-  const [row] = await rowsOf<PositionRow>(
+  return (await getPositions(db, [applicationId], policy)).get(applicationId) ?? null;
+}
+
+/**
+ * getPosition for several applications in the same one round trip (a parent's children in the
+ * bot). The map has an entry for each waiting application only.
+ */
+export async function getPositions(
+  db: Queryable,
+  applicationIds: readonly number[],
+  policy: Policy,
+): Promise<Map<number, QueuePosition>> {
+  const positions = new Map<number, QueuePosition>();
+  if (applicationIds.length === 0) return positions;
+  const rows = await rowsOf<PositionRow & { id: number }>(
     db,
     sql`
     with me as (
       select a.id, a.queue_id, a.queue_category as list, a.registered_at, queue_day(a.registered_at) as day
-      from applications a where a.id = ${applicationId} and a.status = 'registered'
+      from applications a
+      where a.id in (${sql.join(applicationIds.map((id) => sql`${id}`), sql`, `)}) and a.status = 'registered'
     )
-    select me.queue_id, me.list, me.registered_at, q.phase,
+    select me.id, me.queue_id, me.list, me.registered_at, q.phase,
       coalesce(t.e, 0)::int as e, coalesce(t.b, 0)::int as b, coalesce(t.g, 0)::int as g,
       (
         coalesce((select sum(c.n) from queue_counts c
@@ -66,20 +81,22 @@ export async function getPosition(db: Queryable, applicationId: number, policy: 
       from queue_counts where queue_id = me.queue_id and level = 0
     ) t on true`,
   );
-  if (!row) return null;
-  const totals = { e: row.e, b: row.b, g: row.g };
-  const list = row.list as QueueList;
-  const result = positionIn(list, row.ahead, totals, row.phase, policy.generalPerBeneficiary);
-  return {
-    ...result,
-    applicationId,
-    queueId: row.queue_id,
-    list,
-    aheadInList: row.ahead,
-    totals,
-    phase: row.phase,
-    registeredAt: new Date(row.registered_at),
-  };
+  for (const row of rows) {
+    const totals = { e: row.e, b: row.b, g: row.g };
+    const list = row.list as QueueList;
+    const result = positionIn(list, row.ahead, totals, row.phase, policy.generalPerBeneficiary);
+    positions.set(row.id, {
+      ...result,
+      applicationId: row.id,
+      queueId: row.queue_id,
+      list,
+      aheadInList: row.ahead,
+      totals,
+      phase: row.phase,
+      registeredAt: new Date(row.registered_at),
+    });
+  }
+  return positions;
 }
 
 export type PositionReason = (typeof positionChanges.reason.enumValues)[number];

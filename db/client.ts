@@ -76,3 +76,10 @@ export async function rowsOf<T>(q: Queryable, query: SQL): Promise<T[]> {
   if (Array.isArray(result)) return result as T[];
   return (result as { rows: T[] }).rows;
 }
+
+/** Splits rows for multi-row inserts: a statement carries at most 65,535 parameters. */
+export function chunked<T>(rows: T[], size = 1000): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}

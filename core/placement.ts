@@ -1,0 +1,349 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { rowsOf, type Queryable, type Tx } from '../db/client.ts';
+import { allocationRounds, applications, groups, queues } from '../db/schema/index.ts';
+import { deferredAcceptance, mergedOrder, type SeatGroup, type Unit } from './allocation.ts';
+import { audit, type Actor } from './audit.ts';
+import { NotFoundError, RuleError } from './errors.ts';
+import type { Policy } from './policy.ts';
+import { nextList, type QueueList } from './queue.ts';
+import { assertNotFrozen, createOffers, type Referral } from './referrals.ts';
+
+/**
+ * Seats and who gets them. Free seats of a group = capacity − enrolled − live offers and
+ * referrals, computed from the rows every time (never stored, so never stale). Every place is
+ * given under the group's row lock, so concurrent staff actions cannot oversell a group.
+ */
+export interface GroupSeats {
+  groupId: number;
+  kindergartenId: number;
+  districtId: number;
+  birthYear: number;
+  language: 'kk' | 'ru';
+  capacity: number;
+  enrolled: number;
+  live: number;
+  free: number;
+}
+
+export async function groupSeats(db: Queryable, where: { groupIds?: number[]; districtId?: number }): Promise<GroupSeats[]> {
+  const rows = await rowsOf<GroupSeats>(
+    db,
+    sql`select g.id as "groupId", g.kindergarten_id as "kindergartenId", k.district_id as "districtId",
+          g.birth_year as "birthYear", g.language, g.capacity, g.enrolled,
+          coalesce(l.n, 0)::int as live, (g.capacity - g.enrolled - coalesce(l.n, 0))::int as free
+        from groups g
+        join kindergartens k on k.id = g.kindergarten_id
+        left join (select group_id, count(*) as n from referrals where status in ('offered', 'issued') group by group_id) l
+          on l.group_id = g.id
+        where ${where.groupIds ? sql`g.id in ${where.groupIds.length ? sql`(${sql.join(where.groupIds.map((id) => sql`${id}`), sql`, `)})` : sql`(null)`}` : sql`true`}
+          and ${where.districtId !== undefined ? sql`k.district_id = ${where.districtId}` : sql`true`}
+          and k.active = 1
+        order by g.id`,
+  );
+  return rows;
+}
+
+/** Locks groups (in id order, so two staff actions cannot deadlock) and reads their seats. */
+async function lockGroups(tx: Tx, groupIds: number[]): Promise<Map<number, GroupSeats>> {
+  const ids = [...new Set(groupIds)].sort((a, b) => a - b);
+  if (ids.length === 0) return new Map();
+  await tx.select({ id: groups.id }).from(groups).where(inArray(groups.id, ids)).orderBy(asc(groups.id)).for('no key update');
+  return new Map((await groupSeats(tx, { groupIds: ids })).map((g) => [g.groupId, g]));
+}
+
+interface Candidate {
+  id: number;
+  twin_group_id: number | null;
+}
+
+/**
+ * Next in queue: the group's free seat goes to the first child, in the queue's merged order,
+ * among those waiting who ranked this kindergarten and are not on the stop list. Twins are
+ * offered together, or passed over if the group has fewer seats than twins.
+ */
+export async function offerNextInQueue(
+  db: Queryable,
+  input: { groupId: number; actor: Actor; policy: Policy; now?: Date },
+): Promise<{ referrals: Referral[]; skipped: { applicationId: number; reason: string }[] }> {
+  const now = input.now ?? new Date();
+  assertNotFrozen(now, input.policy);
+  return db.transaction(async (tx) => {
+    const seats = (await lockGroups(tx, [input.groupId])).get(input.groupId);
+    if (!seats) throw new NotFoundError('group', input.groupId);
+    if (seats.free <= 0) throw new RuleError('no_free_seats');
+    const [queue] = await tx
+      .select()
+      .from(queues)
+      .where(and(eq(queues.districtId, seats.districtId), eq(queues.birthYear, seats.birthYear), eq(queues.language, seats.language)));
+    if (!queue) throw new RuleError('nobody_waiting');
+    const skipped: { applicationId: number; reason: string }[] = [];
+    const excluded: number[] = [];
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const first = async (list: QueueList) => {
+        const [row] = await rowsOf<Candidate>(
+          tx,
+          sql`select id, twin_group_id from applications
+              where status = 'registered' and queue_id = ${queue.id} and queue_category = ${list}
+                and ${seats.kindergartenId} = any(kindergarten_ids)
+                and (stop_until is null or stop_until <= ${now.toISOString()}::timestamptz)
+                ${excluded.length ? sql`and id not in (${sql.join(excluded.map((id) => sql`${id}`), sql`, `)})` : sql``}
+              order by registered_at, id limit 1
+              for update skip locked`,
+        );
+        return row ?? null;
+      };
+      const heads = [await first(0), await first(1), await first(2)] as const;
+      const list = nextList(
+        { e: heads[0] ? 1 : 0, b: heads[1] ? 1 : 0, g: heads[2] ? 1 : 0 },
+        queue.phase,
+        input.policy.generalPerBeneficiary,
+      );
+      if (list === null) throw new RuleError('nobody_waiting');
+      const child = heads[list]!;
+      const ids = [child.id];
+      if (child.twin_group_id !== null) {
+        const twins = await tx
+          .select({ id: applications.id })
+          .from(applications)
+          .where(
+            and(
+              eq(applications.twinGroupId, child.twin_group_id),
+              eq(applications.queueId, queue.id),
+              eq(applications.status, 'registered'),
+            ),
+          )
+          .for('update');
+        // The twin group includes the child itself.
+        ids.splice(0, ids.length, ...new Set([child.id, ...twins.map((t) => t.id)]));
+      }
+      if (ids.length > seats.free) {
+        for (const id of ids) skipped.push({ applicationId: id, reason: 'twins_need_more_seats' });
+        excluded.push(...ids);
+        continue;
+      }
+      const created = await createOffers(tx, [{ applicationIds: ids, groupId: input.groupId }], { actor: input.actor, policy: input.policy, now });
+      return { referrals: created, skipped };
+    }
+    throw new RuleError('nobody_waiting');
+  });
+}
+
+export interface RoundOffer {
+  applicationIds: number[];
+  groupId: number;
+  kindergartenId: number;
+  queueId: number;
+  /** Place in the queue's merged order at the time of the preview, 1-based. */
+  rank: number;
+  /** 1 = the child's first-ranked kindergarten. */
+  choice: number;
+}
+
+export interface RoundPlan {
+  seats: number;
+  offers: RoundOffer[];
+  /** Children ranked ahead of someone who got a place, who did not get one, and why. */
+  skipped: { applicationId: number; queueId: number; rank: number | null; reason: 'no_seat_in_choices' | 'twins_need_more_seats' | 'stop_list' }[];
+  /** After commit: offers dropped because something changed since the preview. */
+  dropped?: { applicationIds: number[]; reason: string }[];
+}
+
+interface WaitingRow {
+  id: number;
+  queue_id: number;
+  list: number;
+  registered_at: Date | string;
+  kindergarten_ids: number[] | string;
+  twin_group_id: number | null;
+  stop_until: Date | string | null;
+}
+
+const SKIPPED_LIMIT = 2000;
+
+/** Who would get what in a district now, by deferred acceptance over ranked kindergartens. */
+export async function planRound(db: Queryable, districtId: number, policy: Policy, now: Date): Promise<RoundPlan> {
+  const seatRows = (await groupSeats(db, { districtId })).filter((g) => g.free > 0);
+  const seatCount = seatRows.reduce((s, g) => s + g.free, 0);
+  if (seatRows.length === 0) return { seats: 0, offers: [], skipped: [] };
+  const queueRows = await db.select().from(queues).where(eq(queues.districtId, districtId));
+  const waiting = await rowsOf<WaitingRow>(
+    db,
+    sql`select id, queue_id, queue_category as list, registered_at, kindergarten_ids, twin_group_id, stop_until
+        from applications where district_id = ${districtId} and status = 'registered'`,
+  );
+  // Groups by (kindergarten, year, language): a child's preferences are its kindergartens' groups for its queue.
+  const groupsByKey = new Map<string, SeatGroup[]>();
+  for (const g of seatRows) {
+    const key = `${g.kindergartenId}:${g.birthYear}:${g.language}`;
+    const list = groupsByKey.get(key) ?? [];
+    list.push({ groupId: g.groupId, kindergartenId: g.kindergartenId, free: g.free });
+    groupsByKey.set(key, list);
+  }
+  const units: (Unit & { queueId: number; kindergartenIds: number[] })[] = [];
+  const skipped: RoundPlan['skipped'] = [];
+  const rankOf = new Map<number, number>();
+  const byQueue = new Map<number, WaitingRow[]>();
+  for (const w of waiting) {
+    const list = byQueue.get(w.queue_id);
+    if (list) list.push(w);
+    else byQueue.set(w.queue_id, [w]);
+  }
+  for (const queue of queueRows) {
+    const inQueue = (byQueue.get(queue.id) ?? []).map((w) => ({
+        applicationId: w.id,
+        list: w.list as QueueList,
+        registeredAt: new Date(w.registered_at),
+        kindergartenIds: parseIntArray(w.kindergarten_ids),
+        twinGroupId: w.twin_group_id,
+        stopUntil: w.stop_until ? new Date(w.stop_until) : null,
+      }));
+    const stopped = inQueue.filter((c) => c.stopUntil && c.stopUntil > now);
+    const eligible = inQueue.filter((c) => !c.stopUntil || c.stopUntil <= now);
+    const order = mergedOrder(eligible, queue.phase, policy.generalPerBeneficiary);
+    const twins = new Map<number, (typeof order)[number][]>();
+    order.forEach((c, i) => {
+      rankOf.set(c.applicationId, i + 1);
+        if (c.twinGroupId !== null) twins.set(c.twinGroupId, [...(twins.get(c.twinGroupId) ?? []), c]);
+    });
+    const seen = new Set<number>();
+    for (const c of order) {
+      if (seen.has(c.applicationId)) continue;
+      const members = c.twinGroupId !== null ? twins.get(c.twinGroupId)! : [c];
+      members.forEach((m) => seen.add(m.applicationId));
+      const preferences = c.kindergartenIds.flatMap((k) => (groupsByKey.get(`${k}:${queue.birthYear}:${queue.language}`) ?? []).map((g) => g.groupId));
+      if (preferences.length === 0) continue;
+      units.push({
+        rank: rankOf.get(c.applicationId)!,
+        applicationIds: members.map((m) => m.applicationId),
+        preferences,
+        queueId: queue.id,
+        kindergartenIds: c.kindergartenIds,
+      });
+    }
+    for (const s of stopped.slice(0, SKIPPED_LIMIT)) skipped.push({ applicationId: s.applicationId, queueId: queue.id, rank: null, reason: 'stop_list' });
+  }
+  const result = deferredAcceptance(units, [...groupsByKey.values()].flat());
+  const unitOf = new Map(units.map((u) => [u.applicationIds[0]!, u]));
+  const kindergartenOf = new Map(seatRows.map((g) => [g.groupId, g.kindergartenId]));
+  const offers: RoundOffer[] = result.matches.map((m) => {
+    const unit = unitOf.get(m.applicationIds[0]!)!;
+    const kindergartenId = kindergartenOf.get(m.groupId)!;
+    return {
+      applicationIds: m.applicationIds,
+      groupId: m.groupId,
+      kindergartenId,
+      queueId: unit.queueId,
+      rank: unit.rank,
+      choice: unit.kindergartenIds.indexOf(kindergartenId) + 1,
+    };
+  });
+  offers.sort((a, b) => a.queueId - b.queueId || a.rank - b.rank);
+  // Passed over: unmatched children ranked ahead of the last child placed in their queue.
+  const lastPlaced = new Map<number, number>();
+  for (const o of offers) lastPlaced.set(o.queueId, Math.max(lastPlaced.get(o.queueId) ?? 0, o.rank));
+  for (const u of result.unmatched as (Unit & { queueId: number })[]) {
+    if (skipped.length >= SKIPPED_LIMIT * 2) break;
+    if (u.rank < (lastPlaced.get(u.queueId) ?? 0)) {
+      const reason = u.applicationIds.length > 1 ? 'twins_need_more_seats' : 'no_seat_in_choices';
+      for (const id of u.applicationIds) skipped.push({ applicationId: id, queueId: u.queueId, rank: u.rank, reason });
+    }
+  }
+  return { seats: seatCount, offers, skipped };
+}
+
+function parseIntArray(v: number[] | string): number[] {
+  if (Array.isArray(v)) return v.map(Number);
+  return v.replace(/[{}]/g, '').split(',').filter(Boolean).map(Number);
+}
+
+/** Staff preview a round: the plan is stored so the commit gives exactly what was shown. */
+export async function previewRound(
+  db: Queryable,
+  input: { districtId: number; actor: Actor; policy: Policy; now?: Date },
+): Promise<{ roundId: number; plan: RoundPlan }> {
+  const now = input.now ?? new Date();
+  assertNotFrozen(now, input.policy);
+  const plan = await planRound(db, input.districtId, input.policy, now);
+  const [round] = await db
+    .insert(allocationRounds)
+    .values({ districtId: input.districtId, plan, createdBy: input.actor.type === 'staff' ? input.actor.id : null, createdAt: now })
+    .returning();
+  await audit(db, input.actor, {
+    action: 'allocation.preview',
+    entity: 'allocation_round',
+    entityId: round!.id,
+    data: { districtId: input.districtId, seats: plan.seats, offers: plan.offers.length, skipped: plan.skipped.length },
+    at: now,
+  });
+  return { roundId: round!.id, plan };
+}
+
+/**
+ * Commits a previewed round in one transaction: groups and children are locked, every offer
+ * is re-checked (still waiting, not on the stop list, seat still free) and the rest are given
+ * through the status machine in queue order. Offers that no longer hold are reported, not made.
+ */
+export async function commitRound(
+  db: Queryable,
+  input: { roundId: number; actor: Actor; policy: Policy; now?: Date },
+): Promise<{ referrals: Referral[]; dropped: { applicationIds: number[]; reason: string }[] }> {
+  const now = input.now ?? new Date();
+  assertNotFrozen(now, input.policy);
+  return db.transaction(async (tx) => {
+    const [round] = await tx.select().from(allocationRounds).where(eq(allocationRounds.id, input.roundId)).for('update');
+    if (!round) throw new NotFoundError('allocation_round', input.roundId);
+    if (round.status !== 'preview') throw new RuleError('round_not_open', { status: round.status });
+    const plan = round.plan as RoundPlan;
+    const seats = await lockGroups(tx, plan.offers.map((o) => o.groupId));
+    const allIds = plan.offers.flatMap((o) => o.applicationIds);
+    const current = new Map<number, { status: string; stopUntil: Date | null }>();
+    for (let i = 0; i < allIds.length; i += 5000) {
+      const chunk = [...allIds.slice(i, i + 5000)].sort((a, b) => a - b);
+      const rows = await tx
+        .select({ id: applications.id, status: applications.status, stopUntil: applications.stopUntil })
+        .from(applications)
+        .where(inArray(applications.id, chunk))
+        .orderBy(asc(applications.id))
+        .for('update');
+      for (const r of rows) current.set(r.id, r);
+    }
+    const dropped: { applicationIds: number[]; reason: string }[] = [];
+    const valid: RoundOffer[] = [];
+    const left = new Map([...seats].map(([id, s]) => [id, s.free]));
+    for (const offer of plan.offers) {
+      const stale = offer.applicationIds.some((id) => {
+        const app = current.get(id);
+        return !app || app.status !== 'registered' || (app.stopUntil !== null && app.stopUntil > now);
+      });
+      if (stale) {
+        dropped.push({ applicationIds: offer.applicationIds, reason: 'changed_since_preview' });
+        continue;
+      }
+      const free = left.get(offer.groupId) ?? 0;
+      if (free < offer.applicationIds.length) {
+        dropped.push({ applicationIds: offer.applicationIds, reason: 'seat_taken_since_preview' });
+        continue;
+      }
+      left.set(offer.groupId, free - offer.applicationIds.length);
+      valid.push(offer);
+    }
+    const created = await createOffers(
+      tx,
+      valid.map((o) => ({ applicationIds: o.applicationIds, groupId: o.groupId })),
+      { actor: input.actor, policy: input.policy, now, roundId: round.id },
+    );
+    await tx
+      .update(allocationRounds)
+      .set({ status: 'committed', committedAt: now, plan: { ...plan, dropped } })
+      .where(eq(allocationRounds.id, round.id));
+    await audit(tx, input.actor, {
+      action: 'allocation.commit',
+      entity: 'allocation_round',
+      entityId: round.id,
+      data: { districtId: round.districtId, offered: created.length, dropped: dropped.length },
+      at: now,
+    });
+    return { referrals: created, dropped };
+  });
+}
+

@@ -1,0 +1,371 @@
+/**
+ * Staff accounts of the panel: roles and what each may do, district scope, passwords
+ * (argon2id), sessions and login throttling. The permission checks are pure functions; the
+ * API enforces them on every request and the panel only mirrors them.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
+import { createInsertSchema } from 'drizzle-zod';
+import { z } from 'zod';
+import { rowsOf, type Queryable } from '../db/client.ts';
+import { staffSessions, staffUsers } from '../db/schema/index.ts';
+import { audit, type Actor } from './audit.ts';
+import { NotFoundError, ValidationError, type FieldError } from './errors.ts';
+
+export const STAFF_ROLES = staffUsers.roles.enumValues;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+export type StaffUser = typeof staffUsers.$inferSelect;
+/** What the rest of the code may know about a signed-in user: never the password hash. */
+export type StaffPrincipal = Omit<StaffUser, 'passwordHash'>;
+
+/**
+ * The role matrix. admin: everything; district_staff: their districts' applications
+ * (verify, refuse, priority claims, intake, referrals); call_centre: the look-up only, masked;
+ * auditor: read-only everywhere, and the audit log. Anything not listed is forbidden.
+ */
+export const PERMISSIONS = {
+  'applications.read': ['admin', 'district_staff', 'auditor'],
+  'applications.intake': ['admin', 'district_staff'],
+  'applications.verify': ['admin', 'district_staff'],
+  'applications.refuse': ['admin', 'district_staff'],
+  'applications.priority': ['admin', 'district_staff'],
+  /** Document metadata (kind, size, state); the content is documents.download. */
+  'documents.read': ['admin', 'district_staff', 'auditor'],
+  'documents.download': ['admin', 'district_staff'],
+  'documents.upload': ['admin', 'district_staff'],
+  'documents.verify': ['admin', 'district_staff'],
+  'places.read': ['admin', 'district_staff', 'auditor'],
+  'places.write': ['admin'],
+  'referrals.read': ['admin', 'district_staff', 'auditor'],
+  'referrals.write': ['admin', 'district_staff'],
+  'staff.read': ['admin'],
+  'staff.write': ['admin'],
+  'audit.read': ['admin', 'auditor'],
+  'feedback.read': ['admin', 'auditor'],
+  'dashboard.read': ['admin', 'district_staff', 'auditor'],
+  'districts.read': ['admin', 'district_staff', 'call_centre', 'auditor'],
+  lookup: ['admin', 'call_centre'],
+  'bot.preview': ['admin', 'district_staff', 'call_centre', 'auditor'],
+} as const satisfies Record<string, readonly StaffRole[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+/** Roles whose rights are limited to the districts listed on the account. */
+const DISTRICT_BOUND: readonly StaffRole[] = ['district_staff'];
+
+export function can(user: Pick<StaffUser, 'roles'>, permission: Permission): boolean {
+  const allowed: readonly StaffRole[] = PERMISSIONS[permission];
+  return user.roles.some((r) => allowed.includes(r));
+}
+
+/** Permissions of a user, for the panel to mirror (it never decides anything itself). */
+export function permissionsOf(user: Pick<StaffUser, 'roles'>): Permission[] {
+  return (Object.keys(PERMISSIONS) as Permission[]).filter((p) => can(user, p));
+}
+
+/**
+ * The districts in which the user holds `permission`: 'all' when a role that grants it is not
+ * district-bound, else the account's districts (possibly none).
+ */
+export function districtScope(user: Pick<StaffUser, 'roles' | 'districtIds'>, permission: Permission): 'all' | number[] {
+  const allowed: readonly StaffRole[] = PERMISSIONS[permission];
+  const granting = user.roles.filter((r) => allowed.includes(r));
+  if (granting.some((r) => !DISTRICT_BOUND.includes(r))) return 'all';
+  return granting.length ? [...user.districtIds] : [];
+}
+
+export function canInDistrict(
+  user: Pick<StaffUser, 'roles' | 'districtIds'>,
+  permission: Permission,
+  districtId: number,
+): boolean {
+  if (!can(user, permission)) return false;
+  const scope = districtScope(user, permission);
+  return scope === 'all' || scope.includes(districtId);
+}
+
+export function staffActor(user: Pick<StaffUser, 'id' | 'roles'>): Actor {
+  return { type: 'staff', id: user.id, roles: user.roles };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Passwords
+
+export const PASSWORD_MIN_LENGTH = 12;
+
+/**
+ * argon2id with the OWASP-recommended minimum (19 MiB, 2 passes, 1 lane). @node-rs/argon2's
+ * default algorithm is argon2id; its Algorithm enum is a const enum isolatedModules cannot import.
+ */
+const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, ARGON2);
+}
+
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    // A malformed hash never matches.
+    return false;
+  }
+}
+
+/** A password given to a person once (first admin, new accounts, resets); they must change it. */
+export function oneTimePassword(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+export function checkNewPassword(password: string, login: string, field = 'password'): FieldError[] {
+  if (password.length < PASSWORD_MIN_LENGTH) {
+    return [{ field, code: 'password_too_short', params: { min: PASSWORD_MIN_LENGTH } }];
+  }
+  if (password.length > 200) return [{ field, code: 'too_long' }];
+  if (password.toLowerCase().includes(login.toLowerCase())) return [{ field, code: 'password_contains_login' }];
+  return [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts
+
+export function normalizeLogin(login: string): string {
+  return login.trim().toLowerCase();
+}
+
+/** Account fields an admin edits, validated from the table's own definition. */
+const staffFields = createInsertSchema(staffUsers, {
+  login: (s) =>
+    s
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z0-9._-]{3,64}$/),
+  fullName: (s) => s.trim().min(1).max(200),
+  roles: (s) => s.min(1).max(STAFF_ROLES.length),
+  districtIds: (s) => s.max(50),
+});
+
+export const staffCreateSchema = staffFields.pick({ login: true, fullName: true, roles: true, districtIds: true, language: true });
+export const staffUpdateSchema = staffFields
+  .pick({ fullName: true, roles: true, districtIds: true, language: true })
+  .extend({ active: z.boolean() })
+  .partial();
+
+export type StaffCreateInput = z.input<typeof staffCreateSchema>;
+export type StaffUpdateInput = z.input<typeof staffUpdateSchema>;
+
+function zodFields(error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.join('.'),
+    code: issue.code === 'too_big' ? 'too_long' : issue.code === 'invalid_type' && issue.input === undefined ? 'required' : 'invalid',
+  }));
+}
+
+/** A district_staff account without districts could do nothing; say so instead of saving it. */
+function checkRoles(roles: readonly StaffRole[], districtIds: readonly number[]): FieldError[] {
+  return roles.includes('district_staff') && districtIds.length === 0 ? [{ field: 'districtIds', code: 'districts_required' }] : [];
+}
+
+export function publicUser(user: StaffUser): StaffPrincipal {
+  const { passwordHash: _hash, ...rest } = user;
+  return rest;
+}
+
+/** Creates an account with a one-time password, returned once and stored only as a hash. */
+export async function createStaffUser(
+  db: Queryable,
+  raw: unknown,
+  actor: Actor,
+): Promise<{ user: StaffPrincipal; password: string }> {
+  const parsed = staffCreateSchema.safeParse(raw);
+  if (!parsed.success) throw new ValidationError(zodFields(parsed.error));
+  const input = parsed.data;
+  const roleErrors = checkRoles(input.roles, input.districtIds ?? []);
+  if (roleErrors.length) throw new ValidationError(roleErrors);
+  const password = oneTimePassword();
+  const passwordHash = await hashPassword(password);
+  return db.transaction(async (tx) => {
+    const [user] = await tx
+      .insert(staffUsers)
+      .values({ ...input, districtIds: input.districtIds ?? [], passwordHash, mustChangePassword: 1 })
+      .onConflictDoNothing({ target: staffUsers.login })
+      .returning();
+    if (!user) throw new ValidationError([{ field: 'login', code: 'login_taken' }]);
+    await audit(tx, actor, {
+      action: 'staff.create',
+      entity: 'staff_user',
+      entityId: user.id,
+      data: { login: user.login, roles: user.roles, districtIds: user.districtIds },
+    });
+    return { user: publicUser(user), password };
+  });
+}
+
+export async function updateStaffUser(db: Queryable, id: number, raw: unknown, actor: Actor): Promise<StaffPrincipal> {
+  const parsed = staffUpdateSchema.safeParse(raw);
+  if (!parsed.success) throw new ValidationError(zodFields(parsed.error));
+  const { active, ...fields } = parsed.data;
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select().from(staffUsers).where(eq(staffUsers.id, id)).for('update');
+    if (!before) throw new NotFoundError('staff_user', id);
+    const roles = fields.roles ?? before.roles;
+    const roleErrors = checkRoles(roles, fields.districtIds ?? before.districtIds);
+    if (roleErrors.length) throw new ValidationError(roleErrors);
+    // Nobody locks the panel by removing the last active admin (themselves included).
+    const losesAdmin = before.roles.includes('admin') && (!roles.includes('admin') || active === false);
+    if (losesAdmin && (await activeAdmins(tx, id)) === 0) throw new ValidationError([{ field: 'roles', code: 'last_admin' }]);
+    const patch = { ...fields, ...(active === undefined ? {} : { active: active ? 1 : 0 }) };
+    const [user] = await tx.update(staffUsers).set(patch).where(eq(staffUsers.id, id)).returning();
+    // A deactivated account or one with changed rights signs in again.
+    if (active === false || fields.roles || fields.districtIds) await tx.delete(staffSessions).where(eq(staffSessions.userId, id));
+    const changed = Object.fromEntries(
+      Object.entries(patch).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(before[k as keyof StaffUser])),
+    );
+    await audit(tx, actor, { action: 'staff.update', entity: 'staff_user', entityId: id, data: { changed } });
+    return publicUser(user!);
+  });
+}
+
+async function activeAdmins(db: Queryable, except: number): Promise<number> {
+  const [row] = await rowsOf<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from staff_users where active = 1 and 'admin' = any(roles) and id <> ${except}`,
+  );
+  return row?.n ?? 0;
+}
+
+/** An admin gives a person a new one-time password; their sessions end. */
+export async function resetStaffPassword(db: Queryable, id: number, actor: Actor): Promise<string> {
+  const password = oneTimePassword();
+  const passwordHash = await hashPassword(password);
+  await db.transaction(async (tx) => {
+    const [user] = await tx
+      .update(staffUsers)
+      .set({ passwordHash, mustChangePassword: 1 })
+      .where(eq(staffUsers.id, id))
+      .returning({ id: staffUsers.id });
+    if (!user) throw new NotFoundError('staff_user', id);
+    await tx.delete(staffSessions).where(eq(staffSessions.userId, id));
+    await audit(tx, actor, { action: 'staff.password_reset', entity: 'staff_user', entityId: id });
+  });
+  return password;
+}
+
+/** A signed-in person changes their own password (forced at first login); other sessions end. */
+export async function changeOwnPassword(
+  db: Queryable,
+  input: { userId: number; sessionId: string; current: string; next: string },
+): Promise<void> {
+  const [user] = await db.select().from(staffUsers).where(eq(staffUsers.id, input.userId));
+  if (!user) throw new NotFoundError('staff_user', input.userId);
+  if (!(await verifyPassword(user.passwordHash, input.current))) {
+    throw new ValidationError([{ field: 'current', code: 'password_wrong' }]);
+  }
+  const errors = checkNewPassword(input.next, user.login, 'next');
+  if (input.next === input.current) errors.push({ field: 'next', code: 'password_same' });
+  if (errors.length) throw new ValidationError(errors);
+  const passwordHash = await hashPassword(input.next);
+  await db.transaction(async (tx) => {
+    await tx.update(staffUsers).set({ passwordHash, mustChangePassword: 0 }).where(eq(staffUsers.id, user.id));
+    await tx.delete(staffSessions).where(and(eq(staffSessions.userId, user.id), ne(staffSessions.id, input.sessionId)));
+    await audit(tx, { type: 'staff', id: user.id }, { action: 'staff.password_change', entity: 'staff_user', entityId: user.id });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions and login
+
+/** A working day and a half: long enough for a shift, short enough that a lost laptop expires. */
+export const SESSION_HOURS = 12;
+
+/**
+ * Failed logins are counted from the audit log (action staff.login_failed) over a sliding
+ * window, so the limit holds across processes and restarts and every attempt is on record.
+ */
+export const LOGIN_THROTTLE = { windowMinutes: 15, perLogin: 5, perIp: 30 } as const;
+
+export function sessionIdOf(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export type LoginResult =
+  | { ok: true; token: string; csrfToken: string; expiresAt: Date; user: StaffPrincipal }
+  | { ok: false; code: 'invalid_credentials' }
+  | { ok: false; code: 'rate_limited'; retryAfterSeconds: number };
+
+// Verifying against a real hash when the login is unknown keeps the answer time the same.
+let dummyHash: Promise<string> | null = null;
+
+export async function login(
+  db: Queryable,
+  input: { login: string; password: string; ip: string; now?: Date },
+): Promise<LoginResult> {
+  const now = input.now ?? new Date();
+  const loginName = normalizeLogin(input.login).slice(0, 64);
+  const since = new Date(now.getTime() - LOGIN_THROTTLE.windowMinutes * 60_000);
+  const [failures] = await rowsOf<{ by_login: number; by_ip: number }>(
+    db,
+    sql`select count(*) filter (where data->>'login' = ${loginName})::int as by_login,
+               count(*) filter (where data->>'ip' = ${input.ip})::int as by_ip
+        from audit_log where action = 'staff.login_failed' and at > ${since.toISOString()}::timestamptz`,
+  );
+  if ((failures?.by_login ?? 0) >= LOGIN_THROTTLE.perLogin || (failures?.by_ip ?? 0) >= LOGIN_THROTTLE.perIp) {
+    return { ok: false, code: 'rate_limited', retryAfterSeconds: LOGIN_THROTTLE.windowMinutes * 60 };
+  }
+  const [user] = await db.select().from(staffUsers).where(eq(staffUsers.login, loginName));
+  const valid = user
+    ? await verifyPassword(user.passwordHash, input.password)
+    : await verifyPassword(await (dummyHash ??= hashPassword(oneTimePassword())), input.password).then(() => false);
+  if (!user || !valid || user.active !== 1) {
+    await audit(db, user ? { type: 'staff', id: user.id } : { type: 'system' }, {
+      action: 'staff.login_failed',
+      entity: 'staff_user',
+      entityId: user?.id ?? null,
+      data: { login: loginName, ip: input.ip },
+      at: now,
+    });
+    return { ok: false, code: 'invalid_credentials' };
+  }
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000);
+  await db.transaction(async (tx) => {
+    await tx.delete(staffSessions).where(and(eq(staffSessions.userId, user.id), lt(staffSessions.expiresAt, now)));
+    await tx.insert(staffSessions).values({ id: sessionIdOf(token), userId: user.id, csrfToken, createdAt: now, expiresAt });
+    await audit(tx, { type: 'staff', id: user.id }, {
+      action: 'staff.login',
+      entity: 'staff_user',
+      entityId: user.id,
+      data: { ip: input.ip },
+      at: now,
+    });
+  });
+  return { ok: true, token, csrfToken, expiresAt, user: publicUser(user) };
+}
+
+export interface StaffSession {
+  id: string;
+  csrfToken: string;
+  expiresAt: Date;
+  user: StaffPrincipal;
+}
+
+/** The live session of a cookie token, with its active user; one primary-key join. */
+export async function sessionFromToken(db: Queryable, token: string, now: Date = new Date()): Promise<StaffSession | null> {
+  if (!/^[\w-]{20,100}$/.test(token)) return null;
+  const [row] = await db
+    .select({ session: staffSessions, user: staffUsers })
+    .from(staffSessions)
+    .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.userId))
+    .where(and(eq(staffSessions.id, sessionIdOf(token)), gt(staffSessions.expiresAt, now), eq(staffUsers.active, 1)));
+  if (!row) return null;
+  return { id: row.session.id, csrfToken: row.session.csrfToken, expiresAt: row.session.expiresAt, user: publicUser(row.user) };
+}
+
+export async function logout(db: Queryable, session: Pick<StaffSession, 'id' | 'user'>): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.delete(staffSessions).where(eq(staffSessions.id, session.id));
+    await audit(tx, { type: 'staff', id: session.user.id }, { action: 'staff.logout', entity: 'staff_user', entityId: session.user.id });
+  });
+}
