@@ -7,8 +7,10 @@ import { existsSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { createServer } from './admin/server/index.ts';
 import { ConfigError, loadConfig } from './core/config.ts';
+import { createJobWorker } from './core/jobs.ts';
 import { createLogger } from './core/logger.ts';
 import { loadPolicy } from './core/policy.ts';
+import { referralJobs } from './core/referrals.ts';
 import { openDatabase } from './db/client.ts';
 import { isEmpty, seedDemo } from './db/seed.ts';
 
@@ -50,6 +52,14 @@ async function main(): Promise<void> {
           server.close(() => resolve());
         }),
     );
+  }
+
+  if (config.RUN.includes('workers')) {
+    // Reminders and lapses of offers and referrals: rows in `jobs`, so they survive restarts.
+    const worker = createJobWorker({ db: database.db, handlers: referralJobs(() => policy), logger });
+    worker.start();
+    stops.push(() => worker.stop());
+    logger.info('job worker started');
   }
 
   let stopping = false;
