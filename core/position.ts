@@ -31,7 +31,8 @@ interface PositionRow {
  * 32-day blocks before its block (≤ ~80 rows for a 7-year cohort), plus the days of its
  * block before its day (≤ 31 rows), plus an index count inside its own day. queue_counts
  * is kept by a trigger (migration 0001), so the answer is exact after any change, including
- * beneficiaries registered late. The 1:k merge is core/queue.ts's pure formula.
+ * beneficiaries registered late. The SQL is the function queue_position (migration 0004),
+ * whose plan PostgreSQL caches per session. The 1:k merge is core/queue.ts's pure formula.
  * Returns null when the application is not waiting (offered, referred, closed…).
  */
 export async function getPosition(db: Queryable, applicationId: number, policy: Policy): Promise<QueuePosition | null> {
@@ -51,35 +52,12 @@ export async function getPositions(
   if (applicationIds.length === 0) return positions;
   const rows = await rowsOf<PositionRow & { id: number }>(
     db,
-    sql`
-    with me as (
-      select a.id, a.queue_id, a.queue_category as list, a.registered_at, queue_day(a.registered_at) as day
-      from applications a
-      where a.id in (${sql.join(applicationIds.map((id) => sql`${id}`), sql`, `)}) and a.status = 'registered'
-    )
-    select me.id, me.queue_id, me.list, me.registered_at, q.phase,
-      coalesce(t.e, 0)::int as e, coalesce(t.b, 0)::int as b, coalesce(t.g, 0)::int as g,
-      (
-        coalesce((select sum(c.n) from queue_counts c
-                  where c.queue_id = me.queue_id and c.category = me.list and c.level = 1
-                    and c.bucket < me.day / 32), 0)
-      + coalesce((select sum(c.n) from queue_counts c
-                  where c.queue_id = me.queue_id and c.category = me.list and c.level = 2
-                    and c.bucket >= (me.day / 32) * 32 and c.bucket < me.day), 0)
-      + (select count(*) from applications x
-         where x.status = 'registered' and x.queue_id = me.queue_id and x.queue_category = me.list
-           and x.registered_at >= to_timestamp(me.day::bigint * 86400) and x.registered_at < me.registered_at)
-      + (select count(*) from applications x
-         where x.status = 'registered' and x.queue_id = me.queue_id and x.queue_category = me.list
-           and x.registered_at = me.registered_at and x.id < me.id)
-      )::int as ahead
-    from me
-    join queues q on q.id = me.queue_id
-    left join lateral (
-      select sum(n) filter (where category = 0) as e, sum(n) filter (where category = 1) as b,
-             sum(n) filter (where category = 2) as g
-      from queue_counts where queue_id = me.queue_id and level = 0
-    ) t on true`,
+    applicationIds.length === 1
+      ? sql`select ${applicationIds[0]}::int as id, p.* from queue_position(${applicationIds[0]}) p`
+      : sql`select ids.id, p.* from unnest(array[${sql.join(
+          applicationIds.map((id) => sql`${id}`),
+          sql`, `,
+        )}]::int[]) as ids(id), lateral queue_position(ids.id) p`,
   );
   for (const row of rows) {
     const totals = { e: row.e, b: row.b, g: row.g };

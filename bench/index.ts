@@ -1,0 +1,125 @@
+/**
+ * npm run bench [-- CASE…]: runs benchmark cases against a PostgreSQL server (DATABASE_URL).
+ * Each case gets a fresh database `balabaqsha_bench` on that server (never the one in the
+ * URL), migrated and seeded with reference data, dropped afterwards unless BENCH_KEEP=1.
+ *
+ * Settings (environment, read here only): BENCH_APPLICATIONS (1,000,000), BENCH_BIG_QUEUE
+ * (300,000), BENCH_LOOKUPS (5,000 per measurement), BENCH_KEEP=1.
+ */
+import postgres from 'postgres';
+import { z } from 'zod';
+import { ConfigError, loadConfig } from '../core/config.ts';
+import { createLogger } from '../core/logger.ts';
+import { openDatabase, type Database } from '../db/client.ts';
+import { seedDemo } from '../db/seed.ts';
+import { positionCase } from './position.ts';
+
+export const BENCH_DATABASE = 'balabaqsha_bench';
+
+const benchEnvSchema = z.object({
+  BENCH_APPLICATIONS: z.coerce.number().int().min(1_000).default(1_000_000),
+  BENCH_BIG_QUEUE: z.coerce.number().int().min(100).default(300_000),
+  BENCH_LOOKUPS: z.coerce.number().int().min(100).default(5_000),
+  BENCH_KEEP: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
+});
+export type BenchSettings = z.infer<typeof benchEnvSchema>;
+
+export interface BenchContext {
+  /** The fresh bench database, migrated, with reference data and the admin account. */
+  database: Database;
+  /** Its raw postgres.js client (the same pool as database.db). */
+  sql: postgres.Sql;
+  url: string;
+  settings: BenchSettings;
+  log: (message: string) => void;
+}
+
+export interface BenchCase {
+  name: string;
+  description: string;
+  /** Prints its figures; the returned line is printed last, as the case's JSON summary. */
+  run(ctx: BenchContext): Promise<Record<string, unknown>>;
+}
+
+/** Every case, in the order `npm run bench` runs them. Add new cases here. */
+export const CASES: BenchCase[] = [positionCase];
+
+function benchUrl(serverUrl: string): { admin: string; bench: string } {
+  const admin = new URL(serverUrl);
+  if (admin.pathname.replace(/^\//, '') === BENCH_DATABASE) admin.pathname = '/postgres';
+  const bench = new URL(admin.href);
+  bench.pathname = `/${BENCH_DATABASE}`;
+  return { admin: admin.href, bench: bench.href };
+}
+
+async function runCase(benchCase: BenchCase, serverUrl: string, settings: BenchSettings): Promise<Record<string, unknown>> {
+  const log = (message: string) => console.log(`[${benchCase.name}] ${message}`);
+  const urls = benchUrl(serverUrl);
+  const admin = postgres(urls.admin, { max: 1, onnotice: () => {} });
+  const dropBench = () => admin.unsafe(`drop database if exists ${BENCH_DATABASE} with (force)`);
+  try {
+    await dropBench();
+    await admin.unsafe(`create database ${BENCH_DATABASE}`);
+    log(`created database ${BENCH_DATABASE}`);
+    const database = await openDatabase({ url: urls.bench, poolSize: 4 });
+    try {
+      await database.migrate();
+      await seedDemo(database, { logger: createLogger('warn'), applications: 0 });
+      return await benchCase.run({ database, sql: database.sql!, url: urls.bench, settings, log });
+    } finally {
+      await database.close();
+    }
+  } finally {
+    if (settings.BENCH_KEEP) log(`kept database ${BENCH_DATABASE} (BENCH_KEEP=1)`);
+    else await dropBench();
+    await admin.end({ timeout: 5 });
+  }
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  if (!config.DATABASE_URL) {
+    console.error(
+      'npm run bench needs a PostgreSQL server: set DATABASE_URL, e.g.\n' +
+        '  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench\n' +
+        `It creates (and drops) its own database "${BENCH_DATABASE}" on that server.`,
+    );
+    process.exit(2);
+  }
+  const parsed = benchEnvSchema.safeParse(
+    Object.fromEntries(Object.entries(process.env).filter(([k, v]) => k.startsWith('BENCH_') && v !== '')),
+  );
+  if (!parsed.success) {
+    console.error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'));
+    process.exit(2);
+  }
+  const settings = parsed.data;
+  const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const unknown = names.filter((n) => !CASES.some((c) => c.name === n));
+  if (unknown.length) {
+    console.error(`unknown bench case: ${unknown.join(', ')}\ncases: ${CASES.map((c) => `${c.name} (${c.description})`).join('; ')}`);
+    process.exit(2);
+  }
+  const selected = names.length ? CASES.filter((c) => names.includes(c.name)) : CASES;
+  const summaries: Record<string, unknown>[] = [];
+  for (const benchCase of selected) summaries.push(await runCase(benchCase, config.DATABASE_URL, settings));
+  // One JSON line per case, last, for scripts that collect results.
+  for (const summary of summaries) console.log(JSON.stringify(summary));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,579 @@
+/**
+ * Demo data: Almaty, its districts, kindergartens and groups, the first admin account, and a
+ * few thousand applications that look like a real district's queues. Deterministic for a given
+ * PRNG (the admin password excepted: it is random every time and shown once).
+ *
+ * `npm run seed` (= tsx db/seed.ts [--applications N]) migrates and seeds an empty database;
+ * importing this file starts nothing.
+ */
+import { randomBytes } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { hash } from '@node-rs/argon2';
+import { sql } from 'drizzle-orm';
+import { ConfigError, loadConfig } from '../core/config.ts';
+import { makeIin } from '../core/iin.ts';
+import { createLogger, type Logger } from '../core/logger.ts';
+import { openDatabase, rowsOf, type Database, type Db, type Tx } from './client.ts';
+import {
+  applicants,
+  applications,
+  auditLog,
+  children,
+  districts,
+  groups,
+  kindergartens,
+  localities,
+  queues,
+  staffUsers,
+} from './schema/index.ts';
+import {
+  ALMATY,
+  ALMATY_DISTRICTS,
+  GROUP_NAMES,
+  KINDERGARTEN_NAMES,
+  WORKPLACES,
+  between,
+  childName,
+  homeAddress,
+  makeFamily,
+  mobilePhone,
+  mulberry32,
+  parentName,
+  pick,
+  pickWeighted,
+  sample,
+  type DistrictSeed,
+  type Random,
+} from './seed-data.ts';
+
+/** The demo seed's PRNG seed: the same demo data on every machine. */
+export const DEMO_SEED = 20_260_601;
+export const DEFAULT_DEMO_APPLICATIONS = 5_000;
+
+const DAY_MS = 86_400_000;
+/** Almaty is UTC+5 (since March 2024): close enough for spreading demo times over the day. */
+const ALMATY_OFFSET_MS = 5 * 3_600_000;
+
+type Language = 'kk' | 'ru';
+type Sex = 'male' | 'female';
+type Status = 'registered' | 'withdrawn' | 'enrolled' | 'refused';
+type ApplicationRow = typeof applications.$inferInsert;
+type ApplicantRow = typeof applicants.$inferInsert;
+type ChildRow = typeof children.$inferInsert;
+
+export interface SeedOptions {
+  logger: Logger;
+  /** How many applications to make (default 5,000; 0 = reference data and the admin only). */
+  applications?: number;
+  now?: Date;
+  random?: Random;
+}
+
+export interface SeedResult {
+  admin: { login: string; password: string };
+}
+
+/** A database with no districts has never been seeded (nor filled by staff). */
+export async function isEmpty(db: Db): Promise<boolean> {
+  const rows = await db.select({ id: districts.id }).from(districts).limit(1);
+  return rows.length === 0;
+}
+
+/** YYYY-MM-DD of a UTC millisecond count. */
+export function dayString(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** The year in Almaty of an instant (application numbers begin with it). */
+export function almatyYear(ms: number): number {
+  return new Date(ms + ALMATY_OFFSET_MS).getUTCFullYear();
+}
+
+/**
+ * Hands out unique IINs: a serial counter per (birth date, sex), moved past the serials
+ * makeIin skips because no check digit exists for them.
+ */
+export class IinMaker {
+  private readonly next = new Map<string, number>();
+  constructor(private readonly random: Random) {}
+
+  make(birthDate: string, sex: Sex): string {
+    const key = `${birthDate}${sex}`;
+    // Start each day somewhere random, as real serials do not start at 0000.
+    const serial = this.next.get(key) ?? between(this.random, 1, 3000);
+    if (serial > 9999) throw new RangeError(`out of IIN serials for ${birthDate} ${sex}`);
+    const iin = makeIin(birthDate, sex, serial);
+    this.next.set(key, Number(iin.slice(7, 11)) + 1);
+    return iin;
+  }
+}
+
+interface KindergartenRef {
+  id: number;
+  districtId: number;
+  languages: Language[];
+}
+
+interface PlannedApplication {
+  family: ReturnType<typeof makeFamily>;
+  applicantIndex: number;
+  districtIndex: number;
+  districtId: number;
+  language: Language;
+  kindergartenIds: number[];
+  birthDate: string;
+  sex: Sex;
+  registeredAt: number;
+  category: ApplicationRow['priorityCategory'];
+  proof: ApplicationRow['priorityProof'];
+  proofValidUntil: Date | null;
+  queueCategory: number;
+  status: Status;
+  statusChangedAt: number;
+  channel: ApplicationRow['channel'];
+  twinOf: number | null;
+}
+
+const FIRST_PRIORITY = ['disabled_parent', 'no_parental_care', 'orphan', 'large_family', 'war_veteran', 'special_needs'] as const;
+const CHANNELS = ['portal', 'centre', 'office', 'bot'] as const;
+const CHANNEL_WEIGHTS = [50, 25, 10, 15];
+
+async function insertInBatches<T>(rows: T[], size: number, insert: (batch: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
+}
+
+async function maxId(tx: Tx, table: 'applicants' | 'children' | 'applications'): Promise<number> {
+  const [row] = await rowsOf<{ max: number }>(tx, sql.raw(`select coalesce(max(id), 0)::int as max from ${table}`));
+  return row?.max ?? 0;
+}
+
+/**
+ * Seeds the demo data in one transaction and returns the first admin's one-time password
+ * (the caller shows it once; only its argon2id hash is stored).
+ */
+export async function seedDemo(database: Database, opts: SeedOptions): Promise<SeedResult> {
+  const started = performance.now();
+  const random = opts.random ?? mulberry32(DEMO_SEED);
+  const now = opts.now ?? new Date();
+  const total = opts.applications ?? DEFAULT_DEMO_APPLICATIONS;
+  const password = randomBytes(18).toString('base64url');
+  // @node-rs/argon2's default algorithm is argon2id (its Algorithm enum is a const enum,
+  // which isolatedModules cannot import).
+  const passwordHash = await hash(password);
+
+  const counts = await database.db.transaction(async (tx) => {
+    const [locality] = await tx
+      .insert(localities)
+      .values({ kato: ALMATY.kato, nameKk: ALMATY.kk, nameRu: ALMATY.ru })
+      .returning({ id: localities.id });
+    const districtRows = await tx
+      .insert(districts)
+      .values(ALMATY_DISTRICTS.map((d) => ({ localityId: locality!.id, code: d.code, nameKk: d.kk, nameRu: d.ru })))
+      .returning({ id: districts.id, code: districts.code });
+    const districtIds = ALMATY_DISTRICTS.map((d) => districtRows.find((r) => r.code === d.code)!.id);
+
+    const kindergartenRefs = await seedKindergartens(tx, random, districtIds);
+    const groupCount = await seedGroups(tx, random, kindergartenRefs, now);
+
+    await tx.insert(staffUsers).values({
+      login: 'admin',
+      fullName: 'Әкімші / Администратор',
+      passwordHash,
+      roles: ['admin'],
+      language: 'ru',
+      mustChangePassword: 1,
+    });
+
+    const seeded = total > 0 ? await seedApplications(tx, random, now, total, districtIds, kindergartenRefs, opts.logger) : { applications: 0, queues: 0 };
+    return { kindergartens: kindergartenRefs.length, groups: groupCount, ...seeded };
+  });
+  // Fresh statistics, so the first queries after a seed get good plans.
+  await database.db.execute(sql`analyze`);
+  opts.logger.info({ ...counts, ms: Math.round(performance.now() - started) }, 'demo data seeded');
+  return { admin: { login: 'admin', password } };
+}
+
+async function seedKindergartens(tx: Tx, random: Random, districtIds: number[]): Promise<KindergartenRef[]> {
+  // Numbers are citywide, as in Almaty («№ 112 балабақша»): a shuffled run of 1..240.
+  const numbers = sample(random, Array.from({ length: 240 }, (_, i) => i + 1), 240);
+  let n = 0;
+  const rows: (typeof kindergartens.$inferInsert)[] = [];
+  ALMATY_DISTRICTS.forEach((district, d) => {
+    const count = d % 2 === 0 ? 8 : 7;
+    const names = sample(random, KINDERGARTEN_NAMES, count);
+    for (let i = 0; i < count; i++) {
+      const number = numbers[n++]!;
+      const name = names[i]!;
+      // Every district teaches in both languages somewhere, so every child can rank a choice.
+      const languages: Language[] =
+        i === 0 ? ['kk', 'ru'] : i === 1 ? ['kk'] : i === 2 ? ['ru'] : pick(random, [['kk'], ['kk'], ['kk'], ['ru'], ['ru'], ['kk', 'ru'], ['kk', 'ru']] as Language[][]);
+      const street = pick(random, district.streets);
+      const house = between(random, 1, 200);
+      rows.push({
+        districtId: districtIds[d]!,
+        number,
+        nameKk: `№ ${number} "${name}" балабақшасы`,
+        nameRu: `Детский сад № ${number} "${name}"`,
+        addressKk: `Алматы қ., ${street.kk}, ${house}`,
+        addressRu: `г. Алматы, ${street.ru}, ${house}`,
+        phone: `+7727${between(random, 2_000_000, 3_999_999)}`,
+        languages,
+      });
+    }
+  });
+  const inserted = await tx
+    .insert(kindergartens)
+    .values(rows)
+    .returning({ id: kindergartens.id, districtId: kindergartens.districtId, languages: kindergartens.languages });
+  return inserted;
+}
+
+async function seedGroups(tx: Tx, random: Random, refs: KindergartenRef[], now: Date): Promise<number> {
+  const year = almatyYear(now.getTime());
+  const rows: (typeof groups.$inferInsert)[] = [];
+  for (const k of refs) {
+    for (let age = 6; age >= 1; age--) {
+      for (const language of k.languages) {
+        const capacity = between(random, 20, 30);
+        // Most groups are nearly full; a few seats are free here and there.
+        const free = random() < 0.3 ? 0 : between(random, 1, 4);
+        rows.push({
+          kindergartenId: k.id,
+          name: GROUP_NAMES[age]![language],
+          birthYear: year - age,
+          language,
+          capacity,
+          enrolled: capacity - free,
+        });
+      }
+    }
+  }
+  await insertInBatches(rows, 500, (batch) => tx.insert(groups).values(batch));
+  return rows.length;
+}
+
+/** One child's application, drawn at random; twins copy it. */
+function planApplication(
+  random: Random,
+  nowMs: number,
+  districtIds: number[],
+  byDistrictLanguage: Map<string, number[]>,
+  applicantIndex: number,
+): PlannedApplication {
+  const districtIndex = pickWeighted(random, ALMATY_DISTRICTS.map((d) => d.weight));
+  const districtId = districtIds[districtIndex]!;
+  const ethnicity = random() < 0.72 ? 'kk' : 'ru';
+  const language: Language = ethnicity === 'kk' ? (random() < 0.85 ? 'kk' : 'ru') : random() < 0.97 ? 'ru' : 'kk';
+  const choices = byDistrictLanguage.get(`${districtId}:${language}`) ?? [];
+  const kindergartenIds = sample(random, choices, [1, 2, 3, 3, 3][between(random, 0, 4)]!);
+
+  // Born over the last six years (all under 7 now), registered between birth and now, mostly soon after birth.
+  const birthMs = Math.floor(nowMs / DAY_MS) * DAY_MS - between(random, 20, 6 * 365) * DAY_MS;
+  const birthDate = dayString(birthMs);
+  const wait = Math.max(0, nowMs - birthMs - 3 * DAY_MS);
+  const registeredDay = birthMs + 3 * DAY_MS + Math.floor(random() ** 1.6 * (wait / DAY_MS)) * DAY_MS;
+  // 09:00–22:59 in Almaty, to the second.
+  const registeredAt = Math.min(
+    nowMs - 60_000,
+    registeredDay - ALMATY_OFFSET_MS + between(random, 9 * 3600, 23 * 3600 - 1) * 1000,
+  );
+
+  let category: ApplicationRow['priorityCategory'] = 'none';
+  let proof: ApplicationRow['priorityProof'] = 'none';
+  let proofValidUntil: Date | null = null;
+  let queueCategory = 2;
+  const right = random();
+  if (right < 0.01) {
+    // Extraordinary: a military service certificate, valid a month (policy.certificateValidityDays).
+    category = 'military';
+    proof = 'verified';
+    proofValidUntil = new Date(nowMs + between(random, 5, 30) * DAY_MS);
+    queueCategory = 0;
+  } else if (right < 0.09) {
+    category = pick(random, FIRST_PRIORITY);
+    proof = random() < 0.8 ? 'verified' : 'pending';
+    queueCategory = proof === 'verified' ? 1 : 2;
+  }
+
+  const ageDays = (nowMs - birthMs) / DAY_MS;
+  const s = random();
+  let status: Status = 'registered';
+  if (s < 0.04) status = 'withdrawn';
+  else if (s < 0.08 && ageDays > 2 * 365) status = 'enrolled';
+  else if (s < 0.1) status = 'refused';
+  const statusChangedAt =
+    status === 'registered'
+      ? registeredAt
+      : status === 'refused'
+        ? registeredAt + between(random, 5, 25) * 60_000
+        : registeredAt + Math.floor(random() * (nowMs - registeredAt));
+
+  return {
+    family: makeFamily(random, ethnicity),
+    applicantIndex,
+    districtIndex,
+    districtId,
+    language,
+    kindergartenIds,
+    birthDate,
+    sex: random() < 0.51 ? 'male' : 'female',
+    registeredAt,
+    category,
+    proof,
+    proofValidUntil,
+    queueCategory,
+    status,
+    statusChangedAt,
+    channel: CHANNELS[pickWeighted(random, CHANNEL_WEIGHTS)]!,
+    twinOf: null,
+  };
+}
+
+async function seedApplications(
+  tx: Tx,
+  random: Random,
+  now: Date,
+  total: number,
+  districtIds: number[],
+  refs: KindergartenRef[],
+  logger: Logger,
+): Promise<{ applications: number; queues: number }> {
+  let t = performance.now();
+  const lap = (what: string) => {
+    logger.debug({ ms: Math.round(performance.now() - t) }, `seed: ${what}`);
+    t = performance.now();
+  };
+  const nowMs = now.getTime();
+  const byDistrictLanguage = new Map<string, number[]>();
+  for (const k of refs) {
+    for (const language of k.languages) {
+      const key = `${k.districtId}:${language}`;
+      byDistrictLanguage.set(key, [...(byDistrictLanguage.get(key) ?? []), k.id]);
+    }
+  }
+
+  // A handful of twin pairs: same family and birth date, registered together.
+  const twinPairs = total >= 50 ? Math.max(2, Math.round(total / 1000)) : 0;
+  const twinAt = new Set(sample(random, Array.from({ length: total - 1 }, (_, i) => i), twinPairs));
+  const planned: PlannedApplication[] = [];
+  let applicantCount = 0;
+  while (planned.length < total) {
+    const app = planApplication(random, nowMs, districtIds, byDistrictLanguage, applicantCount++);
+    planned.push(app);
+    if (twinAt.has(planned.length - 1) && planned.length < total) {
+      // Twins wait (and will be offered places) together.
+      app.status = 'registered';
+      app.statusChangedAt = app.registeredAt;
+      const twinAtMs = Math.min(app.registeredAt + between(random, 1, 5) * 60_000, nowMs - 1000);
+      planned.push({
+        ...app,
+        sex: random() < 0.5 ? 'male' : 'female',
+        registeredAt: twinAtMs,
+        statusChangedAt: twinAtMs,
+        twinOf: planned.length - 1,
+      });
+    }
+  }
+  // Ids, numbers and queue numbers follow registration time, as they would have been handed out.
+  const order = planned.map((_, i) => i).sort((a, b) => planned[a]!.registeredAt - planned[b]!.registeredAt || a - b);
+  const rank = new Array<number>(planned.length);
+  order.forEach((p, r) => (rank[p] = r));
+  if (order.some((p) => planned[p]!.twinOf !== null && rank[p]! < rank[planned[p]!.twinOf!]!)) {
+    throw new Error('seed: a twin registered before its sibling');
+  }
+
+  // Queues: one per district × birth year × language that has applications.
+  const queueKey = (p: PlannedApplication) => `${p.districtId}:${p.birthDate.slice(0, 4)}:${p.language}`;
+  const keys = [...new Set(planned.map(queueKey))];
+  await tx
+    .insert(queues)
+    .values(
+      keys.map((k) => {
+        const [d, y, l] = k.split(':');
+        return { districtId: Number(d), birthYear: Number(y), language: l as Language };
+      }),
+    )
+    .onConflictDoNothing();
+  const queueRows = await tx.select().from(queues);
+  const queueIdOf = new Map(queueRows.map((q) => [`${q.districtId}:${q.birthYear}:${q.language}`, q.id]));
+  const lastNumber = new Map<number, number>(queueRows.map((q) => [q.id, q.lastNumber]));
+
+  const [seq] = await rowsOf<{ last: string | number }>(
+    tx,
+    sql`select setval('application_number_seq', nextval('application_number_seq') + ${total - 1}) as last`,
+  );
+  const firstNumber = Number(seq!.last) - total + 1;
+  const applicantBase = await maxId(tx, 'applicants');
+  const childBase = await maxId(tx, 'children');
+  const applicationBase = await maxId(tx, 'applications');
+
+  const iins = new IinMaker(random);
+  const applicantRows: ApplicantRow[] = [];
+  const applicantIdOf = new Map<number, number>();
+  const childRows: ChildRow[] = [];
+  const applicationRows: ApplicationRow[] = [];
+  const auditRows: (typeof auditLog.$inferInsert)[] = [];
+
+  order.forEach((p, r) => {
+    const app = planned[p]!;
+    const id = applicationBase + r + 1;
+    const registeredAt = new Date(app.registeredAt);
+    const district = ALMATY_DISTRICTS[app.districtIndex] as DistrictSeed;
+
+    let applicantId = applicantIdOf.get(app.applicantIndex);
+    if (applicantId === undefined) {
+      applicantId = applicantBase + applicantRows.length + 1;
+      applicantIdOf.set(app.applicantIndex, applicantId);
+      const parentSex: Sex = random() < 0.65 ? 'female' : 'male';
+      const childYear = Number(app.birthDate.slice(0, 4));
+      const parentYear = between(random, 1975, Math.min(2000, childYear - 19));
+      const parentBirth = dayString(Date.UTC(parentYear, 0, 1) + between(random, 0, 364) * DAY_MS);
+      const phones = random() < 0.15 ? [mobilePhone(random), mobilePhone(random)] : [mobilePhone(random)];
+      applicantRows.push({
+        id: applicantId,
+        iin: iins.make(parentBirth, parentSex),
+        fullName: parentName(random, app.family, parentSex),
+        phones,
+        phoneVerifiedAt: app.channel === 'bot' || random() < 0.5 ? registeredAt : null,
+        address: homeAddress(random, district, app.language),
+        language: app.language,
+        consentAt: registeredAt,
+        createdAt: registeredAt,
+      });
+    }
+
+    const childId = childBase + childRows.length + 1;
+    childRows.push({
+      id: childId,
+      iin: iins.make(app.birthDate, app.sex),
+      fullName: childName(random, app.family, app.sex),
+      birthDate: app.birthDate,
+      birthCertificateNumber: String(between(random, 1_000_000, 9_999_999)),
+      createdAt: registeredAt,
+    });
+
+    const queueId = queueIdOf.get(queueKey(app))!;
+    let queueNumber: number | null = null;
+    if (app.status !== 'refused') {
+      queueNumber = (lastNumber.get(queueId) ?? 0) + 1;
+      lastNumber.set(queueId, queueNumber);
+    }
+    const number = `${almatyYear(app.registeredAt)}-${String(firstNumber + r).padStart(7, '0')}`;
+    const mother = random() < 0.8 ? pick(random, WORKPLACES)[app.language] : null;
+    const father = random() < 0.7 ? pick(random, WORKPLACES)[app.language] : null;
+    applicationRows.push({
+      id,
+      number,
+      childId,
+      applicantId,
+      districtId: app.districtId,
+      queueId,
+      birthYear: Number(app.birthDate.slice(0, 4)),
+      language: app.language,
+      kindergartenIds: app.kindergartenIds,
+      priorityCategory: app.category,
+      priorityProof: app.proof,
+      priorityProofValidUntil: app.proofValidUntil,
+      queueCategory: app.queueCategory,
+      channel: app.channel,
+      status: app.status,
+      statusChangedAt: new Date(app.statusChangedAt),
+      registeredAt,
+      queueNumber,
+      twinGroupId: app.twinOf === null ? null : applicationBase + rank[app.twinOf]! + 1,
+      refusalReason: app.status === 'refused' ? 'documents_mismatch' : null,
+      motherWorkplace: mother,
+      fatherWorkplace: father,
+      createdAt: registeredAt,
+      updatedAt: new Date(app.statusChangedAt),
+    });
+    auditRows.push({
+      at: registeredAt,
+      actorType: 'system',
+      action: 'application.seed',
+      entity: 'application',
+      entityId: id,
+      toState: app.status,
+      data: { number, queueNumber, demo: true },
+    });
+  });
+  // The first twin points at itself too, so a twin group is every row with that id.
+  for (const row of applicationRows) {
+    if (row.twinGroupId != null) {
+      const first = applicationRows[row.twinGroupId - applicationBase - 1]!;
+      first.twinGroupId = row.twinGroupId;
+    }
+  }
+
+  lap('planned');
+  await insertInBatches(applicantRows, 1000, (batch) => tx.insert(applicants).values(batch));
+  await insertInBatches(childRows, 1000, (batch) => tx.insert(children).values(batch));
+  lap('applicants and children inserted');
+  // The queue_counts trigger counts these as they go in (cheap at this size).
+  await insertInBatches(applicationRows, 500, (batch) => tx.insert(applications).values(batch));
+  lap('applications inserted');
+  await insertInBatches(auditRows, 1000, (batch) => tx.insert(auditLog).values(batch));
+  lap('audit rows inserted');
+
+  for (const table of ['applicants', 'children', 'applications'] as const) {
+    await tx.execute(sql.raw(`select setval(pg_get_serial_sequence('${table}', 'id'), (select max(id) from ${table}))`));
+  }
+  await tx.execute(sql`
+    update queues q set last_number = x.n
+    from (select queue_id, max(queue_number) as n from applications group by queue_id) x
+    where q.id = x.queue_id and x.n is not null`);
+  return { applications: applicationRows.length, queues: keys.length };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { applications: { type: 'string' } } });
+  const applicationsWanted = values.applications === undefined ? DEFAULT_DEMO_APPLICATIONS : Number(values.applications);
+  if (!Number.isInteger(applicationsWanted) || applicationsWanted < 0) {
+    console.error('--applications must be a whole number ≥ 0');
+    process.exit(2);
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
+  try {
+    await database.migrate();
+    if (!(await isEmpty(database.db))) {
+      console.log(`Database already seeded (${database.kind}): nothing to do.`);
+      return;
+    }
+    const seeded = await seedDemo(database, { logger, applications: applicationsWanted });
+    // Printed once, never stored in clear: the admin must change it at first login.
+    console.log(`\n  First admin account: login "${seeded.admin.login}", one-time password "${seeded.admin.password}"\n`);
+  } finally {
+    await database.close();
+  }
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(resolve(script)) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}
