@@ -12,6 +12,7 @@ import { ConfigError, loadConfig } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { seedDemo } from '../db/seed.ts';
+import { allocationCase } from './allocation.ts';
 import { positionCase } from './position.ts';
 
 export const BENCH_DATABASE = 'balabaqsha_bench';
@@ -45,7 +46,7 @@ export interface BenchCase {
 }
 
 /** Every case, in the order `npm run bench` runs them. Add new cases here. */
-export const CASES: BenchCase[] = [positionCase];
+export const CASES: BenchCase[] = [positionCase, allocationCase];
 
 function benchUrl(serverUrl: string): { admin: string; bench: string } {
   const admin = new URL(serverUrl);

@@ -1,4 +1,4 @@
-import { chunked, type Queryable } from '../db/client.ts';
+import { bulkInsert, type Queryable } from '../db/client.ts';
 import { auditLog } from '../db/schema/index.ts';
 
 /** Who acts: a parent through the bot, a staff member in the panel, or the system (jobs). */
@@ -26,12 +26,12 @@ export async function audit(tx: Queryable, actor: Actor, entry: AuditEntry): Pro
 }
 
 export async function auditMany(tx: Queryable, actor: Actor, entries: AuditEntry[]): Promise<void> {
-  for (const chunk of chunked(entries)) await insertAudit(tx, actor, chunk);
-}
-
-async function insertAudit(tx: Queryable, actor: Actor, entries: AuditEntry[]): Promise<void> {
-  await tx.insert(auditLog).values(
+  const at = new Date();
+  await bulkInsert(
+    tx,
+    auditLog,
     entries.map((entry) => ({
+      at: entry.at ?? at,
       actorType: actor.type,
       actorId: actor.id ?? null,
       action: entry.action,
@@ -41,7 +41,6 @@ async function insertAudit(tx: Queryable, actor: Actor, entries: AuditEntry[]): 
       toState: entry.to ?? null,
       reason: entry.reason ?? null,
       data: entry.data ?? null,
-      ...(entry.at ? { at: entry.at } : {}),
     })),
   );
 }

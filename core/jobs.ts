@@ -1,5 +1,5 @@
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
-import { chunked, type Queryable, type Tx } from '../db/client.ts';
+import { bulkInsert, type Queryable, type Tx } from '../db/client.ts';
 import { jobs } from '../db/schema/index.ts';
 import type { Logger } from './logger.ts';
 
@@ -21,17 +21,15 @@ export interface ScheduleInput {
 }
 
 export async function scheduleJobs(tx: Queryable, list: ScheduleInput[]): Promise<void> {
-  for (const chunk of chunked(list)) await insertJobs(tx, chunk);
-}
-
-async function insertJobs(tx: Queryable, list: ScheduleInput[]): Promise<void> {
-  await tx
-    .insert(jobs)
-    .values(list.map((j) => ({ kind: j.kind, payload: j.payload, runAt: j.runAt, dedupeKey: j.dedupeKey })))
-    .onConflictDoUpdate({
-      target: jobs.dedupeKey,
-      set: { runAt: sql`excluded.run_at`, payload: sql`excluded.payload`, status: 'pending', attempts: 0, lastError: null },
-    });
+  await bulkInsert(
+    tx,
+    jobs,
+    list.map((j) => ({ kind: j.kind, payload: j.payload, runAt: j.runAt, dedupeKey: j.dedupeKey })),
+    {
+      onConflict: sql`on conflict (dedupe_key) do update set run_at = excluded.run_at, payload = excluded.payload,
+                      status = 'pending', attempts = 0, last_error = null`,
+    },
+  );
 }
 
 const MAX_ATTEMPTS = 5;

@@ -1,4 +1,5 @@
-import { chunked, type Queryable } from '../db/client.ts';
+import { sql } from 'drizzle-orm';
+import { bulkInsert, type Queryable } from '../db/client.ts';
 import { notifications } from '../db/schema/index.ts';
 
 export interface NotificationInput {
@@ -18,19 +19,18 @@ export async function enqueueNotification(tx: Queryable, n: NotificationInput): 
 }
 
 export async function enqueueNotifications(tx: Queryable, list: NotificationInput[]): Promise<void> {
-  for (const chunk of chunked(list)) {
-    await tx
-      .insert(notifications)
-      .values(
-        chunk.map((n) => ({
-          applicantId: n.applicantId,
-          applicationId: n.applicationId ?? null,
-          kind: n.kind,
-          params: n.params ?? {},
-          dedupeKey: n.dedupeKey ?? null,
-          ...(n.dueAt ? { dueAt: n.dueAt } : {}),
-        })),
-      )
-      .onConflictDoNothing();
-  }
+  const now = new Date();
+  await bulkInsert(
+    tx,
+    notifications,
+    list.map((n) => ({
+      applicantId: n.applicantId,
+      applicationId: n.applicationId ?? null,
+      kind: n.kind,
+      params: n.params ?? {},
+      dedupeKey: n.dedupeKey ?? null,
+      dueAt: n.dueAt ?? now,
+    })),
+    { onConflict: sql`on conflict do nothing` },
+  );
 }

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Queryable, Tx } from '../db/client.ts';
+import { bulkInsert, type Queryable, type Tx } from '../db/client.ts';
 import { applications, groups, kindergartens, referrals } from '../db/schema/index.ts';
 import { audit, SYSTEM, type Actor } from './audit.ts';
 import { addCalendarDays, addWorkingDays, isInRange, localDate, previousWorkingDay, startOfLocalDay } from './calendar.ts';
@@ -90,8 +90,12 @@ export async function createOffers(
       createdBy: ctx.actor.type === 'staff' ? ctx.actor.id : null,
     })),
   );
-  const created: Referral[] = [];
-  for (let i = 0; i < rows.length; i += 1000) created.push(...(await tx.insert(referrals).values(rows.slice(i, i + 1000)).returning()));
+  const inserted = await bulkInsert(tx, referrals, rows, { returning: ['id'] });
+  const created: Referral[] = await tx
+    .select()
+    .from(referrals)
+    .where(inArray(referrals.id, inserted.map((r) => Number(r.id))))
+    .orderBy(referrals.id);
   const byApp = new Map(created.map((r) => [r.applicationId, r]));
   await transitionMany(tx, {
     event: 'offer',

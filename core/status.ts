@@ -1,5 +1,5 @@
 import { asc, eq, inArray } from 'drizzle-orm';
-import { chunked, type Queryable, type Tx } from '../db/client.ts';
+import { bulkInsert, type Queryable, type Tx } from '../db/client.ts';
 import { applications, positionChanges, queues } from '../db/schema/index.ts';
 import { auditMany, type Actor } from './audit.ts';
 import { enqueueNotifications } from './notifications.ts';
@@ -169,7 +169,7 @@ export async function transitionMany(tx: Tx, input: BatchTransitionInput): Promi
       await tx.update(queues).set({ phase, lastNumber }).where(eq(queues.id, queueId));
     }
   }
-  for (const chunk of chunked(changes)) await tx.insert(positionChanges).values(chunk);
+  await bulkInsert(tx, positionChanges, changes);
 
   const patch: Partial<typeof applications.$inferInsert> = { status: rule.to, statusChangedAt: now, updatedAt: now };
   if (input.event === 'refuse') {
