@@ -107,10 +107,14 @@ function centered(doc: Doc, text: string, font: 'regular' | 'bold', size: number
   doc.moveDown(gapAfter);
 }
 
-function paragraph(doc: Doc, text: string, size = 11, gapAfter = 0.6, font: 'regular' | 'bold' = 'regular'): void {
-  doc.font(font).fontSize(size).fillColor('black');
-  doc.text(text, MARGIN.left, doc.y, { width: contentWidth(doc), align: 'justify', lineGap: 2 });
-  doc.moveDown(gapAfter);
+function paragraph(
+  doc: Doc,
+  text: string,
+  options: { size?: number; gapAfter?: number; font?: 'regular' | 'bold'; align?: 'left' | 'justify' } = {},
+): void {
+  doc.font(options.font ?? 'regular').fontSize(options.size ?? 11).fillColor('black');
+  doc.text(text, MARGIN.left, doc.y, { width: contentWidth(doc), align: options.align ?? 'justify', lineGap: 2 });
+  doc.moveDown(options.gapAfter ?? 0.6);
 }
 
 /** A label and its value side by side; the next row starts below the taller of the two. */
@@ -170,8 +174,7 @@ export async function renderReferralPdf(data: ReferralDocumentData, lang: Langua
       kindergarten: data.kindergarten.number,
       name: pick(data.kindergarten.name, lang),
     }),
-    11,
-    1,
+    { gapAfter: 1 },
   );
 
   field(doc, t('documents.referral.childName'), data.child.fullName, { rule: true });
@@ -188,10 +191,13 @@ export async function renderReferralPdf(data: ReferralDocumentData, lang: Langua
 
   if (data.presentBy) {
     const days = workingDaysBetween(localDate(data.issuedAt), localDate(data.presentBy));
-    paragraph(doc, t('documents.referral.presentBy', { days, date: formatShortDay(localDate(data.presentBy)) }), 11, 0.3);
+    paragraph(doc, t('documents.referral.presentBy', { days, date: formatShortDay(localDate(data.presentBy)) }), { gapAfter: 0.3 });
   }
   if (data.extendedUntil) {
-    paragraph(doc, t('documents.referral.extended', { date: formatShortDay(localDate(data.extendedUntil)) }), 11, 0.3, 'bold');
+    paragraph(doc, t('documents.referral.extended', { date: formatShortDay(localDate(data.extendedUntil)) }), {
+      gapAfter: 0.3,
+      font: 'bold',
+    });
   }
   doc.moveDown(0.6);
   doc.font('regular').fontSize(11).text(t('documents.referral.issued', { date: formatLongDay(t, localDate(data.issuedAt)) }), MARGIN.left, doc.y);
@@ -254,9 +260,11 @@ export async function renderRegistrationNoticePdf(data: NoticeData, lang: Langua
       date: registeredDay,
       queueNumber: data.queueNumber,
     })}`,
+    // Names make the lines uneven: justified, the first line would gape.
+    { align: 'left' },
   );
   paragraph(doc, t('documents.notice.tracking'));
-  paragraph(doc, t('documents.notice.trackingBot'), 11, 1.2);
+  paragraph(doc, t('documents.notice.trackingBot'), { gapAfter: 1.2 });
 
   doc.font('bold').fontSize(12).text(t('documents.notice.details'), MARGIN.left, doc.y);
   doc.moveDown(0.4);
@@ -276,7 +284,8 @@ export async function renderRegistrationNoticePdf(data: NoticeData, lang: Langua
     ],
     [
       t('documents.notice.kindergartens'),
-      data.kindergartens.map((k) => t('documents.notice.kindergartenValue', { number: k.number, name: pick(k.name, lang) })).join('\n'),
+      // Names carry their number already («№ 112 "Балапан" балабақшасы»).
+      data.kindergartens.map((k) => pick(k.name, lang)).join('\n'),
     ],
     [
       t('documents.notice.position', { date: formatDateTime(t, data.positionAt) }),
@@ -297,10 +306,13 @@ export async function renderRegistrationNoticePdf(data: NoticeData, lang: Langua
     align: 'center',
   });
 
+  // In the bottom margin: pdfkit starts a new page for text below the margin unless it is lifted.
+  doc.page.margins.bottom = 0;
   doc.font('regular').fontSize(7.5).fillColor(GREY);
-  const footer = t('documents.notice.generatedAt', { date: formatDateTime(t, now) });
-  // Inside the bottom margin's limit: text below it would start a new page.
-  doc.text(footer, MARGIN.left, doc.page.maxY() - doc.currentLineHeight(true), { width, lineBreak: false });
+  doc.text(t('documents.notice.generatedAt', { date: formatDateTime(t, now) }), MARGIN.left, doc.page.height - MARGIN.bottom, {
+    width,
+    lineBreak: false,
+  });
   doc.end();
   return done;
 }

@@ -6,8 +6,10 @@ import { audit, SYSTEM, type Actor } from './audit.ts';
 import { addCalendarDays, addWorkingDays, isInRange, localDate, previousWorkingDay, startOfLocalDay } from './calendar.ts';
 import { IllegalTransitionError, NotFoundError, RuleError } from './errors.ts';
 import { scheduleJobs, type JobHandler, type ScheduleInput } from './jobs.ts';
+import { signReferralRecord } from './document-data.ts';
 import { enqueueNotification } from './notifications.ts';
 import type { Policy } from './policy.ts';
+import type { SigningKey } from './signing.ts';
 import { transition, transitionMany } from './status.ts';
 
 /**
@@ -142,8 +144,11 @@ export interface ReferralAction {
   now?: Date;
 }
 
+/** Issuing and extending change what a referral says: both sign it again (core/signing.ts). */
+export type SignedReferralAction = ReferralAction & { signingKey: SigningKey };
+
 /** The parent (or staff for them) accepts the place: the referral is issued with its number. */
-export async function confirmOffer(db: Queryable, input: ReferralAction): Promise<Referral> {
+export async function confirmOffer(db: Queryable, input: SignedReferralAction): Promise<Referral> {
   const now = input.now ?? new Date();
   return db.transaction(async (tx) => {
     const r = await lockReferral(tx, input.referralId);
@@ -171,7 +176,8 @@ export async function confirmOffer(db: Queryable, input: ReferralAction): Promis
       notify: { referral: issued!.number, kindergarten: place?.number ?? null, deadline: localDate(presentBy) },
     });
     await scheduleJobs(tx, deadlineJobs(issued!, now, input.policy));
-    return issued!;
+    const signature = await signReferralRecord(tx, r.id, input.signingKey);
+    return { ...issued!, signature };
   });
 }
 
@@ -197,7 +203,7 @@ export async function declineOffer(db: Queryable, input: ReferralAction): Promis
 /** One extension of up to policy.maxExtensionCalendarDays, granted by staff on request. */
 export async function extendReferral(
   db: Queryable,
-  input: ReferralAction & { days: number; reason: string },
+  input: SignedReferralAction & { days: number; reason: string },
 ): Promise<Referral> {
   const now = input.now ?? new Date();
   if (input.actor.type !== 'staff') throw new IllegalTransitionError('issued', 'extend', 'actor_not_allowed');
@@ -241,7 +247,8 @@ export async function extendReferral(
       params: { number: app!.number, referral: r.number, deadline: localDate(extendedUntil) },
     });
     await scheduleJobs(tx, deadlineJobs(extended!, now, input.policy));
-    return extended!;
+    const signature = await signReferralRecord(tx, r.id, input.signingKey);
+    return { ...extended!, signature };
   });
 }
 

@@ -9,6 +9,8 @@ import { commitRound, groupSeats, offerNextInQueue, previewRound } from '../../c
 import { defaultPolicy } from '../../core/policy.ts';
 import { getPosition } from '../../core/position.ts';
 import { decidePriorityClaim } from '../../core/priority.ts';
+import { checkReferral } from '../../core/document-data.ts';
+import { loadSigningKey, type SigningKey } from '../../core/signing.ts';
 import { confirmOffer, declineOffer, enrolReferral, extendReferral, referralJobs } from '../../core/referrals.ts';
 import { changeStatus } from '../../core/status.ts';
 import { openTestDatabase } from '../support/db.ts';
@@ -19,11 +21,14 @@ const staff = { type: 'staff', id: 7 } as const;
 const parent = { type: 'parent', id: null } as const;
 const policy = defaultPolicy;
 const handlers = referralJobs(() => policy);
+let signingKey: SigningKey;
+const config = { PUBLIC_URL: undefined, PORT: 3000, SIGNING_KEY: undefined };
 const year = new Date().getUTCFullYear() - 3;
 let database: Database;
 
 beforeAll(async () => {
   database = await openTestDatabase();
+  signingKey = await loadSigningKey(database.db, config);
 });
 afterAll(async () => {
   await database.close();
@@ -78,22 +83,34 @@ describe('the referral life, on a fake clock across Nauryz', () => {
     await runDueJobs(database.db, handlers, { now: () => new Date('2026-03-26T06:30:00Z') });
     expect((await notes(ids[0]!)).filter((n) => n.kind === 'reminder_offered')).toHaveLength(1);
 
-    const issued = await confirmOffer(database.db, { referralId: ref!.id, actor: parent, policy, now: new Date('2026-03-26T07:00:00Z') });
+    const issued = await confirmOffer(database.db, { referralId: ref!.id, actor: parent, policy, signingKey, now: new Date('2026-03-26T07:00:00Z') });
     expect(issued.status).toBe('issued');
     expect(issued.number).toMatch(/^2026-\d{6}$/);
     expect(issued.presentBy!.toISOString()).toBe('2026-04-02T18:59:59.999Z'); // 5 working days: 26 Mar → 2 Apr
     expect((await statusOf(ids[0]!)).status).toBe('referred');
+    // Signed: the public page says genuine and valid until the present-by date.
+    expect(await checkReferral(database.db, issued.number!, config, new Date('2026-03-27T05:00:00Z'))).toMatchObject({
+      found: true,
+      genuine: true,
+      state: 'valid',
+      validUntil: issued.presentBy,
+    });
     // The old confirm deadline passing does nothing now.
     await runDueJobs(database.db, handlers, { now: () => new Date('2026-03-28T00:00:00Z') });
     expect((await database.db.select().from(referrals).where(eq(referrals.id, ref!.id)))[0]!.status).toBe('issued');
 
-    const extended = await extendReferral(database.db, { referralId: ref!.id, days: 30, reason: 'child_ill', actor: staff, policy, now: new Date('2026-03-30T05:00:00Z') });
+    const extended = await extendReferral(database.db, { referralId: ref!.id, days: 30, reason: 'child_ill', actor: staff, policy, signingKey, now: new Date('2026-03-30T05:00:00Z') });
     expect(extended.extendedUntil!.toISOString()).toBe('2026-05-02T18:59:59.999Z');
+    expect(await checkReferral(database.db, issued.number!, config, new Date('2026-04-20T05:00:00Z'))).toMatchObject({
+      genuine: true,
+      state: 'valid',
+      validUntil: extended.extendedUntil,
+    });
     await expect(
-      extendReferral(database.db, { referralId: ref!.id, days: 5, reason: 'again', actor: staff, policy, now: new Date('2026-03-31T05:00:00Z') }),
+      extendReferral(database.db, { referralId: ref!.id, days: 5, reason: 'again', actor: staff, policy, signingKey, now: new Date('2026-03-31T05:00:00Z') }),
     ).rejects.toMatchObject({ code: 'extension_used' });
     await expect(
-      extendReferral(database.db, { referralId: ref!.id, days: 31, reason: 'x', actor: staff, policy }),
+      extendReferral(database.db, { referralId: ref!.id, days: 31, reason: 'x', actor: staff, policy, signingKey }),
     ).rejects.toBeInstanceOf(RuleError);
 
     // Still valid on the old present-by date; lapses after the extension ends.
@@ -111,6 +128,7 @@ describe('the referral life, on a fake clock across Nauryz', () => {
     expect(lapsed.stopUntil!.getTime()).toBe(afterLapse.getTime() + 10 * 86_400_000);
     expect((await database.db.select().from(referrals).where(eq(referrals.id, ref!.id)))[0]!.status).toBe('lapsed');
     expect(await freeOf(groupId)).toBe(1);
+    expect(await checkReferral(database.db, issued.number!, config, afterLapse)).toMatchObject({ genuine: true, state: 'lapsed' });
     expect((await notes(ids[0]!)).map((n) => n.kind)).toEqual(
       expect.arrayContaining(['status_offer', 'reminder_offered', 'referral_extended', 'reminder_issued', 'status_lapse']),
     );
@@ -143,7 +161,7 @@ describe('the referral life, on a fake clock across Nauryz', () => {
     expect(await freeOf(groupId)).toBe(2);
 
     const again = await offerNextInQueue(database.db, { groupId, actor: staff, policy, now });
-    const issued = await confirmOffer(database.db, { referralId: again.referrals[0]!.id, actor: parent, policy, now });
+    const issued = await confirmOffer(database.db, { referralId: again.referrals[0]!.id, actor: parent, policy, signingKey, now });
     const [groupBefore] = await database.db.select().from(groups).where(eq(groups.id, groupId));
     await enrolReferral(database.db, { referralId: issued.id, actor: staff, policy, now });
     const [groupAfter] = await database.db.select().from(groups).where(eq(groups.id, groupId));
