@@ -150,104 +150,160 @@ export interface RoundPlan {
 
 interface WaitingRow {
   id: number;
-  queue_id: number;
   list: number;
   registered_at: Date | string;
   kindergarten_ids: number[] | string;
   twin_group_id: number | null;
-  stop_until: Date | string | null;
+}
+
+interface Child {
+  applicationId: number;
+  list: QueueList;
+  registeredAt: Date;
+  kindergartenIds: number[];
+  twinGroupId: number | null;
 }
 
 const SKIPPED_LIMIT = 2000;
+const PAGE = 2000;
 
-/** Who would get what in a district now, by deferred acceptance over ranked kindergartens. */
-export async function planRound(db: Queryable, districtId: number, policy: Policy, now: Date): Promise<RoundPlan> {
+const toChild = (w: WaitingRow): Child => ({
+  applicationId: w.id,
+  list: w.list as QueueList,
+  registeredAt: new Date(w.registered_at),
+  kindergartenIds: parseIntArray(w.kindergarten_ids),
+  twinGroupId: w.twin_group_id,
+});
+
+/**
+ * A queue's children who can get a place now (waiting, not on the stop list), in the merged
+ * order of core/allocation.ts mergedOrder, read lazily page by page along the queue-order
+ * index: a round stops reading once the queue's seats are gone, however long the queue.
+ */
+function mergedCursor(db: Queryable, queueId: number, phase: number, k: number, now: Date, pageSize: number) {
+  const lists = ([0, 1, 2] as const).map((list) => ({ list, buffer: [] as Child[], last: null as Child | null, done: false }));
+  const fill = async (l: (typeof lists)[number]) => {
+    if (l.buffer.length || l.done) return;
+    const after = l.last
+      ? sql`and (registered_at, id) > (${l.last.registeredAt.toISOString()}::timestamptz, ${l.last.applicationId})`
+      : sql``;
+    const rows = await rowsOf<WaitingRow>(
+      db,
+      sql`select id, queue_category as list, registered_at, kindergarten_ids, twin_group_id from applications
+          where status = 'registered' and queue_id = ${queueId} and queue_category = ${l.list}
+            and (stop_until is null or stop_until <= ${now.toISOString()}::timestamptz) ${after}
+          order by registered_at, id limit ${pageSize}`,
+    );
+    l.buffer = rows.map(toChild);
+    l.done = rows.length < pageSize;
+    l.last = l.buffer.at(-1) ?? l.last;
+  };
+  let p = phase;
+  return async function next(): Promise<Child | null> {
+    const [e, b, g] = lists as [(typeof lists)[0], (typeof lists)[0], (typeof lists)[0]];
+    await fill(e);
+    if (e.buffer.length) return e.buffer.shift()!;
+    await fill(b);
+    await fill(g);
+    if ((p < k || !b.buffer.length) && g.buffer.length) {
+      p = Math.min(p + 1, k);
+      return g.buffer.shift()!;
+    }
+    if (b.buffer.length) {
+      p = 0;
+      return b.buffer.shift()!;
+    }
+    return null;
+  };
+}
+
+/**
+ * Who would get what in a district now. Children propose to their ranked kindergartens'
+ * groups in queue order and groups keep the best-ranked (deferred acceptance, core/allocation.ts);
+ * because every group of a queue ranks children by that queue's order, running it page by page
+ * over the merged order gives the same matching as over the whole queue at once.
+ */
+export async function planRound(db: Queryable, districtId: number, policy: Policy, now: Date, pageSize = PAGE): Promise<RoundPlan> {
   const seatRows = (await groupSeats(db, { districtId })).filter((g) => g.free > 0);
   const seatCount = seatRows.reduce((s, g) => s + g.free, 0);
   if (seatRows.length === 0) return { seats: 0, offers: [], skipped: [] };
-  const queueRows = await db.select().from(queues).where(eq(queues.districtId, districtId));
-  const waiting = await rowsOf<WaitingRow>(
-    db,
-    sql`select id, queue_id, queue_category as list, registered_at, kindergarten_ids, twin_group_id, stop_until
-        from applications where district_id = ${districtId} and status = 'registered'`,
-  );
-  // Groups by (kindergarten, year, language): a child's preferences are its kindergartens' groups for its queue.
-  const groupsByKey = new Map<string, SeatGroup[]>();
-  for (const g of seatRows) {
-    const key = `${g.kindergartenId}:${g.birthYear}:${g.language}`;
-    const list = groupsByKey.get(key) ?? [];
-    list.push({ groupId: g.groupId, kindergartenId: g.kindergartenId, free: g.free });
-    groupsByKey.set(key, list);
-  }
-  const units: (Unit & { queueId: number; kindergartenIds: number[] })[] = [];
+  const queueRows = await db.select().from(queues).where(eq(queues.districtId, districtId)).orderBy(asc(queues.id));
+  const offers: RoundOffer[] = [];
   const skipped: RoundPlan['skipped'] = [];
-  const rankOf = new Map<number, number>();
-  const byQueue = new Map<number, WaitingRow[]>();
-  for (const w of waiting) {
-    const list = byQueue.get(w.queue_id);
-    if (list) list.push(w);
-    else byQueue.set(w.queue_id, [w]);
-  }
   for (const queue of queueRows) {
-    const inQueue = (byQueue.get(queue.id) ?? []).map((w) => ({
-        applicationId: w.id,
-        list: w.list as QueueList,
-        registeredAt: new Date(w.registered_at),
-        kindergartenIds: parseIntArray(w.kindergarten_ids),
-        twinGroupId: w.twin_group_id,
-        stopUntil: w.stop_until ? new Date(w.stop_until) : null,
-      }));
-    const stopped = inQueue.filter((c) => c.stopUntil && c.stopUntil > now);
-    const eligible = inQueue.filter((c) => !c.stopUntil || c.stopUntil <= now);
-    const order = mergedOrder(eligible, queue.phase, policy.generalPerBeneficiary);
-    const twins = new Map<number, (typeof order)[number][]>();
-    order.forEach((c, i) => {
-      rankOf.set(c.applicationId, i + 1);
-        if (c.twinGroupId !== null) twins.set(c.twinGroupId, [...(twins.get(c.twinGroupId) ?? []), c]);
-    });
+    const groupsOfQueue = seatRows.filter((g) => g.birthYear === queue.birthYear && g.language === queue.language);
+    if (groupsOfQueue.length === 0) continue;
+    const left = new Map(groupsOfQueue.map((g) => [g.groupId, g.free]));
+    const groupsOf = new Map<number, number[]>();
+    for (const g of groupsOfQueue) groupsOf.set(g.kindergartenId, [...(groupsOf.get(g.kindergartenId) ?? []), g.groupId]);
+    const kindergartenOf = new Map(groupsOfQueue.map((g) => [g.groupId, g.kindergartenId]));
+    // Twins are few: read them at once so a pair split across pages still proposes as one.
+    const twinRows = await rowsOf<WaitingRow>(
+      db,
+      sql`select id, queue_category as list, registered_at, kindergarten_ids, twin_group_id from applications
+          where status = 'registered' and queue_id = ${queue.id} and twin_group_id is not null
+            and (stop_until is null or stop_until <= ${now.toISOString()}::timestamptz)`,
+    );
+    const twins = new Map<number, Child[]>();
+    for (const t of twinRows.map(toChild)) twins.set(t.twinGroupId!, [...(twins.get(t.twinGroupId!) ?? []), t]);
+    const next = mergedCursor(db, queue.id, queue.phase, policy.generalPerBeneficiary, now, pageSize);
     const seen = new Set<number>();
-    for (const c of order) {
-      if (seen.has(c.applicationId)) continue;
-      const members = c.twinGroupId !== null ? twins.get(c.twinGroupId)! : [c];
-      members.forEach((m) => seen.add(m.applicationId));
-      const preferences = c.kindergartenIds.flatMap((k) => (groupsByKey.get(`${k}:${queue.birthYear}:${queue.language}`) ?? []).map((g) => g.groupId));
-      if (preferences.length === 0) continue;
-      units.push({
-        rank: rankOf.get(c.applicationId)!,
-        applicationIds: members.map((m) => m.applicationId),
-        preferences,
-        queueId: queue.id,
-        kindergartenIds: c.kindergartenIds,
-      });
+    const unmatched: (Unit & { kindergartenIds: number[] })[] = [];
+    let rank = 0;
+    let lastPlaced = 0;
+    let exhausted = false;
+    while (!exhausted && [...left.values()].some((n) => n > 0)) {
+      const units: (Unit & { kindergartenIds: number[] })[] = [];
+      for (let i = 0; i < pageSize; i++) {
+        const child = await next();
+        if (!child) {
+          exhausted = true;
+          break;
+        }
+        rank++;
+        if (seen.has(child.applicationId)) continue;
+        const members = child.twinGroupId !== null ? (twins.get(child.twinGroupId) ?? [child]) : [child];
+        members.forEach((m) => seen.add(m.applicationId));
+        const preferences = child.kindergartenIds.flatMap((k) => groupsOf.get(k) ?? []);
+        if (preferences.length === 0) continue;
+        units.push({ rank, applicationIds: members.map((m) => m.applicationId), preferences, kindergartenIds: child.kindergartenIds });
+      }
+      if (units.length === 0) continue;
+      const result = deferredAcceptance(
+        units,
+        [...left].map(([groupId, free]) => ({ groupId, kindergartenId: kindergartenOf.get(groupId)!, free })),
+      );
+      const unitOf = new Map(units.map((u) => [u.applicationIds[0]!, u]));
+      for (const m of result.matches) {
+        const unit = unitOf.get(m.applicationIds[0]!)!;
+        left.set(m.groupId, left.get(m.groupId)! - m.applicationIds.length);
+        lastPlaced = Math.max(lastPlaced, unit.rank);
+        const kindergartenId = kindergartenOf.get(m.groupId)!;
+        offers.push({
+          applicationIds: m.applicationIds,
+          groupId: m.groupId,
+          kindergartenId,
+          queueId: queue.id,
+          rank: unit.rank,
+          choice: unit.kindergartenIds.indexOf(kindergartenId) + 1,
+        });
+      }
+      unmatched.push(...(result.unmatched as (Unit & { kindergartenIds: number[] })[]));
     }
-    for (const s of stopped.slice(0, SKIPPED_LIMIT)) skipped.push({ applicationId: s.applicationId, queueId: queue.id, rank: null, reason: 'stop_list' });
-  }
-  const result = deferredAcceptance(units, [...groupsByKey.values()].flat());
-  const unitOf = new Map(units.map((u) => [u.applicationIds[0]!, u]));
-  const kindergartenOf = new Map(seatRows.map((g) => [g.groupId, g.kindergartenId]));
-  const offers: RoundOffer[] = result.matches.map((m) => {
-    const unit = unitOf.get(m.applicationIds[0]!)!;
-    const kindergartenId = kindergartenOf.get(m.groupId)!;
-    return {
-      applicationIds: m.applicationIds,
-      groupId: m.groupId,
-      kindergartenId,
-      queueId: unit.queueId,
-      rank: unit.rank,
-      choice: unit.kindergartenIds.indexOf(kindergartenId) + 1,
-    };
-  });
-  offers.sort((a, b) => a.queueId - b.queueId || a.rank - b.rank);
-  // Passed over: unmatched children ranked ahead of the last child placed in their queue.
-  const lastPlaced = new Map<number, number>();
-  for (const o of offers) lastPlaced.set(o.queueId, Math.max(lastPlaced.get(o.queueId) ?? 0, o.rank));
-  for (const u of result.unmatched as (Unit & { queueId: number })[]) {
-    if (skipped.length >= SKIPPED_LIMIT * 2) break;
-    if (u.rank < (lastPlaced.get(u.queueId) ?? 0)) {
+    // Passed over: children ranked ahead of the last child placed who got nothing, and why.
+    for (const u of unmatched) {
+      if (u.rank >= lastPlaced || skipped.length >= SKIPPED_LIMIT) continue;
       const reason = u.applicationIds.length > 1 ? 'twins_need_more_seats' : 'no_seat_in_choices';
-      for (const id of u.applicationIds) skipped.push({ applicationId: id, queueId: u.queueId, rank: u.rank, reason });
+      for (const id of u.applicationIds) skipped.push({ applicationId: id, queueId: queue.id, rank: u.rank, reason });
     }
+    const stopped = await rowsOf<{ id: number }>(
+      db,
+      sql`select id from applications where status = 'registered' and queue_id = ${queue.id}
+          and stop_until > ${now.toISOString()}::timestamptz order by registered_at, id limit ${SKIPPED_LIMIT}`,
+    );
+    for (const s of stopped) skipped.push({ applicationId: s.id, queueId: queue.id, rank: null, reason: 'stop_list' });
   }
+  offers.sort((a, b) => a.queueId - b.queueId || a.rank - b.rank);
   return { seats: seatCount, offers, skipped };
 }
 

@@ -1,11 +1,12 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.ts';
-import { applications, auditLog, groups, jobs, notifications, referrals } from '../../db/schema/index.ts';
+import { applications, auditLog, groups, jobs, notifications, queues, referrals } from '../../db/schema/index.ts';
 import { submitApplication } from '../../core/applications.ts';
 import { RuleError } from '../../core/errors.ts';
 import { runDueJobs } from '../../core/jobs.ts';
-import { commitRound, groupSeats, offerNextInQueue, previewRound } from '../../core/placement.ts';
+import { mergedOrder } from '../../core/allocation.ts';
+import { commitRound, groupSeats, offerNextInQueue, planRound, previewRound } from '../../core/placement.ts';
 import { defaultPolicy } from '../../core/policy.ts';
 import { getPosition } from '../../core/position.ts';
 import { decidePriorityClaim } from '../../core/priority.ts';
@@ -228,5 +229,61 @@ describe('allocation rounds', () => {
     await expect(commitRound(database.db, { roundId, actor: staff, policy, now })).rejects.toMatchObject({ code: 'round_not_open' });
     const pending = await database.db.select().from(jobs).where(inArray(jobs.dedupeKey, committed.referrals.map((r) => `referral:${r.id}:expire`)));
     expect(pending).toHaveLength(2);
+  });
+});
+
+describe('a round read page by page', () => {
+  it('gives the same places as serial dictatorship over the whole merged order (stop list, beneficiaries, random choices)', async () => {
+    const now = new Date('2026-11-23T05:00:00Z');
+    const places = await createPlaces(database.db, { kindergartens: 4 });
+    await database.db.update(groups).set({ capacity: 20, enrolled: 20 }).where(inArray(groups.kindergartenId, places.kindergartenIds));
+    const open = await database.db
+      .select()
+      .from(groups)
+      .where(and(inArray(groups.kindergartenId, places.kindergartenIds.slice(0, 3)), eq(groups.birthYear, year), eq(groups.language, 'kk')));
+    for (const [i, g] of open.entries()) await database.db.update(groups).set({ enrolled: 20 - (i + 2) }).where(eq(groups.id, g.id));
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const ids: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const at = new Date(now.getTime() - (100 - i) * 86_400_000 - Math.floor(random() * 50) * 3_600_000);
+      const choices = [...places.kindergartenIds].sort(() => random() - 0.5).slice(0, 1 + Math.floor(random() * 3));
+      const category = random() < 0.2 ? 'large_family' : 'none';
+      const { application } = await submitApplication(
+        database.db,
+        applicationInput(places, { childYear: year, at, kindergartenIds: choices, priorityCategory: category }),
+        parent,
+        policy,
+        at,
+      );
+      if (category !== 'none') await decidePriorityClaim(database.db, { applicationId: application.id, decision: 'verified', actor: staff, policy, now });
+      ids.push(application.id);
+    }
+    await database.db.update(applications).set({ stopUntil: new Date(now.getTime() + 86_400_000) }).where(inArray(applications.id, [ids[3]!, ids[17]!]));
+
+    const paged = await planRound(database.db, places.districtId, policy, now, 7);
+    const whole = await planRound(database.db, places.districtId, policy, now, 1000);
+    expect(paged.offers).toEqual(whole.offers);
+
+    // Reference: every waiting child read at once, merged order, then children take seats in turn.
+    const rows = await database.db.select().from(applications).where(and(eq(applications.districtId, places.districtId), eq(applications.status, 'registered')));
+    const [queue] = await database.db.select().from(queues).where(eq(queues.id, rows[0]!.queueId));
+    const eligible = rows.filter((r) => !r.stopUntil || r.stopUntil <= now);
+    const order = mergedOrder(
+      eligible.map((r) => ({ applicationId: r.id, list: r.queueCategory as 0 | 1 | 2, registeredAt: r.registeredAt, kindergartenIds: r.kindergartenIds })),
+      queue!.phase,
+      policy.generalPerBeneficiary,
+    );
+    const left = new Map(open.map((g, i) => [g.kindergartenId, { groupId: g.id, free: i + 2 }]));
+    const expected: [number, number][] = [];
+    for (const child of order) {
+      const pick = child.kindergartenIds.map((k) => left.get(k)).find((g) => g && g.free > 0);
+      if (!pick) continue;
+      pick.free--;
+      expected.push([child.applicationId, pick.groupId]);
+    }
+    expect(paged.offers.map((o) => [o.applicationIds[0], o.groupId]).sort((a, b) => a[0]! - b[0]!)).toEqual(expected.sort((a, b) => a[0] - b[0]));
+    expect(paged.offers.length).toBe(2 + 3 + 4);
+    expect(paged.skipped.filter((s) => s.reason === 'stop_list').map((s) => s.applicationId).sort()).toEqual([ids[3], ids[17]].sort());
   });
 });
