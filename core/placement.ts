@@ -180,8 +180,8 @@ const toChild = (w: WaitingRow): Child => ({
  * order of core/allocation.ts mergedOrder, read lazily page by page along the queue-order
  * index: a round stops reading once the queue's seats are gone, however long the queue.
  */
-function mergedCursor(db: Queryable, queueId: number, phase: number, k: number, now: Date, pageSize: number) {
-  const lists = ([0, 1, 2] as const).map((list) => ({ list, buffer: [] as Child[], last: null as Child | null, done: false }));
+function mergedCursor(db: Queryable, queueId: number, phase: number, k: number, now: Date, firstPage: number, maxPage: number) {
+  const lists = ([0, 1, 2] as const).map((list) => ({ list, buffer: [] as Child[], last: null as Child | null, done: false, page: firstPage }));
   const fill = async (l: (typeof lists)[number]) => {
     if (l.buffer.length || l.done) return;
     const after = l.last
@@ -192,10 +192,12 @@ function mergedCursor(db: Queryable, queueId: number, phase: number, k: number, 
       sql`select id, queue_category as list, registered_at, kindergarten_ids, twin_group_id from applications
           where status = 'registered' and queue_id = ${queueId} and queue_category = ${l.list}
             and (stop_until is null or stop_until <= ${now.toISOString()}::timestamptz) ${after}
-          order by registered_at, id limit ${pageSize}`,
+          order by registered_at, id limit ${l.page}`,
     );
     l.buffer = rows.map(toChild);
-    l.done = rows.length < pageSize;
+    l.done = rows.length < l.page;
+    // Most queues fill their seats from the first page; read further in growing pages.
+    l.page = Math.min(l.page * 4, maxPage);
     l.last = l.buffer.at(-1) ?? l.last;
   };
   let p = phase;
@@ -246,7 +248,8 @@ export async function planRound(db: Queryable, districtId: number, policy: Polic
     );
     const twins = new Map<number, Child[]>();
     for (const t of twinRows.map(toChild)) twins.set(t.twinGroupId!, [...(twins.get(t.twinGroupId!) ?? []), t]);
-    const next = mergedCursor(db, queue.id, queue.phase, policy.generalPerBeneficiary, now, pageSize);
+    const seatsOfQueue = groupsOfQueue.reduce((n, g) => n + g.free, 0);
+    const next = mergedCursor(db, queue.id, queue.phase, policy.generalPerBeneficiary, now, Math.min(pageSize, Math.max(20, seatsOfQueue * 2)), pageSize);
     const seen = new Set<number>();
     const unmatched: (Unit & { kindergartenIds: number[] })[] = [];
     let rank = 0;
@@ -299,7 +302,8 @@ export async function planRound(db: Queryable, districtId: number, policy: Polic
     const stopped = await rowsOf<{ id: number }>(
       db,
       sql`select id from applications where status = 'registered' and queue_id = ${queue.id}
-          and stop_until > ${now.toISOString()}::timestamptz order by registered_at, id limit ${SKIPPED_LIMIT}`,
+          and stop_until is not null and stop_until > ${now.toISOString()}::timestamptz
+          order by registered_at, id limit ${SKIPPED_LIMIT}`,
     );
     for (const s of stopped) skipped.push({ applicationId: s.id, queueId: queue.id, rank: null, reason: 'stop_list' });
   }

@@ -109,8 +109,23 @@ export const applications = pgTable(
     index('applications_queue_order')
       .on(t.queueId, t.queueCategory, t.registeredAt, t.id)
       .where(sql`${t.status} = 'registered'`),
+    // Children on the stop list, for allocation previews (a handful per queue).
+    index('applications_stop_list').on(t.queueId).where(sql`${t.stopUntil} is not null and ${t.status} = 'registered'`),
     index().on(t.applicantId),
-    index().on(t.districtId, t.status, t.birthYear, t.language),
+    index().on(t.representativeId),
+    // The panel's list: a district's applications by status in queue order (cohort, language,
+    // list, registration time) read straight off the index, 25 rows at a time.
+    index('applications_district_queue_order').on(
+      t.districtId,
+      t.status,
+      t.birthYear,
+      t.language,
+      t.queueCategory,
+      t.registeredAt,
+      t.id,
+    ),
+    // Look-ups by a child's IIN find closed applications too (the partial unique index has only active ones).
+    index().on(t.childId),
     index().on(t.status, t.createdAt),
     check('applications_queue_category_check', sql`${t.queueCategory} between 0 and 2`),
     check(

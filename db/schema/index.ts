@@ -5,3 +5,4 @@ export * from './applications.ts';
 export * from './referrals.ts';
 export * from './staff.ts';
 export * from './system.ts';
+export * from './telegram.ts';

@@ -23,17 +23,22 @@ export const applicants = pgTable(
 );
 
 /** Someone acting for an applicant by power of attorney (SPEC §14). */
-export const representatives = pgTable('representatives', {
-  id: serial().primaryKey(),
-  iin: text().notNull(),
-  fullName: text().notNull(),
-  phone: text(),
-  telegramUserId: bigint({ mode: 'number' }),
-  poaNumber: text().notNull(),
-  poaDate: date({ mode: 'string' }).notNull(),
-  poaIssuer: text().notNull(),
-  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-});
+export const representatives = pgTable(
+  'representatives',
+  {
+    id: serial().primaryKey(),
+    iin: text().notNull(),
+    fullName: text().notNull(),
+    phone: text(),
+    telegramUserId: bigint({ mode: 'number' }),
+    poaNumber: text().notNull(),
+    poaDate: date({ mode: 'string' }).notNull(),
+    poaIssuer: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  // The bot finds the applications a Telegram account represents (core/parents.ts).
+  (t) => [index().on(t.telegramUserId)],
+);
 
 export const children = pgTable(
   'children',

@@ -57,6 +57,8 @@ export const notifications = pgTable(
     attempts: smallint().notNull().default(0),
     lastError: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** When a worker took the row for sending (status 'sending'); see bot/notifier.ts. */
+    claimedAt: timestamp({ withTimezone: true }),
     sentAt: timestamp({ withTimezone: true }),
   },
   (t) => [
@@ -127,4 +129,26 @@ export const jobs = pgTable(
     doneAt: timestamp({ withTimezone: true }),
   },
   (t) => [uniqueIndex().on(t.dedupeKey), index('jobs_due').on(t.runAt).where(sql`${t.status} = 'pending'`)],
+);
+
+/**
+ * Ed25519 keys that sign referrals (core/signing.ts). kid = first 16 hex digits of the
+ * SHA-256 of the public key; a signature is stored as "<kid>.<signature>", so old referrals
+ * still verify after a key is rotated. private_key is null for a key that lives only in the
+ * SIGNING_KEY setting: its public half is kept here so its signatures outlive a change of it.
+ */
+export const signingKeys = pgTable(
+  'signing_keys',
+  {
+    kid: text().primaryKey(),
+    algorithm: text().notNull().default('ed25519'),
+    /** base64 DER (SPKI). */
+    publicKey: text().notNull(),
+    /** base64 DER (PKCS#8); only for a key the service generated itself. */
+    privateKey: text(),
+    /** 1 = signs new referrals; at most one. */
+    active: smallint().notNull().default(1),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('signing_keys_one_active').on(t.active).where(sql`${t.active} = 1`)],
 );

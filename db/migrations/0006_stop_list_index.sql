@@ -1,0 +1,1 @@
+CREATE INDEX "applications_stop_list" ON "applications" USING btree ("queue_id") WHERE "applications"."stop_until" is not null and "applications"."status" = 'registered';
