@@ -1,0 +1,583 @@
+/**
+ * The application (appendix 5) as a conversation: consent first, then one short question at a
+ * time, a summary with a button to change each answer, and the registration notice
+ * (appendix 4). Back and Cancel work at every step; a wrong answer gets a short explanation and
+ * the same question again. Every database call goes through `external`.
+ */
+import { InlineKeyboard } from 'grammy';
+import type { TFunction } from 'i18next';
+import { checkAdultIin, checkChildIin, findActiveApplicationByChildIin, type ApplicationInput } from '../../core/applications.ts';
+import { localDate } from '../../core/calendar.ts';
+import { listDistricts, listKindergartens, type KindergartenChoice } from '../../core/catalogue.ts';
+import { maxDocumentMegabytes } from '../../core/documents.ts';
+import { ValidationError, type FieldError } from '../../core/errors.ts';
+import { normalizeIin } from '../../core/iin.ts';
+import { canSeeApplication, submitFromTelegram } from '../../core/parents.ts';
+import type { Policy } from '../../core/policy.ts';
+import type { PriorityCategory } from '../../core/queue.ts';
+import type { BotConversation, ConvContext, Language } from '../context.ts';
+import { downloadTelegramFile } from '../files.ts';
+import { grid } from '../keyboards/common.ts';
+import { mainMenu } from '../keyboards/main-menu.ts';
+import { formatDate, formatDay, parseDay } from '../views/format.ts';
+import { BACK, Dialog, fail, ok, textAnswer, type Labels, type Parsed } from './kit.ts';
+import { askDocument, askPhone, choice, kindergartenName, pickKindergartens, pickOne } from './steps.ts';
+
+interface Draft {
+  consentAt?: string;
+  who?: 'parent' | 'representative';
+  repIin?: string;
+  repName?: string;
+  poaNumber?: string;
+  poaDate?: string;
+  poaIssuer?: string;
+  parentIin?: string;
+  parentName?: string;
+  phone?: string;
+  phoneVerified?: boolean;
+  childIin?: string;
+  childBirthDate?: string;
+  childName?: string;
+  certificate?: string;
+  districtId?: number;
+  districtName?: { kk: string; ru: string };
+  language?: Language;
+  kindergartens?: KindergartenChoice[];
+  category?: PriorityCategory;
+  proof?: { fileId: string; fileName: string | null };
+  address?: string;
+}
+
+const ORDER = [
+  'consent',
+  'who',
+  'repIin',
+  'repName',
+  'poaNumber',
+  'poaDate',
+  'poaIssuer',
+  'parentIin',
+  'parentName',
+  'phone',
+  'childIin',
+  'childName',
+  'certificate',
+  'district',
+  'language',
+  'kindergartens',
+  'category',
+  'proof',
+  'address',
+] as const;
+type StepId = (typeof ORDER)[number];
+const REP_STEPS: readonly StepId[] = ['repIin', 'repName', 'poaNumber', 'poaDate', 'poaIssuer'];
+
+function applies(step: StepId, d: Draft): boolean {
+  if (REP_STEPS.includes(step)) return d.who === 'representative';
+  if (step === 'proof') return d.category !== undefined && d.category !== 'none';
+  return true;
+}
+
+function complete(step: StepId, d: Draft): boolean {
+  switch (step) {
+    case 'consent':
+      return !!d.consentAt;
+    case 'phone':
+      return !!d.phone;
+    case 'childIin':
+      return !!d.childIin && !!d.childBirthDate;
+    case 'district':
+      return d.districtId !== undefined;
+    case 'kindergartens':
+      return !!d.kindergartens?.length;
+    case 'certificate':
+      return !!d.certificate;
+    default:
+      return d[step] !== undefined;
+  }
+}
+
+const firstIncomplete = (d: Draft): StepId | null => ORDER.find((s) => applies(s, d) && !complete(s, d)) ?? null;
+
+/** Summary buttons: what each one changes. */
+const EDITS: { key: string; steps: readonly StepId[]; when?: (d: Draft) => boolean }[] = [
+  { key: 'who', steps: ['who'] },
+  { key: 'representative', steps: REP_STEPS, when: (d) => d.who === 'representative' },
+  { key: 'parentIin', steps: ['parentIin'] },
+  { key: 'parentName', steps: ['parentName'] },
+  { key: 'phone', steps: ['phone'] },
+  { key: 'childIin', steps: ['childIin'] },
+  { key: 'childName', steps: ['childName'] },
+  { key: 'certificate', steps: ['certificate'] },
+  { key: 'district', steps: ['district'] },
+  { key: 'language', steps: ['language'] },
+  { key: 'kindergartens', steps: ['kindergartens'] },
+  { key: 'category', steps: ['category'] },
+  { key: 'proof', steps: ['proof'], when: (d) => applies('proof', d) },
+  { key: 'address', steps: ['address'] },
+];
+
+const NAME_RE = /^[\p{L}][\p{L}\s'’.-]*$/u;
+
+function nameAnswer(a: Parameters<typeof textAnswer>[0], t: TFunction): Parsed<string> {
+  const text = textAnswer(a, t, { min: 3, max: 200 });
+  if (!text.ok) return text;
+  return NAME_RE.test(text.value) ? text : fail(t('errors.name_invalid'));
+}
+
+function adultIinAnswer(a: Parameters<typeof textAnswer>[0], t: TFunction): Parsed<string> {
+  const text = textAnswer(a, t, { max: 40 });
+  if (!text.ok) return text;
+  const iin = normalizeIin(text.value);
+  const error = checkAdultIin(iin, 'iin');
+  return error ? fail(t(`errors.${error.code}`, error.params)) : ok(iin);
+}
+
+const errorLine = (t: TFunction, e: FieldError) => `• ${t(`errors.${e.code}`, e.params)}`;
+
+export interface ApplyDeps {
+  policy: Policy;
+  labels: Labels;
+}
+
+export function createApplyConversation(deps: ApplyDeps) {
+  const { policy } = deps;
+  const categories: PriorityCategory[] = ['none', ...policy.extraordinaryCategories, ...policy.firstPriorityCategories];
+
+  return async function apply(conversation: BotConversation, ctx: ConvContext): Promise<void> {
+    const d = new Dialog(conversation, ctx, deps.labels, 'bot.apply.cancelled');
+    const draft: Draft = {};
+
+    /** Runs one step; 'back' when the parent went back from it. */
+    async function step(id: StepId): Promise<'done' | 'back'> {
+      const t = d.t;
+      switch (id) {
+        case 'consent': {
+          const agreed = await d.ask({
+            text: (t) => t('bot.apply.consent.text'),
+            keyboard: (t) => new InlineKeyboard().text(t('bot.apply.consent.agree'), 'q:yes').row().text(t('bot.apply.consent.decline'), 'q:no'),
+            nav: { back: false, cancel: false },
+            parse: choice({ yes: true, no: false }),
+          });
+          // Refusing stores nothing: the draft lives only in this conversation, which ends here.
+          if (agreed !== true) return d.finish(t('bot.apply.consent.declined'));
+          draft.consentAt = (await d.now()).toISOString();
+          return 'done';
+        }
+        case 'who': {
+          const who = await d.ask({
+            text: (t) => t('bot.apply.who.question'),
+            keyboard: (t) =>
+              new InlineKeyboard().text(t('bot.apply.who.parent'), 'q:parent').row().text(t('bot.apply.who.representative'), 'q:representative'),
+            nav: { back: false },
+            parse: choice({ parent: 'parent' as const, representative: 'representative' as const }),
+          });
+          if (who === BACK) return 'back';
+          draft.who = who;
+          return 'done';
+        }
+        case 'repIin': {
+          const iin = await d.ask({ text: (t) => t('bot.apply.rep.iin'), parse: adultIinAnswer });
+          if (iin === BACK) return 'back';
+          draft.repIin = iin;
+          return 'done';
+        }
+        case 'repName': {
+          const name = await d.ask({ text: (t) => t('bot.apply.rep.name'), parse: nameAnswer });
+          if (name === BACK) return 'back';
+          draft.repName = name;
+          return 'done';
+        }
+        case 'poaNumber': {
+          const value = await d.ask({ text: (t) => t('bot.apply.rep.poaNumber'), parse: (a, t) => textAnswer(a, t, { max: 64 }) });
+          if (value === BACK) return 'back';
+          draft.poaNumber = value;
+          return 'done';
+        }
+        case 'poaDate': {
+          const today = localDate(await d.now());
+          const value = await d.ask({
+            text: (t) => t('bot.apply.rep.poaDate'),
+            parse: (a, t) => {
+              const text = textAnswer(a, t, { max: 20 });
+              if (!text.ok) return text;
+              const day = parseDay(text.value);
+              if (!day) return fail(t('errors.date_invalid'));
+              return day > today ? fail(t('errors.date_in_future')) : ok(day);
+            },
+          });
+          if (value === BACK) return 'back';
+          draft.poaDate = value;
+          return 'done';
+        }
+        case 'poaIssuer': {
+          const value = await d.ask({ text: (t) => t('bot.apply.rep.poaIssuer'), parse: (a, t) => textAnswer(a, t, { min: 3, max: 300 }) });
+          if (value === BACK) return 'back';
+          draft.poaIssuer = value;
+          return 'done';
+        }
+        case 'parentIin': {
+          const iin = await d.ask({
+            text: (t) => t('bot.apply.parent.iin'),
+            parse: (a, t) => {
+              const parsed = adultIinAnswer(a, t);
+              if (parsed.ok && parsed.value === draft.childIin) return fail(t('errors.iin_same_as_applicant'));
+              return parsed;
+            },
+          });
+          if (iin === BACK) return 'back';
+          draft.parentIin = iin;
+          return 'done';
+        }
+        case 'parentName': {
+          const name = await d.ask({ text: (t) => t('bot.apply.parent.name'), parse: nameAnswer });
+          if (name === BACK) return 'back';
+          draft.parentName = name;
+          return 'done';
+        }
+        case 'phone': {
+          const phone = await askPhone(d, { back: true });
+          if (phone === BACK) return 'back';
+          draft.phone = phone.phone;
+          draft.phoneVerified = phone.verified;
+          return 'done';
+        }
+        case 'childIin':
+          return childIinStep();
+        case 'childName': {
+          const name = await d.ask({ text: (t) => t('bot.apply.child.name'), parse: nameAnswer });
+          if (name === BACK) return 'back';
+          draft.childName = name;
+          return 'done';
+        }
+        case 'certificate': {
+          const value = await d.ask({
+            text: (t) => t('bot.apply.child.certificate'),
+            parse: (a, t) => textAnswer(a, t, { min: 3, max: 64 }),
+          });
+          if (value === BACK) return 'back';
+          draft.certificate = value;
+          return 'done';
+        }
+        case 'district': {
+          const districts = await d.external((outer) => listDistricts(outer.db));
+          const many = new Set(districts.map((x) => x.localityKk)).size > 1;
+          const id = await pickOne(d, {
+            title: (t) => t('bot.apply.district.question'),
+            items: districts.map((x) => ({
+              id: x.id,
+              label: (lang) => {
+                const name = lang === 'ru' ? x.nameRu : x.nameKk;
+                return many ? `${lang === 'ru' ? x.localityRu : x.localityKk}, ${name}` : name;
+              },
+              search: [x.nameKk, x.nameRu, x.localityKk, x.localityRu],
+            })),
+          });
+          if (id === BACK) return 'back';
+          const chosen = districts.find((x) => x.id === id)!;
+          if (draft.districtId !== id) draft.kindergartens = undefined;
+          draft.districtId = id;
+          draft.districtName = { kk: chosen.nameKk, ru: chosen.nameRu };
+          return 'done';
+        }
+        case 'language': {
+          const language = await d.ask({
+            text: (t) => t('bot.apply.language.question'),
+            keyboard: (t) => new InlineKeyboard().text(t('bot.apply.language.kk'), 'q:kk').text(t('bot.apply.language.ru'), 'q:ru'),
+            parse: choice({ kk: 'kk' as const, ru: 'ru' as const }),
+          });
+          if (language === BACK) return 'back';
+          if (draft.language !== language) draft.kindergartens = undefined;
+          draft.language = language;
+          return 'done';
+        }
+        case 'kindergartens': {
+          const districtId = draft.districtId!;
+          const language = draft.language!;
+          const candidates = await d.external((outer) => listKindergartens(outer.db, districtId, language));
+          if (candidates.length === 0) {
+            await d.say(t('bot.kg.none'));
+            return 'back';
+          }
+          const chosen = await pickKindergartens(d, { candidates, max: policy.maxKindergartens });
+          if (chosen === BACK) return 'back';
+          draft.kindergartens = chosen;
+          return 'done';
+        }
+        case 'category': {
+          const category = await d.ask({
+            text: (t) => t('bot.apply.category.question'),
+            keyboard: (t) =>
+              grid(
+                categories.map((c) => ({ text: c === 'none' ? t('bot.apply.category.none') : t(`category.${c}`), data: `q:${c}` })),
+                1,
+              ),
+            parse: choice(Object.fromEntries(categories.map((c) => [c, c])) as Record<string, PriorityCategory>),
+          });
+          if (category === BACK) return 'back';
+          if (draft.category !== category) draft.proof = undefined;
+          draft.category = category;
+          return 'done';
+        }
+        case 'proof': {
+          const file = await askDocument(d, {
+            text: (t) => t('bot.apply.proof.question', { max: maxDocumentMegabytes(policy) }),
+            back: true,
+            policy,
+          });
+          if (file === BACK) return 'back';
+          draft.proof = file;
+          await d.say(t('bot.apply.proof.received'));
+          return 'done';
+        }
+        case 'address': {
+          const address = await d.ask({ text: (t) => t('bot.apply.address.question'), parse: (a, t) => textAnswer(a, t, { min: 5, max: 500 }) });
+          if (address === BACK) return 'back';
+          draft.address = address;
+          return 'done';
+        }
+      }
+    }
+
+    /** The child's IIN: valid, under the age limit, no active application; birth date confirmed. */
+    async function childIinStep(): Promise<'done' | 'back'> {
+      for (;;) {
+        const now = await d.now();
+        const child = await d.ask<{ iin: string; birthDate: string }>({
+          text: (t) => t('bot.apply.child.iin'),
+          parse: (a, t) => {
+            const text = textAnswer(a, t, { max: 40 });
+            if (!text.ok) return text;
+            const iin = normalizeIin(text.value);
+            const check = checkChildIin(iin, now, policy);
+            if ('code' in check) return fail(t(`errors.${check.code}`, check.params));
+            if (iin === draft.parentIin || iin === draft.repIin) return fail(t('errors.iin_same_as_applicant'));
+            return ok({ iin, birthDate: check.birthDate });
+          },
+        });
+        if (child === BACK) return 'back';
+        const existing = await d.external(async (outer) => {
+          const app = await findActiveApplicationByChildIin(outer.db, child.iin);
+          if (!app) return null;
+          const mine = await canSeeApplication(outer.db, outer.from!.id, app.id);
+          return { number: app.number, status: app.status, createdAt: app.createdAt.toISOString(), mine };
+        });
+        if (existing) {
+          const t = d.t;
+          const lines = [
+            t('bot.apply.duplicate.text', { number: existing.number, date: formatDate(existing.createdAt), status: t(`status.${existing.status}`) }),
+            '',
+            t(existing.mine ? 'bot.apply.duplicate.mine' : 'bot.apply.duplicate.other'),
+          ];
+          return d.finish(lines.join('\n'));
+        }
+        const confirmed = await d.ask({
+          text: (t) => t('bot.apply.child.birthDate', { date: formatDay(child.birthDate) }),
+          keyboard: (t) => new InlineKeyboard().text(t('bot.apply.child.yes'), 'q:yes').text(t('bot.apply.child.no'), 'q:no'),
+          parse: choice({ yes: true, no: false }),
+        });
+        if (confirmed === true) {
+          draft.childIin = child.iin;
+          draft.childBirthDate = child.birthDate;
+          return 'done';
+        }
+      }
+    }
+
+    function summaryText(t: TFunction, lang: Language): string {
+      const none = t('bot.apply.summary.missing');
+      const v = (x: string | undefined) => x ?? none;
+      const lines = [t('bot.apply.summary.title'), ''];
+      lines.push(`${t('bot.apply.summary.who')}: ${draft.who ? t(`bot.apply.who.${draft.who}`) : none}`);
+      if (draft.who === 'representative') {
+        lines.push(`${t('bot.apply.summary.representative')}: ${v(draft.repName)}, ${t('bot.apply.summary.iin')} ${v(draft.repIin)}`);
+        lines.push(
+          `${t('bot.apply.summary.poa')}: № ${v(draft.poaNumber)}, ${draft.poaDate ? formatDay(draft.poaDate) : none}, ${v(draft.poaIssuer)}`,
+        );
+      }
+      lines.push(`${t('bot.apply.summary.parent')}: ${v(draft.parentName)}, ${t('bot.apply.summary.iin')} ${v(draft.parentIin)}`);
+      lines.push(
+        `${t('bot.apply.summary.phone')}: ${v(draft.phone)}${draft.phoneVerified ? ` (${t('bot.apply.summary.phoneVerified')})` : ''}`,
+      );
+      lines.push(
+        `${t('bot.apply.summary.child')}: ${v(draft.childName)}, ${t('bot.apply.summary.iin')} ${v(draft.childIin)}, ${t('bot.apply.summary.born')} ${
+          draft.childBirthDate ? formatDay(draft.childBirthDate) : none
+        }`,
+      );
+      lines.push(`${t('bot.apply.summary.certificate')}: ${v(draft.certificate)}`);
+      lines.push(`${t('bot.apply.summary.district')}: ${draft.districtName ? draft.districtName[lang] : none}`);
+      lines.push(`${t('bot.apply.summary.language')}: ${draft.language ? t(`bot.apply.language.${draft.language}`) : none}`);
+      const kgs = draft.kindergartens?.map((k, i) => `${i + 1}) ${kindergartenName(k, lang)}`).join('; ');
+      lines.push(`${t('bot.apply.summary.kindergartens')}: ${kgs || none}`);
+      const category = draft.category === undefined ? none : draft.category === 'none' ? t('bot.apply.category.none') : t(`category.${draft.category}`);
+      lines.push(`${t('bot.apply.summary.category')}: ${category}`);
+      if (applies('proof', draft)) lines.push(`${t('bot.apply.summary.proof')}: ${draft.proof ? t('bot.apply.summary.attached') : none}`);
+      lines.push(`${t('bot.apply.summary.address')}: ${v(draft.address)}`);
+      lines.push('', t('bot.apply.summary.hint'));
+      return lines.join('\n');
+    }
+
+    /** The summary: Confirm, or the steps to run again. */
+    async function summary(): Promise<'confirm' | readonly StepId[]> {
+      const edits = EDITS.filter((e) => !e.when || e.when(draft));
+      const result = await d.ask<'confirm' | readonly StepId[]>({
+        text: (t) => summaryText(t, d.ctx.lang),
+        keyboard: (t) =>
+          grid(
+            edits.map((e) => ({ text: `✏️ ${t(`bot.apply.edit.${e.key}`)}`, data: `q:edit:${e.key}` })),
+            2,
+          )
+            .row()
+            .text(t('bot.apply.summary.confirm'), 'q:confirm'),
+        nav: { back: false },
+        parse: (a, t) => {
+          if (a.kind === 'button' && a.data === 'confirm') return ok('confirm' as const);
+          const edit = a.kind === 'button' && a.data.startsWith('edit:') ? edits.find((e) => e.key === a.data.slice(5)) : undefined;
+          return edit ? ok(edit.steps) : fail(t('bot.nav.useButtons'));
+        },
+      });
+      return result === BACK ? 'confirm' : result;
+    }
+
+    function formInput(telegramUserId: number, lang: Language): ApplicationInput {
+      return {
+        applicant: {
+          iin: draft.parentIin!,
+          fullName: draft.parentName!,
+          phones: [draft.phone!],
+          phoneVerified: draft.phoneVerified ?? false,
+          address: draft.address!,
+          language: lang,
+          consentAt: draft.consentAt!,
+        },
+        representative:
+          draft.who === 'representative'
+            ? {
+                iin: draft.repIin!,
+                fullName: draft.repName!,
+                phone: draft.phoneVerified ? draft.phone! : null,
+                telegramUserId,
+                poaNumber: draft.poaNumber!,
+                poaDate: draft.poaDate!,
+                poaIssuer: draft.poaIssuer!,
+              }
+            : null,
+        child: {
+          iin: draft.childIin!,
+          fullName: draft.childName!,
+          birthDate: draft.childBirthDate!,
+          birthCertificateNumber: draft.certificate!,
+        },
+        districtId: draft.districtId!,
+        language: draft.language!,
+        kindergartenIds: draft.kindergartens!.map((k) => k.id),
+        priorityCategory: draft.category ?? 'none',
+        channel: 'bot',
+      };
+    }
+
+    async function submit(): Promise<'done' | 'invalid'> {
+      const now = await d.now();
+      const lang = d.ctx.lang;
+      const result = await d.external(async (outer) => {
+        const uid = outer.from!.id;
+        const documents = [];
+        let proofLost = false;
+        if (draft.proof && applies('proof', draft)) {
+          try {
+            const bytes = await downloadTelegramFile(outer, draft.proof.fileId, policy.maxDocumentBytes);
+            documents.push({ kind: 'priority_proof' as const, fileName: draft.proof.fileName, bytes });
+          } catch (err) {
+            outer.logger.warn({ err }, 'priority proof could not be fetched again at submission');
+            proofLost = true;
+          }
+        }
+        try {
+          const r = await submitFromTelegram(outer.db, { input: formInput(uid, lang), telegramUserId: uid, documents, policy, now });
+          return {
+            status: 'ok' as const,
+            created: r.created,
+            id: r.application.id,
+            number: r.application.number,
+            appStatus: r.application.status,
+            queueNumber: r.application.queueNumber,
+            registeredAt: r.application.registeredAt.toISOString(),
+            position: r.position,
+            visible: r.visible,
+            proofMissing: proofLost || r.rejectedDocuments.length > 0,
+          };
+        } catch (err) {
+          if (err instanceof ValidationError) return { status: 'invalid' as const, errors: err.fields };
+          throw err;
+        }
+      });
+      const t = d.t;
+      if (result.status === 'invalid') {
+        await d.say([t('bot.apply.invalid'), ...result.errors.map((e) => errorLine(t, e))].join('\n'));
+        return 'invalid';
+      }
+      if (!result.created) {
+        const text = t('bot.apply.duplicate.text', { number: result.number, date: formatDate(result.registeredAt), status: t(`status.${result.appStatus}`) });
+        return d.finish(`${text}\n\n${t(result.visible ? 'bot.apply.duplicate.mine' : 'bot.apply.duplicate.other')}`);
+      }
+      const lines: string[] = [];
+      if (result.appStatus === 'registered') {
+        lines.push(
+          t('bot.apply.notice', {
+            parent: draft.parentName,
+            child: draft.childName,
+            date: formatDate(result.registeredAt),
+            queueNumber: result.queueNumber ?? '—',
+            number: result.number,
+            position: result.position ?? '—',
+          }),
+        );
+      } else {
+        lines.push(t('bot.apply.received', { number: result.number, minutes: policy.resultDeadlineMinutes }));
+      }
+      if (result.proofMissing) lines.push('', t('bot.apply.proofMissing'));
+      await d.say(lines.join('\n'), { reply_markup: mainMenu(t) });
+      await d.say(t('bot.feedback.invite'), {
+        reply_markup: new InlineKeyboard().text(t('bot.feedback.start'), `fb:start:${result.id}`),
+      });
+      return 'done';
+    }
+
+    // Fill in order; after the summary, run only the chosen steps and whatever they left empty.
+    let cursor: StepId | 'summary' = 'consent';
+    const history: StepId[] = [];
+    let pending: StepId[] = [];
+    let editing = false;
+    for (;;) {
+      if (cursor === 'summary') {
+        const choice = await summary();
+        if (choice === 'confirm') {
+          const missing = firstIncomplete(draft);
+          if (missing) {
+            editing = true;
+            cursor = missing;
+            continue;
+          }
+          if ((await submit()) === 'done') return;
+          continue;
+        }
+        editing = true;
+        pending = choice.filter((s) => applies(s, draft)).slice(1);
+        cursor = choice[0]!;
+        continue;
+      }
+      const result = await step(cursor);
+      if (result === 'back') {
+        if (editing) {
+          pending = [];
+          cursor = 'summary';
+        } else {
+          cursor = history.pop() ?? cursor;
+        }
+        continue;
+      }
+      if (!editing) history.push(cursor);
+      cursor = pending.shift() ?? firstIncomplete(draft) ?? 'summary';
+    }
+  };
+}

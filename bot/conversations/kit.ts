@@ -1,0 +1,201 @@
+/**
+ * What every conversation needs: ask a question, wait for an answer that belongs to it, and
+ * handle Back, Cancel, stale buttons and everything that is not an answer the same way at
+ * every step. Conversations are replayed from their log on each update (conversations v2), so
+ * everything here is deterministic: time and database reads go through `external`, and a
+ * failed send is retried through recorded waits.
+ */
+import { GrammyError, HttpError, InlineKeyboard, Keyboard } from 'grammy';
+import type { Message } from 'grammy/types';
+import type { TFunction } from 'i18next';
+import type { BotContext, BotConversation, ConvContext } from '../context.ts';
+import { tidy, withNav } from '../keyboards/common.ts';
+import { mainMenu } from '../keyboards/main-menu.ts';
+
+/** What a step returns when the parent goes back (never stored: only passed between functions). */
+export const BACK: unique symbol = Symbol('back');
+export type Back = typeof BACK;
+
+export type Answer =
+  | { kind: 'button'; data: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'contact'; phone: string; own: boolean }
+  | { kind: 'file'; fileId: string; size: number | undefined; name: string | null; photo: boolean }
+  | { kind: 'back' }
+  | { kind: 'other' };
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string | null };
+export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+export const fail = (error: string | null): Parsed<never> => ({ ok: false, error });
+
+/** Texts that act as buttons when typed or tapped on a reply keyboard, in every language. */
+export interface Labels {
+  menu: ReadonlySet<string>;
+  back: ReadonlySet<string>;
+  cancel: ReadonlySet<string>;
+}
+
+export interface Question<T> {
+  text: (t: TFunction) => string;
+  /** Inline buttons (with `q:` data) or a reply keyboard (contact sharing). */
+  keyboard?: (t: TFunction) => InlineKeyboard | Keyboard;
+  nav?: { back?: boolean; cancel?: boolean };
+  parse: (answer: Answer, t: TFunction) => Parsed<T> | Promise<Parsed<T>>;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function retryDelay(err: unknown, attempt: number): number | null {
+  if (attempt >= 4) return null;
+  if (err instanceof GrammyError && err.error_code === 429) return (err.parameters.retry_after ?? 1) * 1000;
+  if (err instanceof HttpError) return 500 * attempt;
+  return null;
+}
+
+type ReplyOther = Parameters<ConvContext['reply']>[1];
+
+export class Dialog {
+  ctx: ConvContext;
+
+  constructor(
+    readonly conv: BotConversation,
+    ctx: ConvContext,
+    private readonly labels: Labels,
+    /** i18n key of the message shown when the parent cancels. */
+    private readonly cancelledKey: string,
+  ) {
+    this.ctx = ctx;
+  }
+
+  get t(): TFunction {
+    return this.ctx.t;
+  }
+
+  /** Database and other outside work, recorded for replays. */
+  external<R>(task: (outer: BotContext) => R | Promise<R>): Promise<R> {
+    return this.conv.external(task);
+  }
+
+  async now(): Promise<Date> {
+    return new Date(await this.conv.now());
+  }
+
+  /** Sends a message; network errors and rate limits are retried after recorded waits. */
+  async say(text: string, other?: ReplyOther): Promise<Message.TextMessage> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.ctx.reply(text, other);
+      } catch (err) {
+        const delay = retryDelay(err, attempt);
+        if (delay === null) throw err;
+        await this.conv.external(() => sleep(delay));
+      }
+    }
+  }
+
+  /** Replaces a message's text and buttons; false when Telegram refuses (too old, deleted). */
+  async edit(message: Message.TextMessage, text: string, keyboard: InlineKeyboard): Promise<boolean> {
+    try {
+      await this.ctx.api.editMessageText(message.chat.id, message.message_id, text, { reply_markup: tidy(keyboard) });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Ends the conversation politely, back to the main menu. */
+  async cancel(key = this.cancelledKey): Promise<never> {
+    await this.say(this.t(key), { reply_markup: mainMenu(this.t) });
+    return this.conv.halt();
+  }
+
+  /** Ends the conversation after a final message. */
+  async finish(text: string, other?: ReplyOther): Promise<never> {
+    await this.say(text, other ?? { reply_markup: mainMenu(this.t) });
+    return this.conv.halt();
+  }
+
+  /** Sends the question with its keyboard (plus Back/Cancel) and returns the message. */
+  async send<T>(q: Pick<Question<T>, 'text' | 'keyboard' | 'nav'>): Promise<Message.TextMessage> {
+    const kb = q.keyboard?.(this.t) ?? new InlineKeyboard();
+    if (kb instanceof Keyboard) return this.say(q.text(this.t), { reply_markup: kb });
+    return this.say(q.text(this.t), { reply_markup: withNav(kb, this.t, q.nav) });
+  }
+
+  /**
+   * Asks until the answer parses: a wrong answer gets its short explanation and the same
+   * question again. Returns BACK when the parent goes back.
+   */
+  async ask<T>(q: Question<T>): Promise<T | Back> {
+    let question = await this.send(q);
+    for (;;) {
+      const answer = await this.waitAnswer(question.message_id);
+      if (answer.kind === 'back') {
+        if (q.nav?.back === false) continue;
+        return BACK;
+      }
+      const parsed = await q.parse(answer, this.t);
+      if (parsed.ok) return parsed.value;
+      if (parsed.error) await this.say(parsed.error);
+      question = await this.send(q);
+    }
+  }
+
+  /**
+   * The next update that answers the question `questionId`. Cancel ends the conversation from
+   * any step; commands, menu buttons and other features' buttons are passed on to the rest of
+   * the bot while the question keeps waiting; a button of an older question is refused.
+   */
+  async waitAnswer(questionId: number): Promise<Answer> {
+    for (;;) {
+      const ctx = await this.conv.wait();
+      this.ctx = ctx;
+      const query = ctx.callbackQuery;
+      if (query) {
+        const data = query.data ?? '';
+        if (!data.startsWith('q:') && !data.startsWith('nav:')) return this.conv.skip({ next: true });
+        if (data === 'nav:cancel') {
+          await ctx.answerCallbackQuery().catch(() => {});
+          return this.cancel();
+        }
+        if (query.message?.message_id !== questionId) {
+          await ctx.answerCallbackQuery({ text: this.t('bot.nav.outdated') }).catch(() => {});
+          continue;
+        }
+        await ctx.answerCallbackQuery().catch(() => {});
+        if (data === 'nav:back') return { kind: 'back' };
+        return { kind: 'button', data: data.slice(2) };
+      }
+      const msg = ctx.message;
+      if (!msg) return this.conv.skip({ next: true });
+      if (msg.text !== undefined) {
+        const text = msg.text.trim();
+        if (text === '/cancel' || this.labels.cancel.has(text)) return this.cancel();
+        if (this.labels.back.has(text)) return { kind: 'back' };
+        if (text.startsWith('/') || this.labels.menu.has(text)) return this.conv.skip({ next: true });
+        return { kind: 'text', text };
+      }
+      if (msg.contact) {
+        return { kind: 'contact', phone: msg.contact.phone_number, own: msg.contact.user_id === ctx.from?.id };
+      }
+      if (msg.document) {
+        const d = msg.document;
+        return { kind: 'file', fileId: d.file_id, size: d.file_size, name: d.file_name ?? null, photo: false };
+      }
+      if (msg.photo?.length) {
+        const best = msg.photo[msg.photo.length - 1]!;
+        return { kind: 'file', fileId: best.file_id, size: best.file_size, name: null, photo: true };
+      }
+      return { kind: 'other' };
+    }
+  }
+}
+
+/** One free-text answer, trimmed, with a length check; other kinds of answers explain themselves. */
+export function textAnswer(answer: Answer, t: TFunction, opts: { min?: number; max?: number } = {}): Parsed<string> {
+  if (answer.kind !== 'text') return fail(t('bot.nav.textExpected'));
+  const text = answer.text.replace(/\s+/g, ' ').trim();
+  if (text.length < (opts.min ?? 1)) return fail(t('errors.text_too_short', { min: opts.min ?? 1 }));
+  if (text.length > (opts.max ?? 200)) return fail(t('errors.too_long'));
+  return ok(text);
+}

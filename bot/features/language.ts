@@ -1,0 +1,25 @@
+import { Composer } from 'grammy';
+import { setTelegramLanguage } from '../../core/parents.ts';
+import type { BotContext } from '../context.ts';
+import { fastTranslator } from '../middlewares/i18n.ts';
+import { languageKeyboard } from '../keyboards/common.ts';
+import { mainMenu, type MenuItem } from '../keyboards/main-menu.ts';
+
+/** /language and the menu button: Қазақша / Русский, stored in the session and with the applicant. */
+export function languageFeature(labels: Record<MenuItem, string[]>): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  const ask = (ctx: BotContext) => ctx.reply(ctx.t('bot.language.choose'), { reply_markup: languageKeyboard() });
+  feature.command('language', ask);
+  feature.hears(labels.language, ask);
+  feature.callbackQuery(/^lang:(kk|ru)$/, async (ctx) => {
+    const lang = ctx.match[1] === 'ru' ? 'ru' : 'kk';
+    ctx.session.language = lang;
+    ctx.lang = lang;
+    ctx.t = fastTranslator(ctx.i18n, lang);
+    await setTelegramLanguage(ctx.db, ctx.from.id, lang);
+    await ctx.answerCallbackQuery().catch(() => {});
+    await ctx.editMessageReplyMarkup().catch(() => {});
+    await ctx.reply(`${ctx.t('bot.language.saved')}\n\n${ctx.t('bot.menu.intro')}`, { reply_markup: mainMenu(ctx.t) });
+  });
+  return feature;
+}

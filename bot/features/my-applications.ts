@@ -1,0 +1,153 @@
+import { loadReferralDocumentData } from '../../core/document-data.ts';
+import { documentFileName, renderReferralPdf } from '../../core/documents-pdf.ts';
+import { Composer, InlineKeyboard, InputFile } from 'grammy';
+import { IllegalTransitionError, NotFoundError, RuleError } from '../../core/errors.ts';
+import { answerOfferByParent, listParentApplications, withdrawByParent, type KnownPosition } from '../../core/parents.ts';
+import { explainPositionChange, type PositionExplanation } from '../../core/position.ts';
+import type { BotContext, SeenEntry } from '../context.ts';
+import { mainMenu, type MenuItem } from '../keyboards/main-menu.ts';
+import { applicationCard } from '../views/application-card.ts';
+import { formatDay } from '../views/format.ts';
+
+/** Why an action on an application was refused, in the parent's words. */
+function refusal(ctx: BotContext, err: unknown): string {
+  if (err instanceof NotFoundError) return ctx.t('bot.manage.notAllowed');
+  if (err instanceof IllegalTransitionError) return ctx.t('errors.illegal_transition');
+  if (err instanceof RuleError) {
+    const key = `errors.${err.code}`;
+    return ctx.i18n.exists(key, { lng: ctx.lang }) ? ctx.t(key, err.params) : ctx.t('errors.illegal_transition');
+  }
+  throw err;
+}
+
+/** "My applications": every application this account may see, and what the parent can do with it. */
+export async function showApplications(ctx: BotContext): Promise<void> {
+  const seen = ctx.session.seen ?? {};
+  const known: Record<number, KnownPosition> = {};
+  for (const [id, s] of Object.entries(seen)) {
+    if (s.stamp && s.ahead && s.position !== null) known[Number(id)] = { stamp: s.stamp, position: { position: s.position, ahead: s.ahead } };
+  }
+  const apps = await listParentApplications(ctx.db, ctx.from!.id, ctx.policy, { known });
+  if (apps.length === 0) {
+    await ctx.reply(ctx.t('bot.my.empty'), { reply_markup: mainMenu(ctx.t) });
+    return;
+  }
+  const next: Record<string, SeenEntry> = {};
+  const now = new Date().toISOString();
+  let changed = false;
+  for (const app of apps) {
+    const before = seen[app.id];
+    const position = app.position?.position ?? null;
+    let explanation: PositionExplanation | null = null;
+    if (before?.status === 'registered' && app.status === 'registered' && before.position !== null && before.position !== position) {
+      explanation = await explainPositionChange(ctx.db, app.id, new Date(before.at), ctx.policy);
+    }
+    const card = applicationCard(ctx.t, ctx.lang, app, { seen: before, explanation });
+    await ctx.reply(card.text, card.keyboard.inline_keyboard.length ? { reply_markup: card.keyboard } : {});
+    // Only a change is written: looking again at an unchanged queue costs no session write.
+    const stamp = app.positionStamp ?? undefined;
+    if (before && before.status === app.status && before.position === position && before.stamp === stamp) {
+      next[app.id] = before;
+      continue;
+    }
+    const samePlace = before && before.status === app.status && before.position === position;
+    next[app.id] = {
+      at: samePlace ? before.at : now,
+      status: app.status,
+      position,
+      ...(stamp && app.position ? { stamp, ahead: app.position.ahead } : {}),
+    };
+    changed = true;
+  }
+  if (changed || Object.keys(seen).length !== Object.keys(next).length) ctx.session.seen = next;
+}
+
+export function myApplicationsFeature(labels: Record<MenuItem, string[]>): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  feature.command('my', showApplications);
+  feature.hears(labels.my, showApplications);
+  feature.callbackQuery('my:list', async (ctx) => {
+    await ctx.answerCallbackQuery().catch(() => {});
+    await showApplications(ctx);
+  });
+
+  const find = async (ctx: BotContext, id: number) =>
+    (await listParentApplications(ctx.db, ctx.from!.id, ctx.policy)).find((a) => a.id === id) ?? null;
+
+  feature.callbackQuery(/^app:w:(\d+)$/, async (ctx) => {
+    await ctx.answerCallbackQuery().catch(() => {});
+    const app = await find(ctx, Number(ctx.match[1]));
+    if (!app || !app.actions.includes('withdraw')) return void (await ctx.reply(ctx.t('bot.manage.notAllowed')));
+    await ctx.reply(ctx.t('bot.my.withdraw.confirm', { number: app.number }), {
+      reply_markup: new InlineKeyboard()
+        .text(ctx.t('bot.my.withdraw.yes'), `app:wy:${app.id}`)
+        .text(ctx.t('bot.my.withdraw.no'), `app:wn:${app.id}`),
+    });
+  });
+  feature.callbackQuery(/^app:wy:(\d+)$/, async (ctx) => {
+    await ctx.answerCallbackQuery().catch(() => {});
+    await ctx.editMessageReplyMarkup().catch(() => {});
+    try {
+      const app = await withdrawByParent(ctx.db, { telegramUserId: ctx.from.id, applicationId: Number(ctx.match[1]), policy: ctx.policy });
+      await ctx.reply(ctx.t('bot.my.withdraw.done', { number: app.number }), { reply_markup: mainMenu(ctx.t) });
+    } catch (err) {
+      await ctx.reply(refusal(ctx, err));
+    }
+  });
+  feature.callbackQuery(/^app:wn:(\d+)$/, async (ctx) => {
+    await ctx.answerCallbackQuery().catch(() => {});
+    await ctx.editMessageReplyMarkup().catch(() => {});
+    await ctx.reply(ctx.t('bot.my.withdraw.kept'));
+  });
+
+  feature.callbackQuery(/^app:oc:(\d+)$/, async (ctx) => {
+    await ctx.answerCallbackQuery().catch(() => {});
+    try {
+      const referral = await answerOfferByParent(ctx.db, { telegramUserId: ctx.from.id, applicationId: Number(ctx.match[1]), accept: true, policy: ctx.policy, signingKey: await ctx.signingKey() });
+      const deadline = referral.presentBy ? formatDay(referral.presentBy.toISOString()) : '—';
+      await ctx.reply(ctx.t('bot.my.offer.confirmed', { number: referral.number ?? '—', deadline }));
+      // The referral itself (appendix 3), signed and with its QR code, to show at the kindergarten.
+      const data = await loadReferralDocumentData(ctx.db, referral.id, ctx.config);
+      if (data?.number) {
+        const pdf = await renderReferralPdf(data, ctx.lang, { i18n: ctx.i18n });
+        const name = await documentFileName('referral', data.number, ctx.lang, { i18n: ctx.i18n });
+        await ctx.replyWithDocument(new InputFile(pdf, name));
+      }
+    } catch (err) {
+      await ctx.reply(refusal(ctx, err));
+    }
+  });
+  feature.callbackQuery(/^app:od:(\d+)$/, async (ctx) => {
+    await ctx.answerCallbackQuery().catch(() => {});
+    await ctx.reply(ctx.t('bot.my.offer.declineConfirm'), {
+      reply_markup: new InlineKeyboard()
+        .text(ctx.t('bot.my.offer.declineYes'), `app:ody:${ctx.match[1]}`)
+        .text(ctx.t('bot.my.withdraw.no'), 'app:keep'),
+    });
+  });
+  feature.callbackQuery(/^app:ody:(\d+)$/, async (ctx) => {
+    await ctx.answerCallbackQuery().catch(() => {});
+    await ctx.editMessageReplyMarkup().catch(() => {});
+    try {
+      await answerOfferByParent(ctx.db, { telegramUserId: ctx.from.id, applicationId: Number(ctx.match[1]), accept: false, policy: ctx.policy, signingKey: await ctx.signingKey() });
+      await ctx.reply(ctx.t('bot.my.offer.declined'));
+    } catch (err) {
+      await ctx.reply(refusal(ctx, err));
+    }
+  });
+  feature.callbackQuery('app:keep', async (ctx) => {
+    await ctx.answerCallbackQuery().catch(() => {});
+    await ctx.editMessageReplyMarkup().catch(() => {});
+    await ctx.reply(ctx.t('bot.my.withdraw.kept'));
+  });
+
+  // Kindergartens, phone and documents are short conversations (bot/conversations/manage.ts).
+  const conversationOf = { k: 'editKindergartens', p: 'editPhone', d: 'uploadDocument' } as const;
+  feature.callbackQuery(/^app:([kpd]):(\d+)$/, async (ctx) => {
+    await ctx.answerCallbackQuery().catch(() => {});
+    if (ctx.conversation.active('apply')) return void (await ctx.reply(ctx.t('bot.busy')));
+    await ctx.conversation.exitAll();
+    await ctx.conversation.enter(conversationOf[ctx.match[1] as keyof typeof conversationOf], Number(ctx.match[2]));
+  });
+  return feature;
+}

@@ -1,0 +1,32 @@
+import { InlineKeyboard } from 'grammy';
+import type { TFunction } from 'i18next';
+
+/** Callback data of the language buttons. */
+export const languageKeyboard = (): InlineKeyboard =>
+  new InlineKeyboard().text('Қазақша', 'lang:kk').text('Русский', 'lang:ru');
+
+/** The keyboard without empty rows (builders leave one after a trailing row()); Telegram wants none. */
+export function tidy(keyboard: InlineKeyboard): InlineKeyboard {
+  return new InlineKeyboard(keyboard.inline_keyboard.filter((row) => row.length > 0));
+}
+
+/** Back and Cancel under a question; `q:` buttons belong to the question, `nav:` to every step. */
+export function withNav(keyboard: InlineKeyboard, t: TFunction, nav: { back?: boolean; cancel?: boolean } = {}): InlineKeyboard {
+  const kb = tidy(keyboard);
+  const back = nav.back ?? true;
+  const cancel = nav.cancel ?? true;
+  if (back || cancel) kb.row();
+  if (back) kb.text(t('bot.nav.back'), 'nav:back');
+  if (cancel) kb.text(t('bot.nav.cancel'), 'nav:cancel');
+  return tidy(kb);
+}
+
+/** Buttons in rows of `perRow`. */
+export function grid(items: { text: string; data: string }[], perRow: number): InlineKeyboard {
+  const kb = new InlineKeyboard();
+  items.forEach((item, i) => {
+    if (i > 0 && i % perRow === 0) kb.row();
+    kb.text(item.text, item.data);
+  });
+  return kb;
+}

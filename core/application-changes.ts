@@ -1,0 +1,105 @@
+/**
+ * Changes a parent may make to an application after submitting it (from the bot): the ranked
+ * kindergartens and the contact phone. Validated by the same rules as a submission, audited in
+ * the same transaction. Neither moves the child in the queue: the order depends only on the
+ * registration time and the category.
+ */
+import { eq } from 'drizzle-orm';
+import type { Queryable } from '../db/client.ts';
+import { applicants, applications } from '../db/schema/index.ts';
+import { checkKindergartens } from './applications.ts';
+import { audit, type Actor } from './audit.ts';
+import { IllegalTransitionError, NotFoundError, ValidationError, type FieldError } from './errors.ts';
+import { maskPhone, normalizePhone } from './phone.ts';
+import type { Policy } from './policy.ts';
+import type { Application, ApplicationStatus } from './status.ts';
+
+/** Kindergartens can be changed while the child has no offer yet. */
+export const KINDERGARTEN_CHANGE_STATUSES: readonly ApplicationStatus[] = ['submitted', 'registered'];
+
+/** Count and duplicates, as validateApplication checks them. */
+export function checkKindergartenChoice(kindergartenIds: readonly number[], policy: Policy): FieldError[] {
+  if (kindergartenIds.length === 0) return [{ field: 'kindergartenIds', code: 'required' }];
+  const errors: FieldError[] = [];
+  if (kindergartenIds.length > policy.maxKindergartens) {
+    errors.push({ field: 'kindergartenIds', code: 'too_many_kindergartens', params: { max: policy.maxKindergartens } });
+  }
+  if (new Set(kindergartenIds).size !== kindergartenIds.length) {
+    errors.push({ field: 'kindergartenIds', code: 'duplicate_kindergarten' });
+  }
+  return errors;
+}
+
+export async function changeKindergartens(
+  db: Queryable,
+  input: { applicationId: number; kindergartenIds: number[]; actor: Actor; policy: Policy; now?: Date },
+): Promise<Application> {
+  const now = input.now ?? new Date();
+  const choiceErrors = checkKindergartenChoice(input.kindergartenIds, input.policy);
+  if (choiceErrors.length) throw new ValidationError(choiceErrors);
+  return db.transaction(async (tx) => {
+    const [app] = await tx.select().from(applications).where(eq(applications.id, input.applicationId)).for('update');
+    if (!app) throw new NotFoundError('application', input.applicationId);
+    if (!KINDERGARTEN_CHANGE_STATUSES.includes(app.status)) {
+      throw new IllegalTransitionError(app.status, 'change_kindergartens');
+    }
+    const placeErrors = await checkKindergartens(tx, app.districtId, app.language, input.kindergartenIds);
+    if (placeErrors.length) throw new ValidationError(placeErrors);
+    const [updated] = await tx
+      .update(applications)
+      .set({ kindergartenIds: input.kindergartenIds, updatedAt: now })
+      .where(eq(applications.id, app.id))
+      .returning();
+    await audit(tx, input.actor, {
+      action: 'application.kindergartens',
+      entity: 'application',
+      entityId: app.id,
+      from: app.kindergartenIds.join(','),
+      to: input.kindergartenIds.join(','),
+      at: now,
+    });
+    return updated!;
+  });
+}
+
+/**
+ * Makes `phone` the applicant's main number (earlier ones stay as spares, at most three).
+ * `verified` when it came from Telegram's shared contact of the account itself.
+ */
+export async function changeApplicantPhone(
+  db: Queryable,
+  input: { applicationId: number; phone: string; verified: boolean; actor: Actor; now?: Date },
+): Promise<{ phone: string }> {
+  const now = input.now ?? new Date();
+  const phone = normalizePhone(input.phone);
+  if (!phone) throw new ValidationError([{ field: 'phone', code: 'phone_invalid' }]);
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ applicant: applicants })
+      .from(applications)
+      .innerJoin(applicants, eq(applicants.id, applications.applicantId))
+      .where(eq(applications.id, input.applicationId))
+      .for('update', { of: applicants });
+    if (!row) throw new NotFoundError('application', input.applicationId);
+    const before = row.applicant;
+    const sameAsMain = before.phones[0] === phone;
+    const phones = [phone, ...before.phones.filter((p) => p !== phone)].slice(0, 3);
+    await tx
+      .update(applicants)
+      .set({
+        phones,
+        phoneVerifiedAt: input.verified ? now : sameAsMain ? before.phoneVerifiedAt : null,
+      })
+      .where(eq(applicants.id, before.id));
+    await audit(tx, input.actor, {
+      action: 'applicant.phone',
+      entity: 'applicant',
+      entityId: before.id,
+      from: before.phones[0] ? maskPhone(before.phones[0]) : null,
+      to: maskPhone(phone),
+      data: { applicationId: input.applicationId, verified: input.verified },
+      at: now,
+    });
+    return { phone };
+  });
+}

@@ -1,0 +1,51 @@
+/**
+ * Reference data a parent chooses from: districts and the kindergartens of a district that
+ * teach in a language. Reads only; staff keep it (core/kindergartens.ts).
+ */
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Queryable } from '../db/client.ts';
+import { districts, kindergartens, localities } from '../db/schema/index.ts';
+
+export interface DistrictChoice {
+  id: number;
+  nameKk: string;
+  nameRu: string;
+  localityKk: string;
+  localityRu: string;
+}
+
+export interface KindergartenChoice {
+  id: number;
+  number: number;
+  nameKk: string;
+  nameRu: string;
+}
+
+export async function listDistricts(db: Queryable): Promise<DistrictChoice[]> {
+  return db
+    .select({
+      id: districts.id,
+      nameKk: districts.nameKk,
+      nameRu: districts.nameRu,
+      localityKk: localities.nameKk,
+      localityRu: localities.nameRu,
+    })
+    .from(districts)
+    .innerJoin(localities, eq(localities.id, districts.localityId))
+    .orderBy(asc(localities.nameKk), asc(localities.id), asc(districts.nameKk), asc(districts.id));
+}
+
+/** Open kindergartens of the district with groups in `language`, by number. */
+export async function listKindergartens(db: Queryable, districtId: number, language: 'kk' | 'ru'): Promise<KindergartenChoice[]> {
+  return db
+    .select({ id: kindergartens.id, number: kindergartens.number, nameKk: kindergartens.nameKk, nameRu: kindergartens.nameRu })
+    .from(kindergartens)
+    .where(
+      and(
+        eq(kindergartens.districtId, districtId),
+        eq(kindergartens.active, 1),
+        sql`${language}::language = any(${kindergartens.languages})`,
+      ),
+    )
+    .orderBy(asc(kindergartens.number), asc(kindergartens.id));
+}

@@ -1,0 +1,68 @@
+/**
+ * Applicants' ratings of the service (regulation 000, appendix 6): six quality indicators,
+ * each 1–5, stored in `feedback` for the panel's dashboard.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Queryable } from '../db/client.ts';
+import { feedback } from '../db/schema/index.ts';
+import { ValidationError } from './errors.ts';
+
+/** The six indicators, in the order of appendix 6. */
+export const QUALITY_INDICATORS = ['withinDeadline', 'process', 'information', 'electronic', 'complaints', 'courtesy'] as const;
+export type QualityIndicator = (typeof QUALITY_INDICATORS)[number];
+
+const rating = z.number().int().min(1).max(5).nullish();
+
+export const feedbackInputSchema = z
+  .object({
+    applicantId: z.number().int().positive().nullish(),
+    applicationId: z.number().int().positive().nullish(),
+    language: z.enum(['kk', 'ru']).nullish(),
+    withinDeadline: rating,
+    process: rating,
+    information: rating,
+    electronic: rating,
+    complaints: rating,
+    courtesy: rating,
+    comment: z.string().trim().max(1000).nullish(),
+  })
+  .refine((f) => QUALITY_INDICATORS.some((k) => f[k] != null), { message: 'at least one rating', path: ['ratings'] });
+
+export type FeedbackInput = z.input<typeof feedbackInputSchema>;
+
+export async function submitFeedback(db: Queryable, raw: FeedbackInput): Promise<{ id: number }> {
+  const parsed = feedbackInputSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ValidationError(
+      parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'ratings', code: i.code === 'custom' ? 'required' : 'invalid' })),
+    );
+  }
+  const f = parsed.data;
+  const [row] = await db
+    .insert(feedback)
+    .values({
+      applicantId: f.applicantId ?? null,
+      applicationId: f.applicationId ?? null,
+      language: f.language ?? null,
+      withinDeadline: f.withinDeadline ?? null,
+      process: f.process ?? null,
+      information: f.information ?? null,
+      electronic: f.electronic ?? null,
+      complaints: f.complaints ?? null,
+      courtesy: f.courtesy ?? null,
+      comment: f.comment || null,
+    })
+    .returning({ id: feedback.id });
+  return { id: row!.id };
+}
+
+/** Whether this application was already rated (the bot asks once per result). */
+export async function hasFeedback(db: Queryable, applicationId: number): Promise<boolean> {
+  const rows = await db
+    .select({ one: sql<number>`1` })
+    .from(feedback)
+    .where(and(eq(feedback.applicationId, applicationId)))
+    .limit(1);
+  return rows.length > 0;
+}

@@ -1,0 +1,416 @@
+/**
+ * A parent as the bot knows them: a Telegram account. Which applications it may see, the
+ * language it chose, submitting through the bot, and withdrawing. Every bot feature that
+ * touches an application goes through here, so "a Telegram account only ever sees applications
+ * it submitted or was linked to by staff" is one rule in one place.
+ *
+ * An account sees an application when
+ *  - it is bound to the applicant (applicants.telegram_user_id), or staff linked it to the
+ *    applicant (applicant_telegram_links): all that applicant's applications;
+ *  - it is the representative who applied (representatives.telegram_user_id);
+ *  - it submitted that application through the bot, or staff linked it to that application only
+ *    (application_telegram_links).
+ * The bot binds an applicant to an account only when the applicant is new or already bound to
+ * it: typing a known parent's IIN never reveals that parent's other applications.
+ */
+import { and, desc, eq, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { rowsOf, type Queryable } from '../db/client.ts';
+import { applicants, applications, applicationTelegramLinks, children, districts, notifications } from '../db/schema/index.ts';
+import { submitApplication, type ApplicationInput, type SubmitResult } from './applications.ts';
+import { attachDocument, type DocumentKind } from './attachments.ts';
+import { audit, type Actor } from './audit.ts';
+import { IllegalTransitionError, NotFoundError, ValidationError } from './errors.ts';
+import { maskIin } from './iin.ts';
+import type { Policy } from './policy.ts';
+import type { SigningKey } from './signing.ts';
+import { confirmOffer, declineOffer, liveReferralOf, type Referral } from './referrals.ts';
+import { getPositions, positionFromRow, type QueuePosition, type QueuePositionRow } from './position.ts';
+import { changeStatus, eventsFrom, type Application, type ApplicationStatus } from './status.ts';
+
+export type Language = 'kk' | 'ru';
+
+/** The ids of the applications a Telegram account may see, as a subquery (an id may repeat). */
+export function visibleApplicationIds(telegramUserId: number | Placeholder): SQL {
+  return sql`(
+    select a.id from applications a join applicants p on p.id = a.applicant_id where p.telegram_user_id = ${telegramUserId}
+    union all
+    select a.id from applications a join applicant_telegram_links l on l.applicant_id = a.applicant_id where l.telegram_user_id = ${telegramUserId}
+    union all
+    select a.id from applications a join representatives r on r.id = a.representative_id where r.telegram_user_id = ${telegramUserId}
+    union all
+    select t.application_id from application_telegram_links t where t.telegram_user_id = ${telegramUserId}
+  )`;
+}
+
+export async function canSeeApplication(db: Queryable, telegramUserId: number, applicationId: number): Promise<boolean> {
+  const rows = await rowsOf<{ ok: number }>(
+    db,
+    sql`select 1 as ok where ${applicationId}::int in ${visibleApplicationIds(telegramUserId)}`,
+  );
+  return rows.length > 0;
+}
+
+/** Throws NotFoundError (not "forbidden": an account learns nothing about others' applications). */
+export async function assertCanSee(db: Queryable, telegramUserId: number, applicationId: number): Promise<void> {
+  if (!(await canSeeApplication(db, telegramUserId, applicationId))) throw new NotFoundError('application', applicationId);
+}
+
+export interface ParentKindergarten {
+  id: number;
+  number: number;
+  nameKk: string;
+  nameRu: string;
+}
+
+export interface ParentReferral {
+  id: number;
+  number: string | null;
+  status: 'offered' | 'issued';
+  confirmBy: string;
+  presentBy: string | null;
+  extendedUntil: string | null;
+  kindergarten: ParentKindergarten & { addressKk: string; addressRu: string };
+}
+
+/** A waiting child's place as the parent sees it: the position and who is ahead, by list. */
+export interface ParentPosition {
+  position: number;
+  ahead: QueuePosition['ahead'];
+}
+
+/** A position the caller saw before, with the stamp of its queue then (see queueStamp). */
+export interface KnownPosition {
+  stamp: string;
+  position: ParentPosition;
+}
+
+/** What the bot shows a parent about one application ("My applications"). */
+export interface ParentApplication {
+  id: number;
+  applicantId: number;
+  districtId: number;
+  number: string;
+  status: ApplicationStatus;
+  statusChangedAt: Date;
+  registeredAt: Date;
+  queueNumber: number | null;
+  birthYear: number;
+  language: Language;
+  priorityCategory: Application['priorityCategory'];
+  priorityProof: Application['priorityProof'];
+  refusalReason: string | null;
+  child: { fullName: string; maskedIin: string; birthDate: string };
+  district: { nameKk: string; nameRu: string };
+  kindergartens: ParentKindergarten[];
+  position: ParentPosition | null;
+  /** The queue's stamp for `position` (null unless waiting): unchanged stamp, unchanged position. */
+  positionStamp: string | null;
+  referral: ParentReferral | null;
+  /** Documents the applicant still has to send (none rejected or pending counts as sent). */
+  missingDocuments: DocumentKind[];
+  /** What the parent may do from the bot now. */
+  actions: ParentAction[];
+}
+
+export type ParentAction = 'withdraw' | 'kindergartens' | 'phone' | 'document';
+
+const json = <T>(v: T | string | null): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+const day = (v: string | Date): string => (typeof v === 'string' ? v.slice(0, 10) : v.toISOString().slice(0, 10));
+
+type PositionJson = Omit<QueuePositionRow, 'registered_at'> & { registered_at: string };
+
+/**
+ * A stamp that changes whenever a waiting child's position can change. A position depends only
+ * on the queue's waiting children (each list's order) and its phase. Every child that joins or
+ * leaves a list, or moves in it, rewrites that list's level-0 row of queue_counts (the trigger of
+ * migration 0001, whatever the writer), and the phase lives in the queues row: the transaction
+ * ids (xmin) of those rows change with every committed change, and one statement reads the stamp
+ * and the position in the same snapshot. So a position seen under a stamp is still exact while
+ * the stamp is the same, and "My applications" need not compute it again.
+ */
+const countStamp = (category: number) =>
+  sql`coalesce((select c.xmin::text from queue_counts c where c.queue_id = ${applications.queueId}
+                  and c.category = ${sql.raw(String(category))} and c.level = 0 and c.bucket = 0), '-')`;
+const queueStamp = sql`(${countStamp(0)} || ',' || ${countStamp(1)} || ',' || ${countStamp(2)}
+  || ';' || (select q.phase || '.' || q.xmin::text from queues q where q.id = ${applications.queueId}))`;
+
+/**
+ * "My applications" in one round trip whatever the number of children, prepared (planned once
+ * per connection: planning this statement costs more than running it). Positions come from
+ * queue_position() of core/position.ts, and only for stamps the caller does not already know.
+ */
+function parentApplicationsQuery(db: Queryable) {
+  return db
+    .select({
+      id: applications.id,
+      applicantId: applications.applicantId,
+      districtId: applications.districtId,
+      representativeId: applications.representativeId,
+      number: applications.number,
+      status: applications.status,
+      statusChangedAt: applications.statusChangedAt,
+      registeredAt: applications.registeredAt,
+      queueNumber: applications.queueNumber,
+      birthYear: applications.birthYear,
+      language: applications.language,
+      priorityCategory: applications.priorityCategory,
+      priorityProof: applications.priorityProof,
+      refusalReason: applications.refusalReason,
+      childName: children.fullName,
+      childIin: children.iin,
+      birthDate: children.birthDate,
+      districtKk: districts.nameKk,
+      districtRu: districts.nameRu,
+      kindergartens: sql<ParentKindergarten[] | string | null>`(
+        select json_agg(json_build_object('id', k.id, 'number', k.number, 'nameKk', k.name_kk, 'nameRu', k.name_ru)
+                        order by array_position(${applications.kindergartenIds}, k.id))
+          from kindergartens k where k.id = any(${applications.kindergartenIds}))`,
+      // Each sub-select runs only where it can find something: most children just wait.
+      referral: sql<ParentReferral | string | null>`case when ${applications.status} in ('offered', 'referred') then (
+        select json_build_object('id', r.id, 'number', r.number, 'status', r.status, 'confirmBy', r.confirm_by,
+                 'presentBy', r.present_by, 'extendedUntil', r.extended_until,
+                 'kindergarten', json_build_object('id', k.id, 'number', k.number, 'nameKk', k.name_kk, 'nameRu', k.name_ru,
+                                                   'addressKk', k.address_kk, 'addressRu', k.address_ru))
+          from referrals r join groups g on g.id = r.group_id join kindergartens k on k.id = g.kindergarten_id
+         where r.application_id = ${applications.id} and r.status in ('offered', 'issued')
+         order by r.id desc limit 1) end`,
+      hasProof: sql<boolean>`case when ${applications.priorityCategory} = 'none' then false else exists(
+        select 1 from documents x where x.application_id = ${applications.id}
+           and x.kind = 'priority_proof' and x.verification <> 'rejected') end`,
+      hasPoa: sql<boolean>`case when ${applications.representativeId} is null then false else exists(
+        select 1 from documents x where x.application_id = ${applications.id}
+           and x.kind = 'power_of_attorney' and x.verification <> 'rejected') end`,
+      positionStamp: sql<string | null>`case when ${applications.status} = 'registered' then ${queueStamp} end`,
+      position: sql<PositionJson | string | null>`case when ${applications.status} = 'registered'
+        and (${applications.id} || '@' || ${queueStamp}) <> all(string_to_array(${sql.placeholder('known')}, ' ')) then (
+        select row_to_json(p) from queue_position(${applications.id}) p) end`,
+    })
+    .from(applications)
+    .innerJoin(children, eq(children.id, applications.childId))
+    .innerJoin(districts, eq(districts.id, applications.districtId))
+    // = any(array(…)): an index lookup per visible id; "in (union …)" let the planner guess
+    // thousands of rows from an empty branch and hash the whole table.
+    .where(sql`${applications.id} = any(array${visibleApplicationIds(sql.placeholder('telegramUserId'))})`)
+    .orderBy(
+      sql`(${applications.status} in ('submitted', 'registered', 'offered', 'referred')) desc`,
+      desc(applications.createdAt),
+      desc(applications.id),
+    )
+    .limit(sql.placeholder('limit'))
+    .prepare('parent_applications');
+}
+
+const preparedFor = new WeakMap<object, ReturnType<typeof parentApplicationsQuery>>();
+
+/** Statuses in which the parent may still change the kindergartens they rank. */
+const KINDERGARTENS_OPEN: readonly ApplicationStatus[] = ['submitted', 'registered'];
+
+/**
+ * Every application this account may see, active ones first, with positions (queue_position of
+ * core/position.ts, per row): one round trip whatever the number of children.
+ */
+export async function listParentApplications(
+  db: Queryable,
+  telegramUserId: number,
+  policy: Policy,
+  options: { limit?: number; known?: Record<number, KnownPosition> } = {},
+): Promise<ParentApplication[]> {
+  let query = preparedFor.get(db);
+  if (!query) {
+    query = parentApplicationsQuery(db);
+    preparedFor.set(db, query);
+  }
+  const known = options.known ?? {};
+  const knownList = Object.entries(known)
+    .map(([id, k]) => `${id}@${k.stamp}`)
+    .join(' ');
+  const rows = await query.execute({ telegramUserId, limit: options.limit ?? 20, known: knownList });
+  // A known position is reused only when its stamp matched; anything else was computed above.
+  const missing = rows.filter((r) => r.status === 'registered' && r.position === null && known[r.id]?.stamp !== r.positionStamp);
+  const fallback = missing.length ? await getPositions(db, missing.map((r) => r.id), policy) : new Map<number, QueuePosition>();
+  return rows.map((r) => {
+    const computed = json<PositionJson>(r.position);
+    const full = computed ? positionFromRow(r.id, computed, policy) : fallback.get(r.id);
+    const position: ParentPosition | null =
+      r.status !== 'registered' ? null : full ? { position: full.position, ahead: full.ahead } : (known[r.id]?.position ?? null);
+    const documentsMissing: DocumentKind[] = [];
+    const active = eventsFrom(r.status, 'parent').includes('withdraw');
+    if (active && r.priorityCategory !== 'none' && !r.hasProof && r.priorityProof !== 'verified') documentsMissing.push('priority_proof');
+    if (active && r.representativeId !== null && !r.hasPoa) documentsMissing.push('power_of_attorney');
+    const actions: ParentAction[] = [];
+    if (active) actions.push('withdraw', 'phone');
+    if (KINDERGARTENS_OPEN.includes(r.status)) actions.push('kindergartens');
+    if (active) actions.push('document');
+    return {
+      id: r.id,
+      applicantId: r.applicantId,
+      districtId: r.districtId,
+      number: r.number,
+      status: r.status,
+      statusChangedAt: r.statusChangedAt,
+      registeredAt: r.registeredAt,
+      queueNumber: r.queueNumber,
+      birthYear: r.birthYear,
+      language: r.language,
+      priorityCategory: r.priorityCategory,
+      priorityProof: r.priorityProof,
+      refusalReason: r.refusalReason,
+      child: { fullName: r.childName, maskedIin: maskIin(r.childIin), birthDate: day(r.birthDate) },
+      district: { nameKk: r.districtKk, nameRu: r.districtRu },
+      kindergartens: json<ParentKindergarten[]>(r.kindergartens) ?? [],
+      position,
+      positionStamp: r.positionStamp,
+      referral: json<ParentReferral>(r.referral),
+      missingDocuments: documentsMissing,
+      actions,
+    };
+  });
+}
+
+/** The language stored with the applicants bound to this account, if any. */
+export async function getTelegramLanguage(db: Queryable, telegramUserId: number): Promise<Language | null> {
+  const rows = await rowsOf<{ language: Language }>(
+    db,
+    sql`
+    select p.language from applicants p where p.telegram_user_id = ${telegramUserId}
+    union all
+    select p.language from applicant_telegram_links l join applicants p on p.id = l.applicant_id where l.telegram_user_id = ${telegramUserId}
+    limit 1`,
+  );
+  return rows[0]?.language ?? null;
+}
+
+/** Stores the chosen language with every applicant bound to this account (notifications use it). */
+export async function setTelegramLanguage(db: Queryable, telegramUserId: number, language: Language): Promise<void> {
+  await db.execute(sql`
+    update applicants set language = ${language}
+    where language <> ${language} and (telegram_user_id = ${telegramUserId}
+      or id in (select applicant_id from applicant_telegram_links where telegram_user_id = ${telegramUserId}))`);
+}
+
+/** Staff link a Telegram account to one application only (the applicant's other ones stay hidden). */
+export async function linkTelegramToApplication(
+  db: Queryable,
+  input: { applicationId: number; telegramUserId: number; actor: Actor },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(applicationTelegramLinks)
+      .values({
+        applicationId: input.applicationId,
+        telegramUserId: input.telegramUserId,
+        source: input.actor.type === 'staff' ? 'staff' : 'submitted',
+      })
+      .onConflictDoNothing()
+      .returning({ id: applicationTelegramLinks.id });
+    if (inserted.length) {
+      await audit(tx, input.actor, {
+        action: 'application.telegram_link',
+        entity: 'application',
+        entityId: input.applicationId,
+        data: { telegramUserId: input.telegramUserId },
+      });
+    }
+  });
+}
+
+export interface TelegramSubmission {
+  input: ApplicationInput;
+  telegramUserId: number;
+  /** Files the parent sent during the conversation, attached once the application exists. */
+  documents?: { kind: DocumentKind; fileName: string | null; bytes: Uint8Array }[];
+  policy: Policy;
+  now?: Date;
+}
+
+export type TelegramSubmitResult = SubmitResult & {
+  /** Whether this account may see the application (false: another family's active application). */
+  visible: boolean;
+  position: number | null;
+  /** Documents that could not be attached (type or size), by kind. */
+  rejectedDocuments: DocumentKind[];
+};
+
+/**
+ * Submits an application made in the bot. Binds the applicant to the account only when the
+ * applicant is new or already bound to it; always records that this account submitted this
+ * application; attaches the files; and, since the bot shows the registration notice at once,
+ * records the registration notification as delivered in the chat instead of sending it again.
+ */
+export async function submitFromTelegram(db: Queryable, s: TelegramSubmission): Promise<TelegramSubmitResult> {
+  const now = s.now ?? new Date();
+  const parentIin = s.input.applicant.iin.replace(/\D/g, '');
+  const [existing] = await db
+    .select({ telegramUserId: applicants.telegramUserId })
+    .from(applicants)
+    .where(eq(applicants.iin, parentIin));
+  const acting = s.input.representative ? null : s.telegramUserId;
+  const bind = !existing || existing.telegramUserId === s.telegramUserId;
+  const input: ApplicationInput = {
+    ...s.input,
+    applicant: { ...s.input.applicant, telegramUserId: bind ? acting : null },
+  };
+  const result = await submitApplication(db, input, { type: 'parent', id: null }, s.policy, now);
+  if (!result.created) {
+    return {
+      ...result,
+      visible: await canSeeApplication(db, s.telegramUserId, result.application.id),
+      position: null,
+      rejectedDocuments: [],
+    };
+  }
+  const app = result.application;
+  const actor: Actor = { type: 'parent', id: app.applicantId };
+  await linkTelegramToApplication(db, { applicationId: app.id, telegramUserId: s.telegramUserId, actor });
+  const rejected: DocumentKind[] = [];
+  for (const doc of s.documents ?? []) {
+    try {
+      await attachDocument(db, { applicationId: app.id, kind: doc.kind, fileName: doc.fileName, bytes: doc.bytes, actor, policy: s.policy, now });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      rejected.push(doc.kind);
+    }
+  }
+  await db
+    .update(notifications)
+    .set({ status: 'sent', sentAt: now, lastError: 'delivered in the chat with the registration notice' })
+    .where(and(eq(notifications.applicationId, app.id), eq(notifications.kind, 'status_register'), eq(notifications.status, 'pending')));
+  const position = (await getPositions(db, [app.id], s.policy)).get(app.id)?.position ?? null;
+  return { ...result, visible: true, position, rejectedDocuments: rejected };
+}
+
+/** The parent withdraws their application from the bot (status machine: parent may withdraw any active one). */
+export async function withdrawByParent(
+  db: Queryable,
+  input: { telegramUserId: number; applicationId: number; policy: Policy; now?: Date },
+): Promise<Application> {
+  await assertCanSee(db, input.telegramUserId, input.applicationId);
+  const [owner] = await rowsOf<{ applicant_id: number }>(
+    db,
+    sql`select applicant_id from applications where id = ${input.applicationId}`,
+  );
+  return changeStatus(db, {
+    applicationId: input.applicationId,
+    event: 'withdraw',
+    actor: { type: 'parent', id: owner?.applicant_id ?? null },
+    reason: 'parent_request',
+    data: { channel: 'bot', telegramUserId: input.telegramUserId },
+    policy: input.policy,
+    ...(input.now ? { now: input.now } : {}),
+  });
+}
+
+/** The parent accepts or turns down an offered place from the bot (core/referrals.ts does the rest). */
+export async function answerOfferByParent(
+  db: Queryable,
+  input: { telegramUserId: number; applicationId: number; accept: boolean; policy: Policy; signingKey: SigningKey; now?: Date },
+): Promise<Referral> {
+  await assertCanSee(db, input.telegramUserId, input.applicationId);
+  const referral = await liveReferralOf(db, input.applicationId);
+  if (!referral || referral.status !== 'offered') {
+    throw new IllegalTransitionError(referral?.status ?? 'none', input.accept ? 'confirm' : 'decline');
+  }
+  const [owner] = await rowsOf<{ applicant_id: number }>(db, sql`select applicant_id from applications where id = ${input.applicationId}`);
+  const action = { referralId: referral.id, actor: { type: 'parent' as const, id: owner?.applicant_id ?? null }, policy: input.policy, ...(input.now ? { now: input.now } : {}) };
+  return input.accept ? confirmOffer(db, { ...action, signingKey: input.signingKey }) : declineOffer(db, action);
+}

@@ -1,0 +1,336 @@
+/**
+ * The application journey through grammY's own transport and a fake Telegram at the HTTP
+ * level, in Kazakh and in Russian, asserting on the texts and buttons the parent sees.
+ */
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../db/client.ts';
+import {
+  applicants,
+  applications,
+  applicationTelegramLinks,
+  children,
+  documents,
+  notifications,
+  representatives,
+} from '../../db/schema/index.ts';
+import { openTestDatabase } from '../support/db.ts';
+import { FakeParent, type ShownMessage } from '../support/fake-telegram.ts';
+import { badChecksum, createBotPlaces, EXE, iinFor, makeBot, PNG, yearsAgo, type BotPlaces } from '../support/bot.ts';
+
+let database: Database;
+let places: BotPlaces;
+let harness: Awaited<ReturnType<typeof makeBot>>;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  places = await createBotPlaces(database.db);
+  harness = await makeBot(database);
+});
+afterAll(async () => {
+  await database.close();
+});
+
+const texts = (ms: ShownMessage[]) => ms.map((m) => m.text);
+const lastText = (ms: ShownMessage[]) => ms[ms.length - 1]?.text ?? '';
+/** No message may show a raw i18n key: a missing translation would. */
+function expectTranslated(p: FakeParent) {
+  for (const m of p.messages) expect(m.text, m.text).not.toMatch(/\b(bot|errors|notifications|status|category)\.[a-zA-Z]/);
+}
+
+async function startInKazakh(p: FakeParent) {
+  const greeting = await p.say('/start');
+  expect(greeting[0]?.text).toContain('Сәлеметсіз бе!');
+  expect(greeting[0]?.text).toContain('Здравствуйте!');
+  expect(p.buttons()).toEqual(['Қазақша', 'Русский']);
+  const chosen = await p.tap('Қазақша');
+  expect(lastText(chosen)).toContain('Жақсы, енді қазақ тілінде сөйлесеміз.');
+  expect(p.replyKeyboard()).toEqual(['📝 Өтініш беру', '📋 Менің өтініштерім', 'ℹ️ Анықтама', '🌐 Тілді ауыстыру']);
+}
+
+describe('applying in Kazakh', () => {
+  it('goes from /start to the registration notice, with errors explained and the question asked again', async () => {
+    const { bot, tg } = harness;
+    const p = new FakeParent(bot, tg, { languageCode: 'kk' });
+    await startInKazakh(p);
+
+    expect(lastText(await p.say('📝 Өтініш беру'))).toContain('заңмен қорғалатын құпияны құрайтын дербес деректерді пайдалануға келісіміңіз қажет');
+    expect(p.buttons()).toEqual(['✅ Келісемін', 'Келіспеймін']);
+    expect(lastText(await p.tap('✅ Келісемін'))).toBe('Өтінішті кім береді?');
+    expect(p.buttons()).toEqual(['Ата-ана немесе заңды өкіл', 'Сенімхат бойынша өкіл', '✖️ Бас тарту']);
+    expect(lastText(await p.tap('Ата-ана немесе заңды өкіл'))).toBe('Ата-ананың (заңды өкілдің) ЖСН-ін жазыңыз — 12 цифр.');
+    expect(p.buttons()).toEqual(['◀️ Артқа', '✖️ Бас тарту']);
+
+    // Invalid IINs: a short explanation, then the same question.
+    const parentIin = iinFor('1990-04-12');
+    expect(texts(await p.say('1234 5678'))).toEqual(['ЖСН — 12 цифр.', 'Ата-ананың (заңды өкілдің) ЖСН-ін жазыңыз — 12 цифр.']);
+    expect(texts(await p.say(badChecksum(parentIin)))).toEqual([
+      'ЖСН бақылау цифрынан өтпеді. Цифрларды тексеріңіз.',
+      'Ата-ананың (заңды өкілдің) ЖСН-ін жазыңыз — 12 цифр.',
+    ]);
+    expect(texts(await p.say(`${parentIin.slice(0, 6)}9${parentIin.slice(7)}`))[0]).toContain('жетінші цифры');
+    expect(lastText(await p.say(parentIin))).toBe('Ата-ананың тегін, атын және әкесінің атын жазыңыз.');
+    expect(texts(await p.say('Әсел 2'))[0]).toBe('Аты-жөнін әріптермен жазыңыз, цифрларсыз.');
+    expect(lastText(await p.say('Сейітқалиева Әсел Нұрланқызы'))).toContain('Байланыс телефоны керек');
+    expect(p.replyKeyboard()).toEqual(['📱 Нөмірді жіберу', '◀️ Артқа', '✖️ Бас тарту']);
+
+    const afterContact = await p.shareContact('+7 701 234 56 78');
+    expect(texts(afterContact)).toEqual(['Телефон: +77012345678 ✅', 'Баланың ЖСН-ін жазыңыз — 12 цифр. Туған күні ЖСН бойынша анықталады.']);
+    expect(p.replyKeyboard()).toContain('📝 Өтініш беру');
+
+    // The child: a child aged 7 is refused, the birth date comes from the IIN and is confirmed.
+    expect(texts(await p.say(iinFor(yearsAgo(7, 2))))[0]).toBe('Балаға 7 жас толған: кезекке 7 жасқа дейінгі балалар қойылады.');
+    const birthDate = yearsAgo(3, 40);
+    const childIin = iinFor(birthDate);
+    const [y, m, d] = birthDate.split('-');
+    expect(lastText(await p.say(childIin))).toBe(`ЖСН бойынша туған күні: ${d}.${m}.${y}. Дұрыс па?`);
+    expect(p.buttons()).toEqual(['✅ Иә, дұрыс', '✏️ ЖСН-ді қайта жазу', '◀️ Артқа', '✖️ Бас тарту']);
+    expect(lastText(await p.tap('✅ Иә, дұрыс'))).toBe('Баланың тегін, атын және әкесінің атын жазыңыз.');
+    expect(lastText(await p.say('Сейітқали Айсұлу Ерланқызы'))).toBe('Баланың туу туралы куәлігінің нөмірін жазыңыз.');
+    expect(lastText(await p.say('I-АЖ 123456'))).toContain('Қай ауданнан балабақша іздейсіз?');
+
+    // Districts: typing filters the list.
+    expect(p.buttons()).toContain('✖️ Бас тарту');
+    await p.say(places.tag);
+    expect(p.buttons()).toEqual([expect.stringContaining(places.districtKk), '🔎 Барлығын көрсету', '◀️ Артқа', '✖️ Бас тарту']);
+    expect(lastText(await p.tap(new RegExp(places.districtKk)))).toBe('Балабақшадағы оқыту тілі:');
+    await p.tap('қазақ тілі');
+    expect(p.last.text).toContain('Балабақшаларды қалауыңыз бойынша ретімен таңдаңыз (ең көбі 3)');
+    // № 14 teaches in Russian only, so it is not offered for Kazakh.
+    expect(p.buttons()).toEqual([
+      '№ 11 "Балапан" балабақшасы',
+      '№ 12 "Айгөлек" балабақшасы',
+      '№ 13 "Ақбота" балабақшасы',
+      '◀️ Артқа',
+      '✖️ Бас тарту',
+    ]);
+    await p.tap('№ 12 "Айгөлек" балабақшасы');
+    expect(p.last.text).toContain('Таңдалғандар:\n1) № 12 "Айгөлек" балабақшасы');
+    await p.tap('№ 11 "Балапан" балабақшасы');
+    expect(p.buttons()).toEqual(['№ 13 "Ақбота" балабақшасы', '✅ Дайын', '↩️ Қайта таңдау', '◀️ Артқа', '✖️ Бас тарту']);
+    expect(lastText(await p.tap('✅ Дайын'))).toContain('кезектен тыс немесе бірінші кезекте орын алу құқығы бар ма');
+    expect(p.buttons()[0]).toBe('Жеңілдік жоқ');
+    expect(lastText(await p.tap('Жеңілдік жоқ'))).toBe('Тұрғылықты мекенжайыңызды жазыңыз: қала, көше, үй, пәтер.');
+    expect(texts(await p.say('Абай'))[0]).toBe('Тым қысқа: кемінде 5 таңба жазыңыз.');
+
+    const summary = lastText(await p.say('Алматы, Абай даңғылы, 10, 5'));
+    expect(summary).toContain('📋 Өтінішті тексеріңіз:');
+    expect(summary).toContain(`Ата-ана: Сейітқалиева Әсел Нұрланқызы, ЖСН ${parentIin}`);
+    expect(summary).toContain('Телефон: +77012345678 (Telegram арқылы расталды)');
+    expect(summary).toContain(`Бала: Сейітқали Айсұлу Ерланқызы, ЖСН ${childIin}, туған күні ${d}.${m}.${y}`);
+    expect(summary).toContain('Балабақшалар: 1) № 12 "Айгөлек" балабақшасы; 2) № 11 "Балапан" балабақшасы');
+    expect(summary).toContain('Жеңілдік: Жеңілдік жоқ');
+    expect(p.buttons()).toContain('✏️ Мекенжай');
+    expect(p.buttons()).toContain('✅ Растау және жіберу');
+
+    // Edit one field from the summary, and come back to it.
+    expect(lastText(await p.tap('✏️ Мекенжай'))).toBe('Тұрғылықты мекенжайыңызды жазыңыз: қала, көше, үй, пәтер.');
+    expect(lastText(await p.say('Алматы, Сейфуллин көшесі, 500, 12'))).toContain('Мекенжай: Алматы, Сейфуллин көшесі, 500, 12');
+
+    const result = await p.tap('✅ Растау және жіберу');
+    const notice = result[0]!.text;
+    expect(notice).toContain('✅ Өтініш тіркелді');
+    expect(notice).toContain('Өтініш беруші: Сейітқалиева Әсел Нұрланқызы');
+    expect(notice).toContain('Бала: Сейітқали Айсұлу Ерланқызы');
+    expect(notice).toMatch(/Кезек нөмірі: 1\n/);
+    expect(notice).toMatch(/Өтініш нөмірі: \d{4}-\d{7}/);
+    expect(notice).toContain('Кезектегі қазіргі орны: 1');
+    expect(lastText(result)).toBe('Қызметті бағалағыңыз келе ме? Бұл бір минут алады.');
+    expect(p.buttons()).toEqual(['⭐ Қызметті бағалау']);
+    expectTranslated(p);
+
+    const [stored] = await database.db
+      .select({ app: applications, applicant: applicants })
+      .from(applications)
+      .innerJoin(children, eq(children.id, applications.childId))
+      .innerJoin(applicants, eq(applicants.id, applications.applicantId))
+      .where(eq(children.iin, childIin));
+    expect(stored?.app).toMatchObject({ status: 'registered', channel: 'bot', language: 'kk', queueNumber: 1 });
+    expect(stored?.app.kindergartenIds).toEqual([places.kindergartens[1]!.id, places.kindergartens[0]!.id]);
+    expect(stored?.applicant).toMatchObject({ telegramUserId: p.id, language: 'kk', address: 'Алматы, Сейфуллин көшесі, 500, 12', phones: ['+77012345678'] });
+    expect(stored?.applicant.phoneVerifiedAt).not.toBeNull();
+    expect(stored?.applicant.consentAt).not.toBeNull();
+    const links = await database.db.select().from(applicationTelegramLinks).where(eq(applicationTelegramLinks.applicationId, stored!.app.id));
+    expect(links).toMatchObject([{ telegramUserId: p.id, source: 'submitted' }]);
+    // The notice above was the registration notification: the outbox does not send it again.
+    const outbox = await database.db.select().from(notifications).where(eq(notifications.applicationId, stored!.app.id));
+    expect(outbox).toMatchObject([{ kind: 'status_register', status: 'sent' }]);
+
+    // The conversation is over: a stray text gets the menu pointer.
+    expect(lastText(await p.say('сәлем'))).toBe('Түсінбедім. Төмендегі мәзірден таңдаңыз немесе /help жазыңыз.');
+  });
+
+  it('refusing consent ends politely and stores nothing; Cancel works mid-way and stores nothing', async () => {
+    const { bot, tg } = harness;
+    const p = new FakeParent(bot, tg, { languageCode: 'kk' });
+    await startInKazakh(p);
+    await p.say('/apply');
+    const refused = await p.tap('Келіспеймін');
+    expect(lastText(refused)).toContain('Келісімсіз өтінішті қабылдай алмаймыз. Ешқандай дерек сақталған жоқ.');
+
+    await p.say('/apply');
+    await p.tap('✅ Келісемін');
+    await p.tap('Ата-ана немесе заңды өкіл');
+    const iin = iinFor('1988-08-08');
+    await p.say(iin);
+    const cancelled = await p.tap('✖️ Бас тарту');
+    expect(lastText(cancelled)).toBe('Өтініш беру тоқтатылды. Енгізілген деректер сақталмады.');
+    expect(p.replyKeyboard()).toContain('📝 Өтініш беру');
+    expect(await database.db.select().from(applicants).where(eq(applicants.iin, iin))).toEqual([]);
+  });
+
+  it('Back returns to the previous question with the earlier answers kept', async () => {
+    const { bot, tg } = harness;
+    const p = new FakeParent(bot, tg, { languageCode: 'kk' });
+    await startInKazakh(p);
+    await p.say('/apply');
+    await p.tap('✅ Келісемін');
+    await p.tap('Ата-ана немесе заңды өкіл');
+    await p.say(iinFor('1989-01-01'));
+    expect(lastText(await p.tap('◀️ Артқа'))).toBe('Ата-ананың (заңды өкілдің) ЖСН-ін жазыңыз — 12 цифр.');
+    expect(lastText(await p.tap('◀️ Артқа'))).toBe('Өтінішті кім береді?');
+    // A button of an older question is refused without breaking the current one.
+    const stale = p.messages.find((m) => m.text.startsWith('Ата-ананың (заңды өкілдің) ЖСН-ін'))!;
+    await p.tapData('nav:back', stale.messageId);
+    expect(tg.callsOf('answerCallbackQuery').at(-1)?.payload.text).toBe('Бұл батырма ескірген. Соңғы хабарға жауап беріңіз.');
+    expect(lastText(await p.tap('Сенімхат бойынша өкіл'))).toBe('Өзіңіздің (өкілдің) ЖСН-іңізді жазыңыз — 12 цифр.');
+    await p.say('/cancel');
+  });
+});
+
+describe('applying in Russian', () => {
+  it('a representative by power of attorney with a priority right: a wrong file type is refused, a photo accepted', async () => {
+    const { bot, tg } = harness;
+    const p = new FakeParent(bot, tg, { languageCode: 'ru' });
+    await p.say('/start');
+    expect(lastText(await p.tap('Русский'))).toContain('Хорошо, теперь общаемся на русском.');
+    expect(p.replyKeyboard()).toEqual(['📝 Подать заявление', '📋 Мои заявления', 'ℹ️ Справка', '🌐 Сменить язык']);
+    expect(lastText(await p.say('📝 Подать заявление'))).toContain('Для подачи заявления нужно ваше согласие');
+    await p.tap('✅ Согласен(на)');
+    expect(lastText(await p.tap('Представитель по доверенности'))).toBe('Напишите ваш ИИН (представителя) — 12 цифр.');
+    const repIin = iinFor('1985-02-03', 'male');
+    expect(lastText(await p.say(repIin))).toBe('Напишите ваши фамилию, имя и отчество.');
+    expect(lastText(await p.say('Иванов Иван Иванович'))).toBe('Напишите номер доверенности.');
+    expect(lastText(await p.say('12-34/2025'))).toBe('Напишите дату выдачи доверенности, например: 15.01.2025.');
+    expect(texts(await p.say('31.02.2024'))[0]).toBe('Напишите дату в виде ДД.ММ.ГГГГ, например: 15.01.2025.');
+    expect(texts(await p.say('01.01.2099'))[0]).toBe('Дата не может быть в будущем.');
+    expect(lastText(await p.say('15.01.2025'))).toContain('Кем выдана доверенность?');
+    expect(lastText(await p.say('Нотариус Ахметова А. А.'))).toBe('Напишите ИИН родителя (законного представителя) — 12 цифр.');
+    const parentIin = iinFor('1991-05-06');
+    await p.say(parentIin);
+    expect(lastText(await p.say('Ахметова Дана Маратовна'))).toContain('Нужен контактный телефон');
+    expect(texts(await p.say('12345'))[0]).toBe('Номер телефона должен быть казахстанским: +7 и 10 цифр.');
+    expect(texts(await p.say('8 (707) 123-45-67'))).toEqual(['Телефон: +77071234567 ✅', 'Напишите ИИН ребёнка — 12 цифр. Дата рождения определится по ИИН.']);
+    const childIin = iinFor(yearsAgo(2, 20), 'male');
+    expect(lastText(await p.say(childIin))).toMatch(/^Дата рождения по ИИН: \d\d\.\d\d\.\d{4}\. Верно\?$/);
+    await p.tap('✅ Да, верно');
+    await p.say('Ахметов Тимур Русланович');
+    await p.say('II-ЖК 654321');
+    await p.say(places.tag);
+    await p.tap(new RegExp(places.districtRu));
+    await p.tap('русский язык');
+    expect(p.buttons()).toContain('Детский сад № 14 "Теремок"');
+    await p.say('Теремок');
+    expect(p.buttons()).toEqual(['Детский сад № 14 "Теремок"', '🔎 Показать все', '◀️ Назад', '✖️ Отмена']);
+    await p.tap('Детский сад № 14 "Теремок"');
+    await p.tap('🔎 Показать все');
+    await p.tap('Детский сад № 11 "Балапан"');
+    // The third choice reaches the policy's maximum and ends the choice.
+    expect(lastText(await p.tap('Детский сад № 13 "Ақбота"'))).toContain('Есть ли у ребёнка право на место вне очереди');
+    expect(lastText(await p.tap('Дети из многодетных семей'))).toBe(
+      'Пришлите документ, подтверждающий право, фотографией или PDF-файлом (не больше 10 МБ).',
+    );
+    // A program renamed to look like a PDF: refused by its first bytes, asked again.
+    expect(texts(await p.sendDocument('exe-1', EXE, 'справка.pdf', 'application/pdf'))).toEqual([
+      'Этот тип файла не принимается: пришлите фото (JPEG, PNG) или PDF.',
+      'Пришлите документ, подтверждающий право, фотографией или PDF-файлом (не больше 10 МБ).',
+    ]);
+    expect(texts(await p.say('вот справка'))[0]).toBe('Пришлите документ фотографией или PDF-файлом (не больше 10 МБ).');
+    expect(texts(await p.sendPhoto('photo-1', PNG))).toEqual(['Документ принят ✅', 'Напишите адрес проживания: город, улица, дом, квартира.']);
+    const summary = lastText(await p.say('Алматы, ул. Толе би, 100'));
+    expect(summary).toContain('Заявитель: Представитель по доверенности');
+    expect(summary).toContain(`Представитель: Иванов Иван Иванович, ИИН ${repIin}`);
+    expect(summary).toContain('Доверенность: № 12-34/2025, 15.01.2025, Нотариус Ахметова А. А.');
+    expect(summary).toContain('Детские сады: 1) Детский сад № 14 "Теремок"; 2) Детский сад № 11 "Балапан"; 3) Детский сад № 13 "Ақбота"');
+    expect(summary).toContain('Льгота: Дети из многодетных семей');
+    expect(summary).toContain('Подтверждающий документ: приложен');
+    const result = await p.tap('✅ Подтвердить и отправить');
+    expect(result[0]!.text).toContain('✅ Заявление зарегистрировано');
+    expect(result[0]!.text).toContain('Заявитель: Ахметова Дана Маратовна');
+    expect(result[0]!.text).toContain('Текущее место в очереди: 1');
+    expectTranslated(p);
+
+    const [app] = await database.db
+      .select({ app: applications })
+      .from(applications)
+      .innerJoin(children, eq(children.id, applications.childId))
+      .where(eq(children.iin, childIin));
+    expect(app?.app).toMatchObject({ priorityCategory: 'large_family', priorityProof: 'pending', language: 'ru' });
+    const [rep] = await database.db.select().from(representatives).where(eq(representatives.id, app!.app.representativeId!));
+    expect(rep).toMatchObject({ iin: repIin, telegramUserId: p.id, poaNumber: '12-34/2025', poaDate: '2025-01-15' });
+    const [applicant] = await database.db.select().from(applicants).where(eq(applicants.iin, parentIin));
+    // The representative's account does not become the parent's own account.
+    expect(applicant?.telegramUserId).toBeNull();
+    const docs = await database.db.select().from(documents).where(and(eq(documents.applicationId, app!.app.id)));
+    expect(docs).toMatchObject([{ kind: 'priority_proof', mimeType: 'image/png', size: PNG.byteLength, verification: 'pending' }]);
+    expect(docs[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);
+
+    // The representative sees it; the missing power of attorney scan is asked for.
+    const card = lastText(await p.say('/my'));
+    expect(card).toContain('Статус: В очереди');
+    expect(card).toContain('📎 Нужно прислать: Доверенность');
+    expect(card).not.toContain(childIin);
+  });
+});
+
+describe('the one-application-per-child rule', () => {
+  it('shows the existing application and stops, to its own parent and to anyone else', async () => {
+    const { bot, tg } = harness;
+    const birthDate = yearsAgo(4, 10);
+    const childIin = iinFor(birthDate);
+    const first = new FakeParent(bot, tg, { languageCode: 'kk' });
+    await fillUntilChild(first, iinFor('1987-03-03'));
+    await completeFromChild(first, childIin);
+    const [app] = await database.db
+      .select({ number: applications.number })
+      .from(applications)
+      .innerJoin(children, eq(children.id, applications.childId))
+      .where(eq(children.iin, childIin));
+
+    const stranger = new FakeParent(bot, tg, { languageCode: 'kk' });
+    await fillUntilChild(stranger, iinFor('1986-06-06'));
+    const shown = await stranger.say(childIin);
+    expect(lastText(shown)).toContain(`Бұл балаға белсенді өтініш бұрыннан бар:\n№ ${app!.number}`);
+    expect(lastText(shown)).toContain('Мәртебесі: Кезекте');
+    expect(lastText(shown)).toContain('Бұл өтінішті сіз бермеген болсаңыз, 1414 байланыс орталығына немесе білім бөліміне хабарласыңыз.');
+    expect(lastText(await stranger.say('Айсұлу'))).toBe('Түсінбедім. Төмендегі мәзірден таңдаңыз немесе /help жазыңыз.');
+
+    await fillUntilChild(first, iinFor('1987-03-04'));
+    expect(lastText(await first.say(childIin))).toContain('Оны «📋 Менің өтініштерім» бөлімінен көре аласыз.');
+  });
+});
+
+async function fillUntilChild(p: FakeParent, parentIin: string) {
+  await p.say('/apply');
+  await p.tap('✅ Келісемін');
+  await p.tap('Ата-ана немесе заңды өкіл');
+  await p.say(parentIin);
+  await p.say('Нұрланова Гүлнар Асқарқызы');
+  await p.say('+7 777 555 44 33');
+}
+
+async function completeFromChild(p: FakeParent, childIin: string) {
+  await p.say(childIin);
+  await p.tap('✅ Иә, дұрыс');
+  await p.say('Нұрлан Әли Асқарұлы');
+  await p.say('I-АЖ 777777');
+  await p.say(places.tag);
+  await p.tap(new RegExp(places.districtKk));
+  await p.tap('қазақ тілі');
+  await p.tap('№ 13 "Ақбота" балабақшасы');
+  await p.tap('✅ Дайын');
+  await p.tap('Жеңілдік жоқ');
+  await p.say('Алматы, Төле би көшесі, 1');
+  const result = await p.tap('✅ Растау және жіберу');
+  expect(result[0]?.text).toContain('✅ Өтініш тіркелді');
+}

@@ -1,0 +1,183 @@
+/**
+ * The outbox worker: every notification reaches the parent's chat once, in the parent's
+ * language; Telegram's refusals are recorded; a crash between claim and send is recovered
+ * with a visible "may be a repeat" note rather than silently.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNotifier, createNotifierApi } from '../../bot/notifier.ts';
+import { submitApplication } from '../../core/applications.ts';
+import { createLogger } from '../../core/logger.ts';
+import { claimNotifications } from '../../core/outbox.ts';
+import { defaultPolicy } from '../../core/policy.ts';
+import { changeStatus } from '../../core/status.ts';
+import type { Database } from '../../db/client.ts';
+import { notifications } from '../../db/schema/index.ts';
+import { createI18n } from '../../locales/index.ts';
+import { botConfig } from '../support/bot.ts';
+import { openTestDatabase } from '../support/db.ts';
+import { applicationInput, createPlaces, type Places } from '../support/factories.ts';
+import { FakeTelegram, newTelegramUserId } from '../support/fake-telegram.ts';
+
+let database: Database;
+let places: Places;
+let i18n: Awaited<ReturnType<typeof createI18n>>;
+const staff = { type: 'staff', id: 1 } as const;
+
+beforeAll(async () => {
+  database = await openTestDatabase({ poolSize: 8 });
+  places = await createPlaces(database.db);
+  i18n = await createI18n();
+});
+afterAll(async () => {
+  await database.close();
+});
+
+/** A registered application whose parent uses Telegram account `chat`, in `language`. */
+async function registered(chat: number | null, language: 'kk' | 'ru') {
+  const input = applicationInput(places, { language });
+  input.applicant = { ...input.applicant, telegramUserId: chat, language };
+  const { application } = await submitApplication(database.db, input, { type: 'parent', id: null }, defaultPolicy);
+  // The registration notice of these tests is not what they look at.
+  await database.db.update(notifications).set({ status: 'sent' }).where(eq(notifications.applicationId, application.id));
+  return application;
+}
+
+function notifierFor(tg: FakeTelegram, applicantIds: number[], clock?: () => Date) {
+  return createNotifier({
+    db: database.db,
+    logger: createLogger('silent'),
+    i18n,
+    api: createNotifierApi(botConfig, { fetch: tg.fetch }),
+    scope: { applicantIds },
+    ...(clock ? { clock } : {}),
+  });
+}
+
+const sentTo = (tg: FakeTelegram, chat: number) => tg.callsOf('sendMessage').filter((c) => Number(c.payload.chat_id) === chat);
+
+describe('the notifier', () => {
+  it('delivers a refusal once, in the parent’s language, even with several workers at once', async () => {
+    const tg = new FakeTelegram();
+    const chat = newTelegramUserId();
+    const app = await registered(chat, 'ru');
+    await changeStatus(database.db, {
+      applicationId: app.id,
+      event: 'refuse',
+      actor: staff,
+      reason: 'documents_incomplete',
+      comment: 'нет свидетельства о рождении',
+      policy: defaultPolicy,
+    });
+    const workers = [notifierFor(tg, [app.applicantId]), notifierFor(tg, [app.applicantId]), notifierFor(tg, [app.applicantId])];
+    await Promise.all(workers.map((w) => w.tick()));
+    await Promise.all(workers.map((w) => w.tick()));
+
+    const sent = sentTo(tg, chat);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.payload.text).toBe(
+      `❌ По заявлению № ${app.number} отказано в оказании услуги.\nПричина: Представлен неполный пакет документов\nКомментарий: нет свидетельства о рождении`,
+    );
+    expect(sent[0]!.payload.reply_markup).toEqual({
+      inline_keyboard: [[{ text: '📋 Мои заявления', callback_data: 'my:list' }], [{ text: '⭐ Оценить услугу', callback_data: `fb:start:${app.id}` }]],
+    });
+    const [row] = await database.db.select().from(notifications).where(and(eq(notifications.kind, 'status_refuse'), eq(notifications.applicationId, app.id)));
+    expect(row).toMatchObject({ status: 'sent', attempts: 1, lastError: null });
+    expect(row?.sentAt).toBeInstanceOf(Date);
+  });
+
+  it('many rows, many workers: every parent gets exactly one message', async () => {
+    const tg = new FakeTelegram();
+    const apps = await Promise.all(Array.from({ length: 12 }, () => registered(newTelegramUserId(), 'kk')));
+    for (const app of apps) {
+      await changeStatus(database.db, { applicationId: app.id, event: 'withdraw', actor: staff, reason: 'parent_request', policy: defaultPolicy });
+    }
+    const scope = apps.map((a) => a.applicantId);
+    const workers = Array.from({ length: 4 }, () => notifierFor(tg, scope));
+    while ((await Promise.all(workers.map((w) => w.tick()))).some((n) => n > 0));
+    const chats = tg.callsOf('sendMessage').map((c) => Number(c.payload.chat_id));
+    expect(chats).toHaveLength(apps.length);
+    expect(new Set(chats).size).toBe(apps.length);
+    expect(tg.callsOf('sendMessage')[0]!.payload.text).toMatch(/^№ \d{4}-\d{7} өтініш кері қайтарылды\.\nСебебі: өтініш берушінің сұрауы бойынша$/);
+    const rows = await database.db.select().from(notifications).where(inArray(notifications.applicantId, scope));
+    expect(rows.filter((r) => r.kind === 'status_withdraw').every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
+  });
+
+  it('records a permanent refusal by Telegram and a parent without Telegram as failed', async () => {
+    const tg = new FakeTelegram();
+    const blocked = await registered(newTelegramUserId(), 'kk');
+    const offline = await registered(null, 'kk');
+    for (const app of [blocked, offline]) {
+      await changeStatus(database.db, { applicationId: app.id, event: 'withdraw', actor: staff, reason: 'parent_request', policy: defaultPolicy });
+    }
+    tg.fail('sendMessage', { error_code: 403, description: 'Forbidden: bot was blocked by the user' });
+    await notifierFor(tg, [blocked.applicantId, offline.applicantId]).tick();
+    const rows = await database.db.select().from(notifications).where(inArray(notifications.applicationId, [blocked.id, offline.id]));
+    const byApp = new Map(rows.filter((r) => r.kind === 'status_withdraw').map((r) => [r.applicationId, r]));
+    expect(byApp.get(blocked.id)).toMatchObject({ status: 'failed', attempts: 1, lastError: 'telegram 403: Forbidden: bot was blocked by the user' });
+    expect(byApp.get(offline.id)).toMatchObject({ status: 'failed', lastError: 'no Telegram account is linked to this applicant' });
+  });
+
+  it('a crash between claim and send: the row is sent again later, marked as a possible repeat', async () => {
+    const tg = new FakeTelegram();
+    const chat = newTelegramUserId();
+    const app = await registered(chat, 'kk');
+    await changeStatus(database.db, { applicationId: app.id, event: 'withdraw', actor: staff, reason: 'parent_request', policy: defaultPolicy });
+    // A worker claims the row and dies before sending.
+    const claimed = await claimNotifications(database.db, { limit: 10, scope: { applicantIds: [app.applicantId] } });
+    expect(claimed.map((c) => c.kind)).toEqual(['status_withdraw']);
+
+    const now = new Date();
+    const soon = notifierFor(tg, [app.applicantId], () => now);
+    expect(await soon.tick()).toBe(0);
+    expect(sentTo(tg, chat)).toHaveLength(0);
+
+    const later = notifierFor(tg, [app.applicantId], () => new Date(now.getTime() + 11 * 60_000));
+    expect(await later.tick()).toBe(1);
+    const sent = sentTo(tg, chat);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.payload.text).toBe(
+      `№ ${app.number} өтініш кері қайтарылды.\nСебебі: өтініш берушінің сұрауы бойынша\n\n(Бұл хабарды бұрын алған болуыңыз мүмкін.)`,
+    );
+    const [row] = await database.db.select().from(notifications).where(eq(notifications.id, claimed[0]!.id));
+    expect(row).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
+  });
+
+  it('a Telegram 5xx is retried later with the repeat note; an unknown kind gets the generic text', async () => {
+    const tg = new FakeTelegram();
+    const chat = newTelegramUserId();
+    const app = await registered(chat, 'ru');
+    await database.db.insert(notifications).values({ applicantId: app.applicantId, applicationId: app.id, kind: 'something_new', params: { number: app.number } });
+    tg.fail('sendMessage', { error_code: 502, description: 'Bad Gateway' }, 10);
+    const now = new Date();
+    await notifierFor(tg, [app.applicantId], () => now).tick();
+    const [pending] = await database.db.select().from(notifications).where(and(eq(notifications.kind, 'something_new'), eq(notifications.applicationId, app.id)));
+    expect(pending).toMatchObject({ status: 'pending', attempts: 1, lastError: 'uncertain: telegram 502: Bad Gateway' });
+    expect(pending!.dueAt.getTime()).toBeGreaterThan(now.getTime());
+
+    tg.fail('sendMessage', { error_code: 502, description: 'Bad Gateway' }, 0);
+    await notifierFor(tg, [app.applicantId], () => new Date(now.getTime() + 60_000)).tick();
+    const last = sentTo(tg, chat).at(-1)!;
+    expect(last.payload.text).toBe(
+      `По вашему заявлению № ${app.number} есть новости. Откройте раздел «📋 Мои заявления».\n\n(Возможно, вы уже получали это сообщение.)`,
+    );
+  });
+
+  it('runs as a loop and stops cleanly', async () => {
+    const tg = new FakeTelegram();
+    const chat = newTelegramUserId();
+    const app = await registered(chat, 'kk');
+    const notifier = createNotifier({
+      db: database.db,
+      logger: createLogger('silent'),
+      i18n,
+      api: createNotifierApi(botConfig, { fetch: tg.fetch }),
+      scope: { applicantIds: [app.applicantId] },
+      intervalMs: 10,
+    });
+    notifier.start();
+    await changeStatus(database.db, { applicationId: app.id, event: 'withdraw', actor: staff, reason: 'parent_request', policy: defaultPolicy });
+    await expect.poll(() => sentTo(tg, chat).length, { timeout: 5000 }).toBe(1);
+    await notifier.stop();
+  });
+});

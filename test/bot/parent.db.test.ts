@@ -1,0 +1,343 @@
+/**
+ * "My applications" and everything a parent does after applying, through the fake Telegram:
+ * who sees what, what changed since the last look and why, withdraw, kindergartens, phone,
+ * documents, an offered place, the rating; plus language, commands and update dedupe.
+ */
+import { and, desc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerCommands } from '../../bot/commands.ts';
+import { submitApplication } from '../../core/applications.ts';
+import { defaultPolicy } from '../../core/policy.ts';
+import { listParentApplications, submitFromTelegram } from '../../core/parents.ts';
+import { createOffers } from '../../core/referrals.ts';
+import { changeStatus } from '../../core/status.ts';
+import type { Database } from '../../db/client.ts';
+import { applicants, applicantTelegramLinks, applications, auditLog, documents, feedback, groups } from '../../db/schema/index.ts';
+import { makeBot, PDF } from '../support/bot.ts';
+import { openTestDatabase } from '../support/db.ts';
+import { applicationInput, createPlaces, type Places } from '../support/factories.ts';
+import { FakeParent, newTelegramUserId, nextUpdateId, type ShownMessage } from '../support/fake-telegram.ts';
+
+let database: Database;
+let places: Places;
+let harness: Awaited<ReturnType<typeof makeBot>>;
+const staff = { type: 'staff', id: 1 } as const;
+const year = new Date().getUTCFullYear() - 3;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  places = await createPlaces(database.db);
+  harness = await makeBot(database);
+});
+afterAll(async () => {
+  await database.close();
+});
+
+const lastText = (ms: ShownMessage[]) => ms[ms.length - 1]?.text ?? '';
+
+/** An application made at the office (or the portal) for a parent bound to `telegramUserId`. */
+async function applyFor(telegramUserId: number | null, overrides: Parameters<typeof applicationInput>[1] = {}) {
+  const input = applicationInput(places, { childYear: year, ...overrides });
+  input.applicant.telegramUserId = telegramUserId;
+  input.applicant.language = 'kk';
+  const result = await submitApplication(database.db, input, { type: 'parent', id: null }, defaultPolicy);
+  return { input, app: result.application };
+}
+
+describe('who sees which application', () => {
+  it('an account sees its own applications with masked IINs, nobody else does unless staff link them', async () => {
+    const { bot, tg } = harness;
+    const owner = new FakeParent(bot, tg);
+    const other = new FakeParent(bot, tg);
+    const { input, app } = await applyFor(owner.id);
+
+    const card = lastText(await owner.say('📋 Менің өтініштерім'));
+    expect(card).toContain(`👶 Сейітқали Айсұлу Ерланқызы (ЖСН ••••••••${input.child.iin.slice(-4)})`);
+    expect(card).toContain(`Өтініш № ${app.number}`);
+    expect(card).toContain('Мәртебесі: Кезекте');
+    expect(card).not.toContain(input.child.iin);
+    expect(owner.buttons()).toEqual(['🏫 Балабақшалар', '📞 Телефон', '📎 Құжат жіберу', '✖️ Кері қайтарып алу']);
+
+    expect(lastText(await other.say('/my'))).toContain('Бұл Telegram аккаунтында өтініш жоқ.');
+    // Crafted callback data for someone else's application is refused and changes nothing.
+    await other.tapData(`app:wy:${app.id}`, 1);
+    expect(other.last.text).toBe('Бұл әрекет қазір қолжетімсіз.');
+    const [still] = await database.db.select().from(applications).where(eq(applications.id, app.id));
+    expect(still?.status).toBe('registered');
+
+    await database.db.insert(applicantTelegramLinks).values({ applicantId: app.applicantId, telegramUserId: other.id });
+    expect(lastText(await other.say('/my'))).toContain(`Өтініш № ${app.number}`);
+  });
+
+  it('applying with a known parent IIN from another account reveals only the new application', async () => {
+    const { bot, tg } = harness;
+    const owner = new FakeParent(bot, tg);
+    const { input, app: first } = await applyFor(owner.id);
+    const stranger = newTelegramUserId();
+    const second = applicationInput(places, { childYear: year });
+    second.applicant = { ...second.applicant, iin: input.applicant.iin };
+    const result = await submitFromTelegram(database.db, { input: second, telegramUserId: stranger, policy: defaultPolicy });
+    expect(result.created).toBe(true);
+
+    const strangerParent = new FakeParent(bot, tg, { id: stranger });
+    const seen = (await strangerParent.say('/my')).map((m) => m.text).join('\n');
+    expect(seen).toContain(result.application.number);
+    expect(seen).not.toContain(first.number);
+    const [applicant] = await database.db.select().from(applicants).where(eq(applicants.iin, input.applicant.iin));
+    expect(applicant?.telegramUserId).toBe(owner.id);
+  });
+});
+
+describe('my applications', () => {
+  it('explains a move since the last look: 3 → 2 because an application ahead was withdrawn', async () => {
+    const { bot, tg } = harness;
+    const local = await createPlaces(database.db);
+    const mk = async (tid: number | null) => {
+      const input = applicationInput(local, { childYear: year });
+      input.applicant.telegramUserId = tid;
+      return (await submitApplication(database.db, input, { type: 'parent', id: null }, defaultPolicy)).application;
+    };
+    const ahead = await mk(null);
+    await mk(null);
+    const p = new FakeParent(bot, tg, { languageCode: 'ru' });
+    await mk(p.id);
+
+    const firstLook = lastText(await p.say('/my'));
+    expect(firstLook).toContain('Номер в очереди: 3 · Текущее место: 3');
+    expect(firstLook).toContain('Впереди: вне очереди — 0, в первую очередь — 0, в общей очереди — 2');
+    expect(firstLook).not.toContain('🔔');
+
+    await changeStatus(database.db, { applicationId: ahead.id, event: 'withdraw', actor: staff, reason: 'parent_request', policy: defaultPolicy });
+    const secondLook = lastText(await p.say('/my'));
+    expect(secondLook).toContain('Номер в очереди: 3 · Текущее место: 2');
+    expect(secondLook).toContain('🔔 С прошлого просмотра ваше место: 3 → 2');
+    expect(secondLook).toContain('• заявления впереди отозваны −1');
+    // Seen now: the next look has nothing new.
+    expect(lastText(await p.say('/my'))).not.toContain('🔔');
+  });
+
+  it('reuses a place it saw only while the queue is unchanged, even when the total stays the same', async () => {
+    const { bot, tg } = harness;
+    const local = await createPlaces(database.db);
+    const mk = async (tid: number | null) => {
+      const input = applicationInput(local, { childYear: year });
+      input.applicant.telegramUserId = tid;
+      return (await submitApplication(database.db, input, { type: 'parent', id: null }, defaultPolicy)).application;
+    };
+    const ahead = await mk(null);
+    await mk(null);
+    const p = new FakeParent(bot, tg);
+    const mine = await mk(p.id);
+    expect(lastText(await p.say('/my'))).toContain('Қазіргі орны: 3');
+
+    // The stamp is what decides: a known place under the current stamp is taken as is…
+    const [app] = await listParentApplications(database.db, p.id, defaultPolicy);
+    const stamp = app!.positionStamp!;
+    const fake = { position: 99, ahead: { extraordinary: 0, firstPriority: 0, general: 98 } };
+    const reused = await listParentApplications(database.db, p.id, defaultPolicy, { known: { [mine.id]: { stamp, position: fake } } });
+    expect(reused[0]?.position).toEqual(fake);
+    const stale = await listParentApplications(database.db, p.id, defaultPolicy, { known: { [mine.id]: { stamp: `${stamp}x`, position: fake } } });
+    expect(stale[0]?.position?.position).toBe(3);
+
+    // …and any change to the queue changes it: one leaves ahead, one joins behind (same total).
+    await changeStatus(database.db, { applicationId: ahead.id, event: 'withdraw', actor: staff, reason: 'parent_request', policy: defaultPolicy });
+    await mk(null);
+    const [after] = await listParentApplications(database.db, p.id, defaultPolicy, { known: { [mine.id]: { stamp, position: fake } } });
+    expect(after?.positionStamp).not.toBe(stamp);
+    expect(after?.position?.position).toBe(2);
+    const look = lastText(await p.say('/my'));
+    expect(look).toContain('Қазіргі орны: 2');
+    expect(look).toContain('🔔 Соңғы қарағаннан бері орныңыз: 3 → 2');
+  });
+
+  it('withdraws after a confirmation, as the parent, audited', async () => {
+    const { bot, tg } = harness;
+    const p = new FakeParent(bot, tg);
+    const { app } = await applyFor(p.id);
+    await p.say('/my');
+    expect(lastText(await p.tap('✖️ Кері қайтарып алу'))).toBe(
+      `№ ${app.number} өтінішті кері қайтарып аласыз ба? Бала кезектен шығады, кезектегі орны сақталмайды.`,
+    );
+    expect(p.buttons()).toEqual(['Иә, кері қайтарып алу', 'Жоқ, қалдыру']);
+    expect(lastText(await p.tap('Иә, кері қайтарып алу'))).toBe(`№ ${app.number} өтініш кері қайтарылды. Бала кезектен шығарылды.`);
+    const [after] = await database.db.select().from(applications).where(eq(applications.id, app.id));
+    expect(after?.status).toBe('withdrawn');
+    const [entry] = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, app.id), eq(auditLog.action, 'application.withdraw')));
+    expect(entry).toMatchObject({ actorType: 'parent', actorId: app.applicantId, toState: 'withdrawn' });
+    const card = lastText(await p.say('/my'));
+    expect(card).toContain('Мәртебесі: Кері қайтарылды');
+    expect(card).toContain('🔔 Соңғы қарағаннан бері мәртебесі өзгерді: Кезекте → Кері қайтарылды');
+  });
+
+  it('changes the kindergartens and the phone through core, validated and audited', async () => {
+    const { bot, tg } = harness;
+    const p = new FakeParent(bot, tg);
+    const { app } = await applyFor(p.id);
+    await p.say('/my');
+    await p.tap('🏫 Балабақшалар');
+    expect(p.last.text).toContain('Таңдалғандар:\n1) № 1 «Балапан» балабақшасы\n2) № 2 «Балапан» балабақшасы');
+    await p.tap('↩️ Қайта таңдау');
+    await p.tap('№ 3 «Балапан» балабақшасы');
+    const saved = await p.tap('✅ Дайын');
+    expect(lastText(saved)).toBe(`✅ № ${app.number} өтініштің балабақшалары өзгертілді:\n1) № 3 «Балапан» балабақшасы\nКезектегі орныңыз өзгермейді.`);
+    const [changed] = await database.db.select().from(applications).where(eq(applications.id, app.id));
+    expect(changed?.kindergartenIds).toEqual([places.kindergartenIds[2]]);
+
+    await p.say('/my');
+    await p.tap('📞 Телефон');
+    expect(p.replyKeyboard()).toEqual(['📱 Нөмірді жіберу', '✖️ Бас тарту']);
+    const phone = await p.shareContact('+77479998877');
+    expect(lastText(phone)).toBe(`✅ № ${app.number} өтініш бойынша байланыс телефоны: +77479998877`);
+    const [applicant] = await database.db.select().from(applicants).where(eq(applicants.id, app.applicantId));
+    expect(applicant?.phones[0]).toBe('+77479998877');
+    expect(applicant?.phoneVerifiedAt).not.toBeNull();
+    const trail = await database.db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.entity, 'applicant'));
+    expect(trail.map((a) => a.action)).toContain('applicant.phone');
+  });
+
+  it('takes a missing document: the type is checked, the file stored', async () => {
+    const { bot, tg } = harness;
+    const p = new FakeParent(bot, tg);
+    const { app } = await applyFor(p.id, { priorityCategory: 'orphan' });
+    const card = lastText(await p.say('/my'));
+    expect(card).toContain('📎 Жіберу керек: Жеңілдікті растайтын құжат');
+    const asked = await p.tap('📎 Құжат жіберу');
+    expect(lastText(asked)).toBe('«Жеңілдікті растайтын құжат» құжатын фото немесе PDF файл түрінде жіберіңіз (ең көбі 10 МБ).');
+    expect(lastText(await p.sendDocument('doc-pdf', PDF, 'анықтама.pdf', 'application/pdf'))).toBe(
+      `✅ Құжат № ${app.number} өтінішке тіркелді. Қызметкерлер оны тексереді.`,
+    );
+    const stored = await database.db.select().from(documents).where(eq(documents.applicationId, app.id));
+    expect(stored).toMatchObject([{ kind: 'priority_proof', mimeType: 'application/pdf', fileName: 'анықтама.pdf' }]);
+    expect(lastText(await p.say('/my'))).not.toContain('📎 Жіберу керек');
+  });
+
+  it('confirms an offered place from the card', async () => {
+    const { bot, tg } = harness;
+    const p = new FakeParent(bot, tg);
+    const { app } = await applyFor(p.id);
+    const [group] = await database.db
+      .select()
+      .from(groups)
+      .where(and(eq(groups.kindergartenId, places.kindergartenIds[0]!), eq(groups.birthYear, year), eq(groups.language, 'kk')));
+    await database.db.transaction((tx) => createOffers(tx, [{ applicationIds: [app.id], groupId: group!.id }], { actor: staff, policy: defaultPolicy, now: new Date() }));
+    const card = lastText(await p.say('/my'));
+    expect(card).toContain('Мәртебесі: Орын ұсынылды');
+    expect(card).toMatch(/🎉 Орын ұсынылды: № 1 «Балапан» балабақшасы, Абай даңғылы, 10\. \d\d\.\d\d\.\d{4} дейін растаңыз\./);
+    expect(p.buttons()).toContain('✅ Орынды растау');
+    const documentsBefore = tg.callsOf('sendDocument').length;
+    const shown = await p.tap('✅ Орынды растау');
+    expect(shown.map((m) => m.text)[0]).toMatch(/^✅ Орын расталды\. Жолдама № \d{4}-\d{6}: оны \d\d\.\d\d\.\d{4} дейін балабақшаға тапсырыңыз\.$/);
+    // Then the signed referral itself, as a PDF, to the same chat.
+    const sent = tg.callsOf('sendDocument').slice(documentsBefore);
+    expect(sent).toHaveLength(1);
+    expect(Number(sent[0]!.payload.chat_id)).toBe(p.id);
+    const attached = String(sent[0]!.payload.document).replace('attach://', '');
+    expect(String(sent[0]!.payload[attached])).toMatch(/^%PDF-/);
+    const [after] = await database.db.select().from(applications).where(eq(applications.id, app.id));
+    expect(after?.status).toBe('referred');
+  });
+});
+
+describe('rating the service', () => {
+  it('asks the six indicators 1–5 and stores them for the dashboard', async () => {
+    const { bot, tg } = harness;
+    const p = new FakeParent(bot, tg, { languageCode: 'ru' });
+    const { app } = await applyFor(p.id);
+    const intro = await p.tapData(`fb:start:${app.id}`, 1);
+    expect(intro.map((m) => m.text)).toEqual([
+      'Поставьте оценку от 1 до 5 (5 — отлично) по каждому вопросу.',
+      '1/6. Услуга оказана вовремя?',
+    ]);
+    expect(p.buttons()).toEqual(['1', '2', '3', '4', '5', '✖️ Отмена']);
+    await p.tap('5');
+    expect(p.last.text).toBe('2/6. Насколько удобным был порядок подачи заявления?');
+    expect(texts(await p.say('отлично'))[0]).toBe('Выберите один из вариантов на кнопках.');
+    await p.tap('4');
+    await p.tap('◀️ Назад');
+    expect(p.last.text).toBe('2/6. Насколько удобным был порядок подачи заявления?');
+    for (const score of ['3', '5', '4', '2', '5']) await p.tap(score);
+    expect(p.last.text).toBe('Хотите что-нибудь добавить? Напишите или нажмите «Пропустить».');
+    expect(lastText(await p.say('Всё понятно, спасибо'))).toBe('Спасибо! Оценка сохранена, она поможет улучшить услугу.');
+    const [row] = await database.db.select().from(feedback).where(eq(feedback.applicationId, app.id));
+    expect(row).toMatchObject({
+      applicantId: app.applicantId,
+      language: 'ru',
+      withinDeadline: 5,
+      process: 3,
+      information: 5,
+      electronic: 4,
+      complaints: 2,
+      courtesy: 5,
+      comment: 'Всё понятно, спасибо',
+    });
+    expect(lastText(await p.tapData(`fb:start:${app.id}`, 1))).toBe('Вы уже оценили это заявление. Спасибо!');
+  });
+});
+
+const texts = (ms: ShownMessage[]) => ms.map((m) => m.text);
+
+describe('language, commands, help and duplicates', () => {
+  it('switches language in the middle of an application and stores it with the applicant', async () => {
+    const { bot, tg } = harness;
+    const p = new FakeParent(bot, tg);
+    await applyFor(p.id);
+    await p.say('/apply');
+    await p.tap('✅ Келісемін');
+    expect(p.last.text).toBe('Өтінішті кім береді?');
+    await p.say('🌐 Тілді ауыстыру');
+    expect(p.buttons()).toEqual(['Қазақша', 'Русский']);
+    expect(lastText(await p.tap('Русский'))).toContain('Хорошо, теперь общаемся на русском.');
+    expect(p.replyKeyboard()).toEqual(['📝 Подать заявление', '📋 Мои заявления', 'ℹ️ Справка', '🌐 Сменить язык']);
+    // The application waits where it was; the next question comes in Russian.
+    const whoMessage = [...p.messages].reverse().find((m) => m.text === 'Өтінішті кім береді?')!;
+    await p.tap('Ата-ана немесе заңды өкіл', { messageId: whoMessage.messageId });
+    expect(p.last.text).toBe('Напишите ИИН родителя (законного представителя) — 12 цифр.');
+    const [applicant] = await database.db.select().from(applicants).where(eq(applicants.telegramUserId, p.id)).orderBy(desc(applicants.id));
+    expect(applicant?.language).toBe('ru');
+    await p.say('/cancel');
+    expect(p.last.text).toBe('Подача заявления прервана. Введённые данные не сохранены.');
+  });
+
+  it('answers help topics and registers the commands in both languages', async () => {
+    const { bot, tg, i18n } = harness;
+    const p = new FakeParent(bot, tg, { languageCode: 'ru' });
+    await p.say('ℹ️ Справка');
+    expect(p.buttons()).toEqual(['🕘 График работы', '📄 Документы', '☎️ 1414', '📝 Жалоба', '⭐ Оценить услугу']);
+    expect(lastText(await p.tap('🕘 График работы'))).toContain('понедельник–пятница, 09:00–17:30, обед 13:00–14:30');
+    expect(lastText(await p.tap('☎️ 1414'))).toContain('1414');
+    expect(lastText(await p.tap('📝 Жалоба'))).toContain('в течение 5 рабочих дней');
+
+    await registerCommands(bot.api, i18n);
+    const calls = tg.callsOf('setMyCommands').slice(-3);
+    expect(calls.map((c) => c.payload.language_code)).toEqual([undefined, 'kk', 'ru']);
+    const ru = calls[2]!.payload.commands as { command: string; description: string }[];
+    expect(ru).toContainEqual({ command: 'my', description: 'Мои заявления' });
+    const kk = calls[1]!.payload.commands as { command: string; description: string }[];
+    expect(kk).toContainEqual({ command: 'apply', description: 'Өтініш беру' });
+  });
+
+  it('handles an update delivered twice once', async () => {
+    const { bot, tg } = harness;
+    const p = new FakeParent(bot, tg);
+    const update = { update_id: nextUpdateId(), message: { message_id: 1, date: 0, chat: { id: p.id, type: 'private' as const, first_name: 'Ә' }, from: { id: p.id, is_bot: false, first_name: 'Ә' }, text: '/help', entities: [{ type: 'bot_command' as const, offset: 0, length: 5 }] } };
+    await bot.handleUpdate(update);
+    await bot.handleUpdate(update);
+    await Promise.all([bot.handleUpdate(update), bot.handleUpdate(update)]);
+    expect(p.messages).toHaveLength(1);
+  });
+
+  it('ignores groups', async () => {
+    const { bot, tg } = harness;
+    const before = tg.calls.length;
+    await bot.handleUpdate({
+      update_id: nextUpdateId(),
+      message: { message_id: 1, date: 0, chat: { id: -100123, type: 'group', title: 'Ата-аналар' }, from: { id: 5, is_bot: false, first_name: 'Ә' }, text: '/start' },
+    });
+    expect(tg.calls.length).toBe(before);
+  });
+});
+
+

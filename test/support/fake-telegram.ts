@@ -1,0 +1,311 @@
+/**
+ * A fake Telegram Bot API at the HTTP level: pass `fake.fetch` as grammY's `client.fetch` and
+ * every call, including those made inside conversations (which build their own Api), lands
+ * here. It answers like Telegram, keeps the messages it was asked to send or edit per chat,
+ * serves files for getFile, and can be told to fail a method. `FakeParent` plays a parent:
+ * it sends messages, taps buttons it actually sees and shares contacts through bot.handleUpdate.
+ */
+import { randomInt } from 'node:crypto';
+import type { Bot, Context } from 'grammy';
+import type { InlineKeyboardButton, KeyboardButton, Update, UserFromGetMe } from 'grammy/types';
+
+export const BOT_TOKEN = '123456:TEST-token_for-the-fake';
+export const botInfo: UserFromGetMe = {
+  id: 123456,
+  is_bot: true,
+  first_name: 'Balabaqsha',
+  username: 'balabaqsha_test_bot',
+  can_join_groups: false,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+  can_connect_to_business: false,
+  has_main_web_app: false,
+  has_topics_enabled: false,
+  allows_users_to_create_topics: false,
+} as UserFromGetMe;
+
+export interface ApiCall {
+  method: string;
+  payload: Record<string, unknown>;
+}
+
+export interface ShownMessage {
+  messageId: number;
+  chatId: number;
+  text: string;
+  inline: InlineKeyboardButton[][] | null;
+  reply: KeyboardButton[][] | null;
+  removeKeyboard: boolean;
+}
+
+type Failure = { error_code: number; description: string; parameters?: { retry_after?: number } };
+
+/** Multipart bodies (sendDocument & co.) read loosely: each part's name and its text. */
+function parseMultipart(raw: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const m of raw.matchAll(/name="([^"]+)"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*?)\r\n--/g)) {
+    const [, name, value] = m;
+    if (!name) continue;
+    try {
+      out[name] = JSON.parse(value ?? '');
+    } catch {
+      out[name] = value;
+    }
+  }
+  return out;
+}
+
+async function bodyText(body: unknown): Promise<string> {
+  if (body === undefined || body === null) return '';
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
+  if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(Buffer.from(chunk));
+    return Buffer.concat(chunks).toString('latin1');
+  }
+  return new Response(body as BodyInit).text();
+}
+
+export class FakeTelegram {
+  readonly calls: ApiCall[] = [];
+  readonly messages = new Map<number, ShownMessage>();
+  private nextMessageId = randomInt(1000, 100_000);
+  private readonly files = new Map<string, { path: string; bytes: Uint8Array }>();
+  private readonly failures = new Map<string, { failure: Failure; times: number }>();
+
+  /** The fetch to give grammY (`client: { fetch }`) and the bot's file downloads. */
+  readonly fetch = (async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    const file = /\/file\/bot[^/]+\/(.+)$/.exec(url.pathname);
+    if (file) {
+      const found = [...this.files.values()].find((f) => f.path === file[1]);
+      return found ? new Response(Buffer.from(found.bytes)) : new Response('not found', { status: 404 });
+    }
+    const method = url.pathname.split('/').pop() ?? '';
+    const raw = await bodyText(init?.body);
+    const contentType = new Headers(init?.headers).get('content-type') ?? '';
+    const payload = (raw === '' ? {} : contentType.includes('multipart') ? parseMultipart(raw) : JSON.parse(raw)) as Record<string, unknown>;
+    this.calls.push({ method, payload });
+    const failure = this.failures.get(method);
+    if (failure && failure.times > 0) {
+      failure.times -= 1;
+      return Response.json({ ok: false, ...failure.failure });
+    }
+    return Response.json({ ok: true, result: this.answer(method, payload) });
+  }) as typeof fetch;
+
+  /** The next `times` calls of `method` fail with this Telegram error. */
+  fail(method: string, failure: Failure, times = 1): void {
+    this.failures.set(method, { failure, times });
+  }
+
+  /** A file the parent "uploaded": getFile and the download URL serve these bytes. */
+  addFile(fileId: string, bytes: Uint8Array): void {
+    this.files.set(fileId, { path: `documents/${fileId}.bin`, bytes });
+  }
+
+  callsOf(method: string): ApiCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Messages shown in a chat, oldest first, as they look now (after edits). */
+  chat(chatId: number): ShownMessage[] {
+    return [...this.messages.values()].filter((m) => m.chatId === chatId).sort((a, b) => a.messageId - b.messageId);
+  }
+
+  private answer(method: string, p: Record<string, unknown>): unknown {
+    const now = Math.floor(Date.now() / 1000);
+    switch (method) {
+      case 'getMe':
+        return botInfo;
+      case 'sendMessage':
+      case 'sendDocument':
+      case 'sendPhoto': {
+        const chatId = Number(p.chat_id);
+        const markup = (p.reply_markup ?? {}) as {
+          inline_keyboard?: InlineKeyboardButton[][];
+          keyboard?: KeyboardButton[][];
+          remove_keyboard?: boolean;
+        };
+        const shown: ShownMessage = {
+          messageId: this.nextMessageId++,
+          chatId,
+          text: String(p.text ?? p.caption ?? ''),
+          inline: markup.inline_keyboard ?? null,
+          reply: markup.keyboard ?? null,
+          removeKeyboard: markup.remove_keyboard ?? false,
+        };
+        this.messages.set(shown.messageId, shown);
+        return {
+          message_id: shown.messageId,
+          date: now,
+          chat: { id: chatId, type: 'private', first_name: 'Parent' },
+          from: { id: botInfo.id, is_bot: true, first_name: botInfo.first_name, username: botInfo.username },
+          text: shown.text,
+          ...(shown.inline ? { reply_markup: { inline_keyboard: shown.inline } } : {}),
+        };
+      }
+      case 'editMessageText':
+      case 'editMessageReplyMarkup': {
+        const shown = this.messages.get(Number(p.message_id));
+        if (!shown) return true;
+        if (typeof p.text === 'string') shown.text = p.text;
+        const markup = p.reply_markup as { inline_keyboard?: InlineKeyboardButton[][] } | undefined;
+        shown.inline = markup?.inline_keyboard?.length ? markup.inline_keyboard : null;
+        return {
+          message_id: shown.messageId,
+          date: now,
+          chat: { id: shown.chatId, type: 'private', first_name: 'Parent' },
+          text: shown.text,
+          ...(shown.inline ? { reply_markup: { inline_keyboard: shown.inline } } : {}),
+        };
+      }
+      case 'getFile': {
+        const id = String(p.file_id);
+        const f = this.files.get(id);
+        return { file_id: id, file_unique_id: `u${id}`, file_size: f?.bytes.byteLength, file_path: f?.path ?? `documents/${id}.bin` };
+      }
+      default:
+        return true;
+    }
+  }
+}
+
+let updateSeq = randomInt(1, 2 ** 40);
+/** Update ids unique across test files (processed_updates is shared on the PostgreSQL backend). */
+export const nextUpdateId = () => updateSeq++;
+/** A Telegram user id of its own for each parent of each test. */
+export const newTelegramUserId = () => randomInt(10_000_000, 2 ** 40);
+
+/** A parent in a private chat with the bot. */
+export class FakeParent {
+  readonly id: number;
+  private seen = 0;
+
+  constructor(
+    private readonly bot: Bot<Context> | { handleUpdate(u: Update): Promise<void> },
+    private readonly tg: FakeTelegram,
+    opts: { id?: number; languageCode?: string } = {},
+  ) {
+    this.id = opts.id ?? newTelegramUserId();
+    this.languageCode = opts.languageCode ?? 'kk';
+  }
+
+  private readonly languageCode: string;
+
+  private get user() {
+    return { id: this.id, is_bot: false, first_name: 'Әсел', language_code: this.languageCode };
+  }
+
+  private get chatObj() {
+    return { id: this.id, type: 'private' as const, first_name: 'Әсел' };
+  }
+
+  private message(extra: Record<string, unknown>) {
+    return { message_id: randomInt(1, 2 ** 31), date: Math.floor(Date.now() / 1000), chat: this.chatObj, from: this.user, ...extra };
+  }
+
+  /** Delivers an update; returns what the bot showed in this chat because of it. */
+  async deliver(update: Omit<Update, 'update_id'> & { update_id?: number }): Promise<ShownMessage[]> {
+    const before = this.tg.chat(this.id).length;
+    await this.bot.handleUpdate({ update_id: nextUpdateId(), ...update } as Update);
+    const all = this.tg.chat(this.id);
+    this.seen = all.length;
+    return all.slice(before);
+  }
+
+  say(text: string): Promise<ShownMessage[]> {
+    const entities = text.startsWith('/') ? [{ type: 'bot_command' as const, offset: 0, length: text.split(' ')[0]!.length }] : undefined;
+    return this.deliver({ message: this.message({ text, ...(entities ? { entities } : {}) }) } as Update);
+  }
+
+  shareContact(phone: string, own = true): Promise<ShownMessage[]> {
+    return this.deliver({
+      message: this.message({ contact: { phone_number: phone, first_name: 'Әсел', ...(own ? { user_id: this.id } : {}) } }),
+    } as Update);
+  }
+
+  sendPhoto(fileId: string, bytes: Uint8Array): Promise<ShownMessage[]> {
+    this.tg.addFile(fileId, bytes);
+    return this.deliver({
+      message: this.message({ photo: [{ file_id: fileId, file_unique_id: `u${fileId}`, width: 800, height: 600, file_size: bytes.byteLength }] }),
+    } as Update);
+  }
+
+  sendDocument(fileId: string, bytes: Uint8Array, fileName: string, mimeType: string): Promise<ShownMessage[]> {
+    this.tg.addFile(fileId, bytes);
+    return this.deliver({
+      message: this.message({ document: { file_id: fileId, file_unique_id: `u${fileId}`, file_name: fileName, mime_type: mimeType, file_size: bytes.byteLength } }),
+    } as Update);
+  }
+
+  /** Every message the bot showed this parent, as it looks now. */
+  get messages(): ShownMessage[] {
+    return this.tg.chat(this.id);
+  }
+
+  get last(): ShownMessage {
+    const all = this.messages;
+    const last = all[all.length - 1];
+    if (!last) throw new Error('the bot has not said anything yet');
+    return last;
+  }
+
+  /** The inline buttons of the newest message that has any. */
+  buttons(): string[] {
+    const m = [...this.messages].reverse().find((x) => x.inline);
+    return m?.inline?.flat().map((b) => b.text) ?? [];
+  }
+
+  /** The reply keyboard currently under the input field (the newest one sent, unless removed since). */
+  replyKeyboard(): string[] {
+    const m = [...this.messages].reverse().find((x) => x.reply || x.removeKeyboard);
+    return m?.reply?.flat().map((b) => (typeof b === 'string' ? b : b.text)) ?? [];
+  }
+
+  /** Taps the inline button with this text (or callback data) on the newest message showing it. */
+  async tap(label: string | RegExp, opts: { messageId?: number } = {}): Promise<ShownMessage[]> {
+    const match = (b: InlineKeyboardButton) =>
+      'callback_data' in b && (typeof label === 'string' ? b.text === label || b.callback_data === label : label.test(b.text));
+    const candidates = [...this.messages].reverse().filter((m) => (opts.messageId ? m.messageId === opts.messageId : true));
+    for (const m of candidates) {
+      const button = m.inline?.flat().find(match);
+      if (button && 'callback_data' in button) {
+        return this.deliver({
+          callback_query: {
+            id: String(randomInt(1, 2 ** 40)),
+            from: this.user,
+            chat_instance: `ci${this.id}`,
+            data: button.callback_data,
+            message: { message_id: m.messageId, date: Math.floor(Date.now() / 1000), chat: this.chatObj, text: m.text },
+          },
+        } as Update);
+      }
+    }
+    throw new Error(`no button ${String(label)} on screen; buttons now: ${JSON.stringify(this.buttons())}`);
+  }
+
+  /** Taps a button of a paged list, turning pages (▶️) until it shows up. */
+  async tapPaged(label: string | RegExp, maxPages = 50): Promise<ShownMessage[]> {
+    for (let i = 0; i < maxPages; i++) {
+      const has = this.buttons().some((b) => (typeof label === 'string' ? b === label : label.test(b)));
+      if (has) return this.tap(label);
+      await this.tap('▶️');
+    }
+    throw new Error(`no button ${String(label)} on any page`);
+  }
+
+  /** Sends raw callback data as if an old message's button were tapped. */
+  tapData(data: string, messageId: number): Promise<ShownMessage[]> {
+    return this.deliver({
+      callback_query: {
+        id: String(randomInt(1, 2 ** 40)),
+        from: this.user,
+        chat_instance: `ci${this.id}`,
+        data,
+        message: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: this.chatObj, text: '' },
+      },
+    } as Update);
+  }
+}
