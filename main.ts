@@ -6,11 +6,13 @@
 import { existsSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { createServer } from './admin/server/index.ts';
+import { startBot, startNotifier } from './bot/run.ts';
 import { ConfigError, loadConfig } from './core/config.ts';
 import { createJobWorker } from './core/jobs.ts';
 import { createLogger } from './core/logger.ts';
 import { loadPolicy } from './core/policy.ts';
 import { referralJobs } from './core/referrals.ts';
+import { loadSigningKey } from './core/signing.ts';
 import { openDatabase } from './db/client.ts';
 import { isEmpty, seedDemo } from './db/seed.ts';
 
@@ -39,12 +41,20 @@ async function main(): Promise<void> {
     console.log(`\n  First admin account: login "${seeded.admin.login}", one-time password "${seeded.admin.password}"\n`);
   }
   const policy = await loadPolicy(database.db);
+  const signingKey = await loadSigningKey(database.db, config, logger);
   const stops: (() => Promise<void>)[] = [];
 
+  // The bot before the HTTP server: in webhook mode the server mounts the bot's route.
+  const bot = config.RUN.includes('bot') ? await startBot({ database, config, logger, policy }) : null;
+  if (bot) stops.push(() => bot.stop());
+  if (bot?.webhook && !config.RUN.includes('http')) logger.warn('BOT_MODE=webhook but RUN has no http: nothing serves the webhook');
+
   if (config.RUN.includes('http')) {
-    const app = createServer({ database, config, logger, policy });
+    const telegramWebhook = bot?.webhook ? { path: bot.webhookPath, app: bot.webhook } : null;
+    const app = createServer({ database, config, logger, policy, signingKey, telegramWebhook });
     const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
       logger.info({ port: info.port }, `HTTP server on http://localhost:${info.port} (health: /health)`);
+      console.log(`\n  Staff panel: http://localhost:${info.port}/admin/\n`);
     });
     stops.push(
       () =>
@@ -60,6 +70,9 @@ async function main(): Promise<void> {
     worker.start();
     stops.push(() => worker.stop());
     logger.info('job worker started');
+    // The notification outbox, delivered to parents' Telegram chats (needs BOT_TOKEN).
+    const notifier = await startNotifier({ database, config, logger, policy });
+    if (notifier) stops.push(() => notifier.stop());
   }
 
   let stopping = false;

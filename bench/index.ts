@@ -13,6 +13,8 @@ import { createLogger } from '../core/logger.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { seedDemo } from '../db/seed.ts';
 import { allocationCase } from './allocation.ts';
+import { apiCase } from './api.ts';
+import { botCase } from './bot.ts';
 import { positionCase } from './position.ts';
 
 export const BENCH_DATABASE = 'balabaqsha_bench';
@@ -46,7 +48,7 @@ export interface BenchCase {
 }
 
 /** Every case, in the order `npm run bench` runs them. Add new cases here. */
-export const CASES: BenchCase[] = [positionCase, allocationCase];
+export const CASES: BenchCase[] = [positionCase, allocationCase, botCase, apiCase];
 
 function benchUrl(serverUrl: string): { admin: string; bench: string } {
   const admin = new URL(serverUrl);

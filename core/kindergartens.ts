@@ -4,7 +4,7 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import { createInsertSchema } from 'drizzle-zod';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { rowsOf, type Queryable } from '../db/client.ts';
 import { districts, groups, kindergartens } from '../db/schema/index.ts';
 import { audit, type Actor } from './audit.ts';

@@ -59,22 +59,28 @@ export async function getPositions(
           sql`, `,
         )}]::int[]) as ids(id), lateral queue_position(ids.id) p`,
   );
-  for (const row of rows) {
-    const totals = { e: row.e, b: row.b, g: row.g };
-    const list = row.list as QueueList;
-    const result = positionIn(list, row.ahead, totals, row.phase, policy.generalPerBeneficiary);
-    positions.set(row.id, {
-      ...result,
-      applicationId: row.id,
-      queueId: row.queue_id,
-      list,
-      aheadInList: row.ahead,
-      totals,
-      phase: row.phase,
-      registeredAt: new Date(row.registered_at),
-    });
-  }
+  for (const row of rows) positions.set(row.id, positionFromRow(row.id, row, policy));
   return positions;
+}
+
+/** The columns of queue_position(app) (migration 0004), for queries that join it themselves. */
+export type QueuePositionRow = PositionRow;
+
+/** A row of queue_position(app) as a QueuePosition. */
+export function positionFromRow(applicationId: number, row: QueuePositionRow, policy: Policy): QueuePosition {
+  const totals = { e: row.e, b: row.b, g: row.g };
+  const list = row.list as QueueList;
+  const result = positionIn(list, row.ahead, totals, row.phase, policy.generalPerBeneficiary);
+  return {
+    ...result,
+    applicationId,
+    queueId: row.queue_id,
+    list,
+    aheadInList: row.ahead,
+    totals,
+    phase: row.phase,
+    registeredAt: new Date(row.registered_at),
+  };
 }
 
 export type PositionReason = (typeof positionChanges.reason.enumValues)[number];

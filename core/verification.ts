@@ -101,3 +101,6 @@ export async function verifyDocument(db: Queryable, input: VerifyDocumentInput) 
     return updated!;
   });
 }
+
+
+export { REFUSAL_REASONS } from './refusals.ts';

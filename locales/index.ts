@@ -33,7 +33,6 @@ export async function createI18n(): Promise<i18n> {
     supportedLngs: [...LANGUAGES],
     interpolation: { escapeValue: false },
     returnNull: false,
-    showSupportNotice: false,
   });
   return instance;
 }

@@ -4,13 +4,21 @@ import type { Database } from '../../db/client.ts';
 import type { Config } from '../../core/config.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Policy } from '../../core/policy.ts';
+import type { SigningKey } from '../../core/signing.ts';
+import { apiRoutes } from './api.ts';
 import { healthRoutes } from './health.ts';
+import { panelRoutes } from './panel.ts';
+import { verifyRoutes } from './verify.ts';
 
 export interface ServerDeps {
   database: Database;
   config: Config;
   logger: Logger;
   policy: Policy;
+  /** Signs referrals when they are issued or extended (core/signing.ts). */
+  signingKey: SigningKey;
+  /** The bot's webhook in BOT_MODE=webhook (bot/webhook.ts): mounted as given. */
+  telegramWebhook?: { path: string; app: Hono } | null;
 }
 
 export type AppEnv = { Variables: { requestId: string } };
@@ -28,6 +36,10 @@ export function createServer(deps: ServerDeps): Hono<AppEnv> {
     );
   });
   app.route('/health', healthRoutes(deps.database));
+  if (deps.telegramWebhook) app.route(deps.telegramWebhook.path, deps.telegramWebhook.app);
+  app.route('/verify', verifyRoutes(deps));
+  app.route('/api', apiRoutes(deps));
+  app.route('/', panelRoutes());
   app.notFound((c) => c.json({ error: 'not_found' }, 404));
   app.onError((err, c) => {
     deps.logger.error({ err, reqId: c.get('requestId'), path: c.req.path }, 'unhandled error');

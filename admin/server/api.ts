@@ -1,0 +1,60 @@
+/**
+ * /api: the panel's API. Sign-in first; every other route needs a session (and, for changes,
+ * the CSRF token). One sub-app per resource, each guarding itself with core/staff.ts permissions.
+ */
+import { Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { applicationsRoutes } from './applications.ts';
+import { auditLogRoutes } from './audit-log.ts';
+import { authRoutes, requireSession } from './auth.ts';
+import { botPreviewRoutes } from './bot-preview.ts';
+import { errorAnswer, type ApiDeps, type ApiEnv } from './context.ts';
+import { dashboardRoutes } from './dashboard.ts';
+import { districtsRoutes } from './districts.ts';
+import { documentsRoutes } from './documents.ts';
+import { feedbackRoutes } from './feedback.ts';
+import { groupsRoutes } from './groups.ts';
+import { kindergartensRoutes } from './kindergartens.ts';
+import { lookupRoutes } from './lookup.ts';
+import { referralsRoutes } from './referrals.ts';
+import { staffUsersRoutes } from './staff-users.ts';
+
+/** JSON bodies are small; only document uploads may be as large as the policy allows. */
+function limits(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
+  const onError: Parameters<typeof bodyLimit>[0]['onError'] = (c) => c.json({ error: 'too_large', message: 'errors.too_long' }, 413);
+  const small = bodyLimit({ maxSize: 256 * 1024, onError });
+  const upload = bodyLimit({ maxSize: deps.policy.maxDocumentBytes + 64 * 1024, onError });
+  return (c, next) => (c.req.method === 'POST' && c.req.path === '/api/documents' ? upload(c, next) : small(c, next));
+}
+
+export function apiRoutes(deps: ApiDeps): Hono<ApiEnv> {
+  const api = new Hono<ApiEnv>();
+  api.use(async (c, next) => {
+    await next();
+    // Personal data: never cached by the browser or a proxy.
+    c.header('Cache-Control', 'no-store');
+  });
+  api.use(limits(deps));
+  api.route('/auth', authRoutes(deps));
+  api.use(requireSession(deps));
+  api.route('/applications', applicationsRoutes(deps));
+  api.route('/documents', documentsRoutes(deps));
+  api.route('/kindergartens', kindergartensRoutes(deps));
+  api.route('/groups', groupsRoutes(deps));
+  api.route('/referrals', referralsRoutes(deps));
+  api.route('/staff-users', staffUsersRoutes(deps));
+  api.route('/audit-log', auditLogRoutes(deps));
+  api.route('/feedback', feedbackRoutes(deps));
+  api.route('/districts', districtsRoutes(deps));
+  api.route('/lookup', lookupRoutes(deps));
+  api.route('/dashboard', dashboardRoutes(deps));
+  api.route('/bot-preview', botPreviewRoutes(deps));
+  api.notFound((c) => c.json({ error: 'not_found' }, 404));
+  api.onError((err, c) => {
+    const answer = errorAnswer(err);
+    if (answer) return c.json(answer.body, answer.status);
+    deps.logger.error({ err, reqId: c.get('requestId'), path: c.req.path }, 'unhandled error');
+    return c.json({ error: 'internal_error', requestId: c.get('requestId') }, 500);
+  });
+  return api;
+}

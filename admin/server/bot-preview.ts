@@ -1,0 +1,283 @@
+/**
+ * POST /api/bot-preview: staff talk to the real parent bot (createBot from bot/index.ts) inside
+ * the panel, without Telegram. Each step becomes a Telegram update fed to bot.handleUpdate; the
+ * bot's API client is an in-process fake (`client: { fetch }`) that records sendMessage,
+ * editMessageText & co., and the answer is what the bot sent, texts and keyboards included.
+ *
+ * The bot runs on a sandbox: an in-memory PGlite, migrated with the same migrations, holding a
+ * copy of the reference data (districts, kindergartens, groups, policy). An application made in
+ * the preview is a real application of the sandbox, never of the service: staff can try every
+ * path without putting a test child in a real queue. The sandbox is made on first use (a few
+ * seconds) and lives as long as the process.
+ */
+import { Hono } from 'hono';
+import type { i18n } from 'i18next';
+import { z } from 'zod';
+import type { Update, UserFromGetMe } from 'grammy/types';
+import { createBot } from '../../bot/index.ts';
+import { openDatabase, type Database } from '../../db/client.ts';
+import { botSessions, districts, groups, kindergartens, localities, policySettings } from '../../db/schema/index.ts';
+import { eq } from 'drizzle-orm';
+import { generateSigningKey } from '../../core/signing.ts';
+import { createI18n } from '../../locales/index.ts';
+import { need, parseBody, readJson, type ApiDeps, type ApiEnv } from './context.ts';
+
+const PREVIEW_TOKEN = '1000000000:PREVIEW-no-telegram';
+const botInfo = {
+  id: 1_000_000_000,
+  is_bot: true,
+  first_name: 'Balabaqsha',
+  username: 'balabaqsha_preview_bot',
+  can_join_groups: false,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+} as UserFromGetMe;
+/** Preview chats: one per staff member, far above real Telegram user ids in use today. */
+const PREVIEW_USER_BASE = 9_000_000_000_000;
+/** A number the sandbox accepts as the parent's shared contact. */
+const PREVIEW_PHONE = '+77000000000';
+
+export interface PreviewMessage {
+  id: number;
+  method: string;
+  text: string | null;
+  parseMode: string | null;
+  inline: { text: string; data: string | null; url: string | null }[][] | null;
+  reply: { text: string; requestContact: boolean }[][] | null;
+  removeKeyboard: boolean;
+  editOf: number | null;
+  document: string | null;
+}
+
+type Markup = {
+  inline_keyboard?: { text: string; callback_data?: string; url?: string }[][];
+  keyboard?: (string | { text: string; request_contact?: boolean })[][];
+  remove_keyboard?: boolean;
+};
+
+async function bodyText(body: unknown): Promise<string> {
+  if (body === undefined || body === null) return '';
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
+  if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(Buffer.from(chunk));
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  return new Response(body as BodyInit).text();
+}
+
+/** Multipart bodies (sendDocument) read loosely: the fields that are text, and the file's name. */
+function parseMultipart(raw: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const m of raw.matchAll(/name="([^"]+)"(?:; filename="([^"]*)")?\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*?)\r\n--/g)) {
+    const [, name, fileName, value] = m;
+    if (!name) continue;
+    if (fileName) {
+      out.fileName = fileName;
+      continue;
+    }
+    try {
+      out[name] = JSON.parse(value ?? '');
+    } catch {
+      out[name] = value;
+    }
+  }
+  return out;
+}
+
+/**
+ * Telegram's Bot API as far as the bot uses it, in memory: answers like Telegram and records
+ * what the bot showed. `take()` returns the messages recorded since the last call.
+ */
+class PreviewTelegram {
+  private nextId = 1;
+  private readonly shown = new Map<number, PreviewMessage>();
+  private pending: PreviewMessage[] = [];
+
+  readonly fetch = (async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    if (url.pathname.includes('/file/')) return new Response('not found', { status: 404 });
+    const method = url.pathname.split('/').pop() ?? '';
+    const raw = await bodyText(init?.body);
+    const type = new Headers(init?.headers).get('content-type') ?? '';
+    const payload = (raw === '' ? {} : type.includes('multipart') ? parseMultipart(raw) : JSON.parse(raw)) as Record<string, unknown>;
+    return Response.json({ ok: true, result: this.answer(method, payload) });
+  }) as typeof fetch;
+
+  take(): PreviewMessage[] {
+    const out = this.pending;
+    this.pending = [];
+    return out;
+  }
+
+  private answer(method: string, p: Record<string, unknown>): unknown {
+    const now = Math.floor(Date.now() / 1000);
+    const chat = { id: Number(p.chat_id), type: 'private', first_name: 'Preview' };
+    const markup = (p.reply_markup ?? {}) as Markup;
+    const inline = markup.inline_keyboard?.map((row) => row.map((b) => ({ text: b.text, data: b.callback_data ?? null, url: b.url ?? null }))) ?? null;
+    switch (method) {
+      case 'sendMessage':
+      case 'sendDocument':
+      case 'sendPhoto': {
+        const message: PreviewMessage = {
+          id: this.nextId++,
+          method,
+          text: typeof p.text === 'string' ? p.text : typeof p.caption === 'string' ? p.caption : null,
+          parseMode: typeof p.parse_mode === 'string' ? p.parse_mode : null,
+          inline,
+          reply: markup.keyboard?.map((row) => row.map((b) => (typeof b === 'string' ? { text: b, requestContact: false } : { text: b.text, requestContact: Boolean(b.request_contact) }))) ?? null,
+          removeKeyboard: markup.remove_keyboard ?? false,
+          editOf: null,
+          document: method === 'sendDocument' ? String(p.fileName ?? 'document') : null,
+        };
+        this.shown.set(message.id, message);
+        this.pending.push(message);
+        return { message_id: message.id, date: now, chat, text: message.text ?? '', ...(inline ? { reply_markup: markup } : {}) };
+      }
+      case 'editMessageText':
+      case 'editMessageCaption':
+      case 'editMessageReplyMarkup': {
+        const id = Number(p.message_id);
+        const before = this.shown.get(id);
+        if (!before) return true;
+        const text = typeof p.text === 'string' ? p.text : typeof p.caption === 'string' ? p.caption : before.text;
+        const edited: PreviewMessage = { ...before, method, text, inline, editOf: id };
+        this.shown.set(id, { ...edited, editOf: null });
+        this.pending.push(edited);
+        return { message_id: id, date: now, chat, text: text ?? '' };
+      }
+      case 'deleteMessage': {
+        const id = Number(p.message_id);
+        this.shown.delete(id);
+        this.pending.push({ id, method, text: null, parseMode: null, inline: null, reply: null, removeKeyboard: false, editOf: null, document: null });
+        return true;
+      }
+      case 'answerCallbackQuery':
+        if (typeof p.text === 'string' && p.text) {
+          this.pending.push({ id: 0, method, text: p.text, parseMode: null, inline: null, reply: null, removeKeyboard: false, editOf: null, document: null });
+        }
+        return true;
+      case 'getMe':
+        return botInfo;
+      default:
+        return true;
+    }
+  }
+}
+
+/** The sandbox database, the bot on it and its fake Telegram, made once per process. */
+export class BotPreview {
+  private ready: Promise<{ sandbox: Database; bot: ReturnType<typeof createBot>; telegram: PreviewTelegram }> | null = null;
+  private updateId = Date.now();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: ApiDeps & { i18n?: i18n }) {}
+
+  private start() {
+    this.ready ??= (async () => {
+      const sandbox = await openDatabase({ dataDir: 'memory://' });
+      await sandbox.migrate();
+      const source = this.deps.database.db;
+      // Reference data only, ids kept: the bot lists the same districts and kindergartens.
+      const copy = async <T extends Record<string, unknown>>(rows: T[], insert: (batch: T[]) => Promise<unknown>) => {
+        for (let i = 0; i < rows.length; i += 500) await insert(rows.slice(i, i + 500));
+      };
+      await copy(await source.select().from(localities), (b) => sandbox.db.insert(localities).values(b));
+      await copy(await source.select().from(districts), (b) => sandbox.db.insert(districts).values(b));
+      await copy(await source.select().from(kindergartens), (b) => sandbox.db.insert(kindergartens).values(b));
+      await copy(await source.select().from(groups), (b) => sandbox.db.insert(groups).values(b));
+      await copy(await source.select().from(policySettings), (b) => sandbox.db.insert(policySettings).values(b));
+      const telegram = new PreviewTelegram();
+      const bot = createBot(
+        {
+          db: sandbox.db,
+          logger: this.deps.logger.child({ part: 'bot-preview' }),
+          config: { ...this.deps.config, BOT_TOKEN: PREVIEW_TOKEN, TELEGRAM_API_ROOT: undefined },
+          policy: this.deps.policy,
+          i18n: this.deps.i18n ?? (await createI18n()),
+          signingKey: generateSigningKey(),
+          fetch: telegram.fetch,
+        },
+        { botInfo, client: { fetch: telegram.fetch } },
+      );
+      return { sandbox, bot, telegram };
+    })();
+    return this.ready;
+  }
+
+  /**
+   * One step of a staff member's preview chat; steps are run one at a time, so the messages
+   * returned are exactly those this step caused.
+   */
+  step(staffId: number, input: PreviewInput): Promise<PreviewMessage[]> {
+    const run = async () => {
+      const { sandbox, bot, telegram } = await this.start();
+      const chatId = PREVIEW_USER_BASE + staffId;
+      telegram.take();
+      if (input.action === 'reset') {
+        // A new conversation: the bot forgets the chosen language and any half-made step.
+        await sandbox.db.delete(botSessions).where(eq(botSessions.key, String(chatId)));
+        return [];
+      }
+      const from = { id: chatId, is_bot: false, first_name: 'Preview', language_code: input.language };
+      const chat = { id: chatId, type: 'private' as const, first_name: 'Preview' };
+      const date = Math.floor(Date.now() / 1000);
+      const update_id = ++this.updateId;
+      let update: Update;
+      if (input.action === 'callback') {
+        update = {
+          update_id,
+          callback_query: {
+            id: String(update_id),
+            from,
+            chat_instance: String(chatId),
+            data: input.data,
+            message: { message_id: input.messageId, date, chat, text: '' },
+          },
+        } as Update;
+      } else if (input.action === 'contact') {
+        update = { update_id, message: { message_id: update_id, date, chat, from, contact: { phone_number: PREVIEW_PHONE, first_name: 'Preview', user_id: chatId } } } as Update;
+      } else {
+        const text = input.text;
+        const command = text.startsWith('/') ? [{ type: 'bot_command' as const, offset: 0, length: text.split(' ')[0]!.length }] : undefined;
+        update = { update_id, message: { message_id: update_id, date, chat, from, text, ...(command ? { entities: command } : {}) } } as Update;
+      }
+      await bot.handleUpdate(update);
+      return telegram.take();
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async close(): Promise<void> {
+    const ready = this.ready;
+    this.ready = null;
+    if (ready) await (await ready).sandbox.close();
+  }
+}
+
+const previewSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('reset'), language: z.enum(['kk', 'ru']) }),
+  z.object({ action: z.literal('text'), language: z.enum(['kk', 'ru']), text: z.string().min(1).max(4096) }),
+  z.object({ action: z.literal('contact'), language: z.enum(['kk', 'ru']) }),
+  z.object({ action: z.literal('callback'), language: z.enum(['kk', 'ru']), data: z.string().min(1).max(64), messageId: z.number().int().positive() }),
+]);
+export type PreviewInput = z.output<typeof previewSchema>;
+
+/** Every preview made in this process, so tests and shutdown can close their sandboxes. */
+const previews = new Set<BotPreview>();
+export async function closeBotPreviews(): Promise<void> {
+  await Promise.all([...previews].map((p) => p.close()));
+}
+
+export function botPreviewRoutes(deps: ApiDeps) {
+  const preview = new BotPreview(deps);
+  previews.add(preview);
+  return new Hono<ApiEnv>().post('/', need('bot.preview'), async (c) => {
+    const input = parseBody(previewSchema, await readJson(c));
+    const messages = await preview.step(c.get('session').user.id, input);
+    return c.json({ messages });
+  });
+}

@@ -1,0 +1,109 @@
+/**
+ * What every API sub-app shares: the request's variables (the signed-in staff member), the
+ * permission guard, district scoping, and the mapping of core's errors to HTTP answers.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+import type { Database } from '../../db/client.ts';
+import type { Config } from '../../core/config.ts';
+import { IllegalTransitionError, NotFoundError, RuleError, ValidationError, type FieldError } from '../../core/errors.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { Policy } from '../../core/policy.ts';
+import { can, districtScope, staffActor, type Permission, type StaffSession } from '../../core/staff.ts';
+import type { Actor } from '../../core/audit.ts';
+import type { SigningKey } from '../../core/signing.ts';
+
+export interface ApiDeps {
+  database: Database;
+  config: Config;
+  logger: Logger;
+  policy: Policy;
+  /** Signs referrals when they are issued or extended (core/signing.ts). */
+  signingKey: SigningKey;
+}
+
+export type ApiEnv = { Variables: { requestId: string; session: StaffSession } };
+export type ApiContext = Context<ApiEnv>;
+
+export function actorOf(c: ApiContext): Actor {
+  return staffActor(c.get('session').user);
+}
+
+/** 403 unless one of the user's roles grants the permission (core/staff.ts PERMISSIONS). */
+export function need(permission: Permission): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    if (!can(c.get('session').user, permission)) return c.json({ error: 'forbidden', permission }, 403);
+    await next();
+  };
+}
+
+/** The SQL condition limiting rows to the user's districts for this permission (undefined: all). */
+export function scopeWhere(c: ApiContext, permission: Permission, column: AnyColumn): SQL | undefined {
+  const scope = districtScope(c.get('session').user, permission);
+  if (scope === 'all') return undefined;
+  return scope.length ? inArray(column, scope) : sql`false`;
+}
+
+export function inScope(c: ApiContext, permission: Permission, districtId: number): boolean {
+  const scope = districtScope(c.get('session').user, permission);
+  return scope === 'all' || scope.includes(districtId);
+}
+
+export const idParam = z.coerce.number().int().positive().max(2_147_483_647);
+
+/** The :id of the path, or a 404 for anything that is not one. */
+export function pathId(c: ApiContext): number {
+  const parsed = idParam.safeParse(c.req.param('id'));
+  if (!parsed.success) throw new NotFoundError('record', String(c.req.param('id')).slice(0, 40));
+  return parsed.data;
+}
+
+/** The JSON body, or a 400: a body that is not JSON is the client's mistake. */
+export async function readJson(c: ApiContext): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch {
+    throw new ValidationError([{ field: '', code: 'invalid' }]);
+  }
+}
+
+/** The named fields of a JSON object body (react-admin's update sends the whole record back). */
+export function pick(body: unknown, keys: readonly string[]): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError([{ field: '', code: 'invalid' }]);
+  return Object.fromEntries(Object.entries(body).filter(([key]) => keys.includes(key)));
+}
+
+/** Parses with a zod schema; issues become field errors with codes from errors.* in locales. */
+export function parseBody<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new ValidationError(fieldErrorsOf(parsed.error));
+  return parsed.data;
+}
+
+export function fieldErrorsOf(error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => {
+    const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    const code = missing || (issue.code === 'too_small' && issue.origin === 'string') ? 'required' : issue.code === 'too_big' ? 'too_long' : 'invalid';
+    return { field: issue.path.join('.'), code };
+  });
+}
+
+/**
+ * core's errors as answers: field errors are 400 with codes (the panel translates errors.<code>),
+ * unknown records 404, illegal moves 409. Anything else is the caller's opaque 500.
+ */
+export function errorAnswer(err: unknown): { status: ContentfulStatusCode; body: Record<string, unknown> } | null {
+  if (err instanceof ValidationError) {
+    return { status: 400, body: { error: 'validation', message: 'ra.message.invalid_form', fields: err.fields } };
+  }
+  if (err instanceof NotFoundError) return { status: 404, body: { error: 'not_found', message: 'errors.not_found' } };
+  if (err instanceof IllegalTransitionError) {
+    return { status: 409, body: { error: err.code, message: `errors.${err.code}`, from: err.from, event: err.event } };
+  }
+  if (err instanceof RuleError) return { status: 409, body: { error: err.code, message: `errors.${err.code}`, params: err.params } };
+  if (err instanceof HTTPException && err.status < 500) return { status: err.status, body: { error: 'bad_request' } };
+  return null;
+}

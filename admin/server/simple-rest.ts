@@ -1,0 +1,162 @@
+/**
+ * react-admin's simple-rest contract (ra-data-simple-rest): GET /resource?filter={…}&sort=["field","ASC"]
+ * &range=[0,24] answers a JSON array and `Content-Range: resource 0-24/319`. Each resource declares
+ * the fields it sorts and filters by; anything else is a 400, never a raw column name in SQL.
+ */
+import { and, asc, desc, gte, inArray, lte, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { ValidationError } from '../../core/errors.ts';
+import type { ApiContext } from './context.ts';
+
+export const MAX_PAGE = 100;
+/** getMany asks for records by id without a range. */
+const MAX_IDS = 1000;
+
+type Order = AnyColumn | SQL;
+export type FilterBuilder = (value: unknown) => SQL | undefined;
+
+export interface ListSpec {
+  resource: string;
+  /** Field name → the expressions it orders by (ties are broken by the last one: make it unique). */
+  sort: Record<string, Order[]>;
+  defaultSort: [string, 'ASC' | 'DESC'];
+  /** Filter name → condition builder; `id` (getMany) is always accepted when idColumn is set. */
+  filters: Record<string, FilterBuilder>;
+  idColumn?: AnyColumn;
+}
+
+export interface ListParams {
+  where: SQL | undefined;
+  orderBy: SQL[];
+  limit: number;
+  offset: number;
+  /** The filter as sent, for resources that choose a cheaper count for some filters. */
+  filter: Record<string, unknown>;
+}
+
+const sortSchema = z.tuple([z.string().max(64), z.enum(['ASC', 'DESC', 'asc', 'desc'])]);
+const rangeSchema = z.tuple([z.number().int().min(0).max(10_000_000), z.number().int().min(0).max(10_000_100)]);
+const filterSchema = z.record(z.string().max(64), z.unknown());
+
+function json<T>(raw: string | undefined, schema: z.ZodType<T>, field: string): T | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new ValidationError([{ field, code: 'invalid' }]);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new ValidationError([{ field, code: 'invalid' }]);
+  return parsed.data;
+}
+
+/** A filter value validated by `schema`: one value (=) or a list of them (IN). */
+export function oneOrMany<T>(column: AnyColumn, schema: z.ZodType<T>): FilterBuilder {
+  const parser = z.union([schema, z.array(schema).min(1).max(MAX_IDS)]);
+  return (value) => {
+    const parsed = parser.safeParse(value);
+    if (!parsed.success) throw new ValidationError([{ field: 'filter', code: 'invalid' }]);
+    const v = parsed.data;
+    return Array.isArray(v) ? inArray(column, v) : sql`${column} = ${v}`;
+  };
+}
+
+export const int = z.coerce.number().int().min(-2_147_483_648).max(2_147_483_647);
+
+export function dateFrom(column: AnyColumn): FilterBuilder {
+  return (value) => {
+    const parsed = z.coerce.date().safeParse(value);
+    if (!parsed.success || Number.isNaN(parsed.data.getTime())) throw new ValidationError([{ field: 'filter', code: 'invalid' }]);
+    return gte(column, parsed.data);
+  };
+}
+
+/** Up to the end of the given day when a bare date is sent (date pickers send YYYY-MM-DD). */
+export function dateTo(column: AnyColumn): FilterBuilder {
+  return (value) => {
+    const parsed = z.coerce.date().safeParse(value);
+    if (!parsed.success || Number.isNaN(parsed.data.getTime())) throw new ValidationError([{ field: 'filter', code: 'invalid' }]);
+    const end = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(parsed.data.getTime() + 86_399_999) : parsed.data;
+    return lte(column, end);
+  };
+}
+
+/** Escapes LIKE's wildcards in text people type. */
+export function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+}
+
+/** The list request as sent: react-admin's filter, sort and range, parsed and shape-checked. */
+export interface ListQuery {
+  filter: Record<string, unknown>;
+  sort: [string, 'ASC' | 'DESC'] | undefined;
+  range: [number, number] | undefined;
+}
+
+export function readListQuery(c: ApiContext): ListQuery {
+  const filter = json(c.req.query('filter'), filterSchema, 'filter') ?? {};
+  const sort = json(c.req.query('sort'), sortSchema, 'sort');
+  const range = json(c.req.query('range'), rangeSchema, 'range');
+  if (range && range[1] < range[0]) throw new ValidationError([{ field: 'range', code: 'invalid' }]);
+  return {
+    // react-admin sends cleared inputs as "" or null: no filter.
+    filter: Object.fromEntries(
+      Object.entries(filter).filter(([, v]) => v !== '' && v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)),
+    ),
+    sort: sort ? [sort[0], sort[1].toUpperCase() === 'DESC' ? 'DESC' : 'ASC'] : undefined,
+    range,
+  };
+}
+
+/** Offset and limit of a page (at most MAX_PAGE rows, or MAX_IDS for getMany). */
+export function pageOf(query: ListQuery, ids = 0): { limit: number; offset: number } {
+  if (!query.range) return { limit: ids ? Math.min(ids, MAX_IDS) : 25, offset: 0 };
+  const [start, end] = query.range;
+  return { offset: start, limit: Math.min(end - start + 1, ids ? MAX_IDS : MAX_PAGE) };
+}
+
+export function listParams(c: ApiContext, spec: ListSpec, extra?: SQL, query: ListQuery = readListQuery(c)): ListParams {
+  const { filter } = query;
+  const [sortField, sortOrder] = query.sort ?? spec.defaultSort;
+  const conditions: SQL[] = extra ? [extra] : [];
+  let ids = 0;
+  for (const [name, value] of Object.entries(filter)) {
+    if (name === 'id' && spec.idColumn) {
+      const list = Array.isArray(value) ? value : [value];
+      ids = list.length;
+      conditions.push(oneOrMany(spec.idColumn, int)(list)!);
+      continue;
+    }
+    const build = spec.filters[name];
+    if (!build) throw new ValidationError([{ field: `filter.${name}`, code: 'invalid' }]);
+    const condition = build(value);
+    if (condition) conditions.push(condition);
+  }
+  const order = spec.sort[sortField];
+  if (!order) throw new ValidationError([{ field: 'sort', code: 'invalid' }]);
+  const dir = sortOrder === 'DESC' ? desc : asc;
+  return {
+    where: conditions.length ? and(...conditions) : undefined,
+    orderBy: order.map((o) => dir(o)),
+    ...pageOf(query, ids),
+    filter,
+  };
+}
+
+/**
+ * Runs a hot query as a server-side prepared statement: postgres.js keeps prepared statements
+ * per connection by their text, and drizzle sends every value as a parameter, so the same
+ * filter shape is parsed and planned once per connection instead of on every request.
+ */
+export function prepared<T>(query: { prepare(name: string): { execute(): Promise<T> } }): Promise<T> {
+  return query.prepare('panel_list').execute();
+}
+
+/** Sends a page with the Content-Range header react-admin reads the total from. */
+export function sendList(c: ApiContext, resource: string, rows: unknown[], offset: number, total: number) {
+  const range = rows.length ? `${offset}-${offset + rows.length - 1}` : '*';
+  c.header('Content-Range', `${resource} ${range}/${total}`);
+  c.header('Access-Control-Expose-Headers', 'Content-Range');
+  return c.json(rows);
+}

@@ -1,0 +1,127 @@
+/**
+ * The public page a referral's QR code opens: GET /verify/:number says whether the referral is
+ * genuine (its signature, recomputed from the database row, verifies with the public key) and
+ * whether it is still valid, in Kazakh or Russian (?lang=kk|ru, Kazakh by default).
+ * No login, and no personal data: no names, IINs, birth dates or addresses; only what a
+ * kindergarten needs to accept it (its number, the district, the group, the dates).
+ * GET /verify/:number.json answers the same as JSON.
+ */
+import { Hono } from 'hono';
+import { html, raw } from 'hono/html';
+import type { i18n, TFunction } from 'i18next';
+import { localDate } from '../../core/calendar.ts';
+import { checkReferral, type ReferralCheck } from '../../core/document-data.ts';
+import { formatDateTime, formatShortDay } from '../../core/documents-pdf.ts';
+import { createI18n, LANGUAGES, type Language } from '../../locales/index.ts';
+import type { ServerDeps } from './index.ts';
+
+export interface VerifyDeps extends Pick<ServerDeps, 'database' | 'config'> {
+  /** The process's i18next instance; one is made from locales/ when omitted. */
+  i18n?: i18n;
+  now?: () => Date;
+}
+
+const day = (instant: Date | null) => (instant ? formatShortDay(localDate(instant)) : '—');
+
+const STYLE = `
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:0;background:#f4f5f7;color:#1d1f23}
+main{max-width:40rem;margin:2rem auto;padding:1.5rem;background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.12)}
+h1{font-size:1.1rem;color:#555;margin:0 0 .25rem}h2{font-size:1.5rem;margin:0 0 1rem}
+.verdict{padding:1rem;border-radius:6px;margin:0 0 1rem;font-weight:600}
+.ok{background:#e6f4ea;color:#0d5c2a}.bad{background:#fde8e8;color:#8a1111}.info{background:#eef1f6;color:#333}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.4rem 1rem;margin:0 0 1rem}dt{color:#666}dd{margin:0}
+.note{font-size:.85rem;color:#666}nav{text-align:right;font-size:.9rem}`;
+
+function page(t: TFunction, lang: Language, number: string, body: ReturnType<typeof html>) {
+  const other = lang === 'kk' ? 'ru' : 'kk';
+  return html`<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${t('documents.verify.title')} · ${number}</title>
+<style>${raw(STYLE)}</style>
+</head>
+<body>
+<main>
+<nav><a href="?lang=${other}" hreflang="${other}" lang="${other}">${t('documents.verify.otherLanguage')}</a></nav>
+<h1>${t('documents.verify.title')}</h1>
+${body}
+</main>
+</body>
+</html>`;
+}
+
+function foundBody(t: TFunction, lang: Language, check: Extract<ReferralCheck, { found: true }>, now: Date) {
+  const heading = html`<h2>${t('documents.verify.heading', { number: check.number })}</h2>`;
+  const checkedAt = html`<p class="note">${t('documents.verify.checkedAt', { date: formatDateTime(t, now) })}</p>`;
+  if (!check.genuine) {
+    // Nothing from a row that fails its signature is worth showing.
+    return html`${heading}<p class="verdict bad" data-verdict="not-genuine">${t('documents.verify.notGenuine')}</p>${checkedAt}`;
+  }
+  const stateClass = check.state === 'valid' ? 'ok' : check.state === 'enrolled' ? 'info' : 'bad';
+  return html`${heading}
+<p class="verdict ok" data-verdict="genuine">${t('documents.verify.genuine')}</p>
+<p class="verdict ${stateClass}" data-state="${check.state}">${t(`documents.verify.state.${check.state}`, { date: day(check.validUntil) })}</p>
+<dl>
+<dt>${t('documents.verify.kindergarten')}</dt><dd>${check.kindergartenName[lang]}</dd>
+<dt>${t('documents.verify.place')}</dt><dd>${t('documents.place', { locality: check.locality[lang], district: check.district[lang] })}</dd>
+<dt>${t('documents.verify.group')}</dt><dd>${t('documents.referral.groupValue', {
+    year: check.group.birthYear,
+    language: t(`documents.instructionLanguage.${check.group.language}`),
+  })}</dd>
+<dt>${t('documents.verify.issuedAt')}</dt><dd>${day(check.issuedAt)}</dd>
+<dt>${t('documents.verify.validUntil')}</dt><dd>${day(check.validUntil)}</dd>
+</dl>
+<p class="note">${t('documents.verify.privacy')}</p>
+${checkedAt}`;
+}
+
+export function verifyRoutes(deps: VerifyDeps): Hono {
+  let i18nReady: Promise<i18n> | undefined;
+  const translator = async (lang: Language) => (deps.i18n ?? (await (i18nReady ??= createI18n()))).getFixedT(lang);
+  const now = deps.now ?? (() => new Date());
+
+  return new Hono().get('/:number', async (c) => {
+    const param = c.req.param('number');
+    const asJson = param.endsWith('.json');
+    const number = asJson ? param.slice(0, -'.json'.length) : param;
+    const queryLang = c.req.query('lang');
+    const lang: Language = LANGUAGES.find((l) => l === queryLang) ?? 'kk';
+    c.header('Cache-Control', 'no-store');
+    c.header('X-Robots-Tag', 'noindex');
+    c.header('Referrer-Policy', 'no-referrer');
+    const at = now();
+    const check = await checkReferral(deps.database.db, number, deps.config, at);
+
+    if (asJson) {
+      if (!check.found) return c.json({ number, found: false }, 404);
+      return c.json({
+        number: check.number,
+        found: true,
+        genuine: check.genuine,
+        // A row that fails its signature says nothing reliable about its state.
+        ...(check.genuine
+          ? {
+              state: check.state,
+              issuedOn: check.issuedAt ? localDate(check.issuedAt) : null,
+              validUntil: check.validUntil ? localDate(check.validUntil) : null,
+              kindergarten: { number: check.kindergartenNumber, name: check.kindergartenName },
+              district: check.district,
+              group: check.group,
+            }
+          : {}),
+        checkedAt: at.toISOString(),
+      });
+    }
+
+    const t = await translator(lang);
+    if (!check.found) {
+      const body = html`<h2>${t('documents.verify.notFound', { number })}</h2>
+<p class="verdict bad" data-verdict="not-found">${t('documents.verify.notFoundHint')}</p>`;
+      return c.html(page(t, lang, number, body), 404);
+    }
+    return c.html(page(t, lang, number, foundBody(t, lang, check, at)));
+  });
+}

@@ -1,0 +1,183 @@
+/**
+ * Intake at the education department's office or a public service centre: the operator enters
+ * the application on the parent's behalf (possibly a representative with a power of attorney).
+ * The API runs core's submitApplication: the same rules and the same duplicate check as the bot.
+ */
+import { Alert, Box, Typography } from '@mui/material';
+import {
+  ArrayInput,
+  AutocompleteArrayInput,
+  BooleanInput,
+  Create,
+  DateInput,
+  FormDataConsumer,
+  RadioButtonGroupInput,
+  ReferenceArrayInput,
+  required,
+  SimpleForm,
+  SimpleFormIterator,
+  TextInput,
+  useNotify,
+  useRedirect,
+  useTranslate,
+  type Validator,
+} from 'react-admin';
+import { parseIin } from '../../../core/iin.ts';
+import { CATEGORIES, LANGUAGES } from '../common/enums.ts';
+import { bilingual, useLocale } from '../common/fields.tsx';
+import { DistrictInput, EnumInput } from '../common/inputs.tsx';
+
+const IIN_CODES = { format: 'iin_format', century: 'iin_century', date: 'iin_date', checksum: 'iin_checksum' } as const;
+
+/** The IIN's own check in the browser, for an instant hint; the API checks again. */
+const validIin: Validator = (value: unknown) => {
+  if (!value) return undefined;
+  const parsed = parseIin(String(value));
+  return parsed.ok ? undefined : `errors.${IIN_CODES[parsed.error]}`;
+};
+
+function Heading({ text }: { text: string }) {
+  const translate = useTranslate();
+  return (
+    <Typography variant="h6" sx={{ mt: 2 }}>
+      {translate(text)}
+    </Typography>
+  );
+}
+
+type IntakeForm = {
+  channel: 'office' | 'centre';
+  districtId: number;
+  language: 'kk' | 'ru';
+  kindergartenIds: number[];
+  priorityCategory: string;
+  child: { iin: string; fullName: string; birthCertificateNumber: string };
+  applicant: { iin: string; fullName: string; phones: { phone: string }[]; phoneVerified: boolean; address: string; language: 'kk' | 'ru' };
+  withRepresentative: boolean;
+  representative?: { iin: string; fullName: string; phone?: string; poaNumber: string; poaDate: string; poaIssuer: string };
+  motherWorkplace?: string;
+  fatherWorkplace?: string;
+  consent: boolean;
+};
+
+/** The form's shape to the API's: phones as strings, the birth date from the child's IIN. */
+function toRequest(data: IntakeForm) {
+  const parsed = parseIin(data.child.iin ?? '');
+  const { withRepresentative, ...rest } = data;
+  return {
+    ...rest,
+    child: { ...data.child, birthDate: parsed.ok ? parsed.value.birthDate : '' },
+    applicant: { ...data.applicant, phones: (data.applicant.phones ?? []).map((p) => p.phone).filter(Boolean) },
+    representative: withRepresentative ? data.representative : null,
+    kindergartenIds: data.kindergartenIds ?? [],
+  };
+}
+
+function Kindergartens() {
+  const locale = useLocale();
+  return (
+    <FormDataConsumer<IntakeForm>>
+      {({ formData }) =>
+        formData.districtId ? (
+          <ReferenceArrayInput
+            source="kindergartenIds"
+            reference="kindergartens"
+            filter={{ districtId: formData.districtId, active: 1, ...(formData.language ? { language: formData.language } : {}) }}
+            sort={{ field: 'number', order: 'ASC' }}
+            perPage={100}
+          >
+            <AutocompleteArrayInput
+              label="admin.intake.kindergartens"
+              optionText={(r: Record<string, unknown>) => bilingual(r, 'name', locale)}
+              validate={required()}
+              fullWidth
+            />
+          </ReferenceArrayInput>
+        ) : null
+      }
+    </FormDataConsumer>
+  );
+}
+
+export function ApplicationCreate() {
+  const notify = useNotify();
+  const redirect = useRedirect();
+  const translate = useTranslate();
+  return (
+    <Create
+      title="admin.applications.intake"
+      transform={toRequest as never}
+      mutationOptions={{
+        onSuccess: (data: { id: number; duplicate?: boolean; visible?: boolean; number?: string }) => {
+          if (data.duplicate) {
+            notify('admin.intake.duplicate', { type: 'warning', messageArgs: { number: data.number } });
+            if (data.visible) redirect('show', 'applications', data.id);
+            return;
+          }
+          notify('admin.intake.created', { type: 'success', messageArgs: { number: data.number } });
+          redirect('show', 'applications', data.id);
+        },
+      }}
+    >
+      <SimpleForm
+        defaultValues={{ channel: 'office', language: 'kk', priorityCategory: 'none', applicant: { language: 'kk', phones: [{ phone: '' }], phoneVerified: false }, withRepresentative: false, consent: false }}
+        sx={{ maxWidth: 900 }}
+      >
+        <Alert severity="info" sx={{ mb: 1 }}>
+          {translate('admin.intake.help')}
+        </Alert>
+        <RadioButtonGroupInput source="channel" label="resources.applications.fields.channel" choices={[{ id: 'office', name: 'channel.office' }, { id: 'centre', name: 'channel.centre' }]} />
+        <Box sx={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 2, width: '100%' }}>
+          <DistrictInput validate={required()} />
+          <EnumInput source="language" label="admin.intake.language" prefix="language" values={LANGUAGES} validate={required()} />
+        </Box>
+        <Kindergartens />
+        <Heading text="admin.applications.sections.child" />
+        <Box sx={{ display: 'grid', gridTemplateColumns: '220px 1fr', gap: 2, width: '100%' }}>
+          <TextInput source="child.iin" label="admin.applications.iin" validate={[required(), validIin]} autoFocus />
+          <TextInput source="child.fullName" label="resources.applications.fields.childName" validate={required()} />
+        </Box>
+        <TextInput source="child.birthCertificateNumber" label="admin.applications.birthCertificate" validate={required()} />
+        <EnumInput source="priorityCategory" label="resources.applications.fields.priorityCategory" prefix="category" values={CATEGORIES} />
+        <Heading text="admin.applications.sections.applicant" />
+        <Box sx={{ display: 'grid', gridTemplateColumns: '220px 1fr', gap: 2, width: '100%' }}>
+          <TextInput source="applicant.iin" label="admin.applications.iin" validate={[required(), validIin]} />
+          <TextInput source="applicant.fullName" label="resources.applications.fields.applicantName" validate={required()} />
+        </Box>
+        <ArrayInput source="applicant.phones" label="admin.applications.phones">
+          <SimpleFormIterator inline disableReordering>
+            <TextInput source="phone" label="admin.intake.phone" helperText="+7 7XX XXX XX XX" />
+          </SimpleFormIterator>
+        </ArrayInput>
+        <BooleanInput source="applicant.phoneVerified" label="admin.intake.phoneVerified" />
+        <TextInput source="applicant.address" label="admin.applications.address" validate={required()} fullWidth />
+        <EnumInput source="applicant.language" label="admin.intake.applicantLanguage" prefix="language" values={LANGUAGES} />
+        <Box sx={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 2, width: '100%' }}>
+          <TextInput source="motherWorkplace" label="admin.applications.motherWorkplace" />
+          <TextInput source="fatherWorkplace" label="admin.applications.fatherWorkplace" />
+        </Box>
+        <BooleanInput source="withRepresentative" label="admin.intake.withRepresentative" />
+        <FormDataConsumer<IntakeForm>>
+          {({ formData }) =>
+            formData.withRepresentative && (
+              <Box sx={{ width: '100%' }}>
+                <Heading text="admin.applications.sections.representative" />
+                <Box sx={{ display: 'grid', gridTemplateColumns: '220px 1fr 220px', gap: 2 }}>
+                  <TextInput source="representative.iin" label="admin.applications.iin" validate={[required(), validIin]} />
+                  <TextInput source="representative.fullName" label="resources.applications.fields.applicantName" validate={required()} />
+                  <TextInput source="representative.phone" label="admin.intake.phone" />
+                </Box>
+                <Box sx={{ display: 'grid', gridTemplateColumns: '220px 220px 1fr', gap: 2 }}>
+                  <TextInput source="representative.poaNumber" label="admin.intake.poaNumber" validate={required()} />
+                  <DateInput source="representative.poaDate" label="admin.intake.poaDate" validate={required()} />
+                  <TextInput source="representative.poaIssuer" label="admin.intake.poaIssuer" validate={required()} />
+                </Box>
+              </Box>
+            )
+          }
+        </FormDataConsumer>
+        <BooleanInput source="consent" label="admin.intake.consent" validate={(v: unknown) => (v ? undefined : 'errors.consent_required')} />
+      </SimpleForm>
+    </Create>
+  );
+}

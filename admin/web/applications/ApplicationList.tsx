@@ -1,0 +1,74 @@
+import {
+  CreateButton,
+  Datagrid,
+  DateInput,
+  ExportButton,
+  FilterButton,
+  List,
+  NumberInput,
+  ReferenceField,
+  SearchInput,
+  TextField,
+  TopToolbar,
+  useGetIdentity,
+  usePermissions,
+  useTranslate,
+} from 'react-admin';
+import { CATEGORIES, CHANNELS, LANGUAGES, PROOFS, STATUSES } from '../common/enums.ts';
+import { BilingualField, DateTimeField, EnumField, StatusChip } from '../common/fields.tsx';
+import { DistrictInput, EnumInput } from '../common/inputs.tsx';
+
+const filters = (translate: (key: string) => string) => [
+  <SearchInput key="q" source="q" alwaysOn autoFocus placeholder={translate('admin.applications.search')} sx={{ minWidth: 340 }} />,
+  <EnumInput key="status" source="status" prefix="status" values={STATUSES} alwaysOn />,
+  <DistrictInput key="districtId" alwaysOn />,
+  <NumberInput key="birthYear" source="birthYear" />,
+  <EnumInput key="language" source="language" prefix="language" values={LANGUAGES} />,
+  <EnumInput key="priorityCategory" source="priorityCategory" prefix="category" values={CATEGORIES} />,
+  <EnumInput key="priorityProof" source="priorityProof" prefix="proof" values={PROOFS} />,
+  <EnumInput key="channel" source="channel" prefix="channel" values={CHANNELS} />,
+  <DateInput key="registeredFrom" source="registeredFrom" />,
+  <DateInput key="registeredTo" source="registeredTo" />,
+];
+
+function Actions() {
+  const { permissions = [] } = usePermissions<string[]>();
+  return (
+    <TopToolbar>
+      <FilterButton />
+      {permissions.includes('applications.intake') && <CreateButton label="admin.applications.intake" />}
+      <ExportButton maxResults={1000} />
+    </TopToolbar>
+  );
+}
+
+/**
+ * The working list: a district's waiting children in queue order by default (cohort, language,
+ * list, registration time), one search box for IIN, number or name, and the filters staff use.
+ */
+export function ApplicationList() {
+  const { identity, isPending } = useGetIdentity();
+  const translate = useTranslate();
+  if (isPending) return null;
+  const districtIds = (identity?.districtIds as number[] | undefined) ?? [];
+  const defaults = { status: 'registered', ...(districtIds.length ? { districtId: districtIds[0] } : {}) };
+  return (
+    <List filters={filters(translate)} filterDefaultValues={defaults} sort={{ field: 'queueOrder', order: 'ASC' }} perPage={25} actions={<Actions />}>
+      <Datagrid rowClick="show" bulkActionButtons={false}>
+        <TextField source="number" />
+        <TextField source="childName" sortable={false} />
+        <TextField source="childIin" sortable={false} />
+        <TextField source="birthYear" />
+        <EnumField source="language" prefix="language" sortable={false} />
+        <ReferenceField source="districtId" reference="districts" link={false} sortable={false}>
+          <BilingualField source="name" />
+        </ReferenceField>
+        <EnumField source="priorityCategory" prefix="category" sortable={false} />
+        <StatusChip source="status" />
+        <EnumField source="channel" prefix="channel" sortable={false} />
+        <DateTimeField source="registeredAt" />
+        <TextField source="queueNumber" sortable={false} />
+      </Datagrid>
+    </List>
+  );
+}

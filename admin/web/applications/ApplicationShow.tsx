@@ -1,0 +1,312 @@
+/**
+ * One application with everything about it: the child, the applicant and any representative
+ * acting by power of attorney, the documents with previews, the queue position and who is
+ * ahead, referrals, and the full status history. Actions sit in the top bar.
+ */
+import { Box, Card, CardContent, Chip, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import type { ReactNode } from 'react';
+import { ListButton, Show, TopToolbar, useRecordContext, useTranslate } from 'react-admin';
+import { bilingual, formatDate, Line, StatusChip, useLocale } from '../common/fields.tsx';
+import type { ApplicationDetail } from '../../../core/application-view.ts';
+import { maskedPhone } from './format.ts';
+import { PriorityButton, RefuseButton, VerifyButton } from './actions.tsx';
+import { Documents } from './Documents.tsx';
+
+function Actions() {
+  return (
+    <TopToolbar>
+      <VerifyButton />
+      <PriorityButton />
+      <RefuseButton />
+      <ListButton />
+    </TopToolbar>
+  );
+}
+
+export function Section({ title, children }: { title: string; children: ReactNode }) {
+  const translate = useTranslate();
+  return (
+    <Card variant="outlined" sx={{ mb: 2 }}>
+      <CardContent>
+        <Typography variant="h6" gutterBottom>
+          {translate(title)}
+        </Typography>
+        {children}
+      </CardContent>
+    </Card>
+  );
+}
+
+/** /api/applications/:id: core/application-view.ts's detail (dates arrive as strings) and the user's actions. */
+type Rec = ApplicationDetail['application'] &
+  Omit<ApplicationDetail, 'application'> & {
+    id: number;
+    actions: { verify: boolean; refuse: boolean; priority: boolean; downloadDocuments: boolean; uploadDocuments: boolean };
+  };
+
+function Header() {
+  const r = useRecordContext<Rec>();
+  const translate = useTranslate();
+  const locale = useLocale();
+  if (!r) return null;
+  return (
+    <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, mb: 2, flexWrap: 'wrap' }}>
+      <Typography variant="h5">{r.number}</Typography>
+      <StatusChip />
+      <Chip size="small" variant="outlined" label={translate(`channel.${r.channel}`)} />
+      <Typography color="text.secondary">
+        {bilingual(r.district, 'name', locale)} · {r.birthYear} · {translate(`language.${r.language}`)}
+      </Typography>
+    </Box>
+  );
+}
+
+function Child() {
+  const r = useRecordContext<Rec>();
+  const locale = useLocale();
+  const translate = useTranslate();
+  if (!r) return null;
+  return (
+    <Section title="admin.applications.sections.child">
+      <Line label="resources.applications.fields.childName">{r.child.fullName}</Line>
+      <Line label="resources.applications.fields.childIin">{r.child.iin}</Line>
+      <Line label="admin.applications.birthDate">{formatDate(r.child.birthDate, locale, false)}</Line>
+      <Line label="admin.applications.birthCertificate">{r.child.birthCertificateNumber}</Line>
+      <Line label="resources.applications.fields.priorityCategory">
+        {translate(`category.${r.priorityCategory}`)}
+        {r.priorityCategory !== 'none' && ` — ${translate(`proof.${r.priorityProof}`)}`}
+        {r.priorityProofValidUntil && ` (${translate('admin.applications.validUntil', { date: formatDate(r.priorityProofValidUntil, locale, false) })})`}
+      </Line>
+      <Line label="admin.applications.kindergartens">
+        {r.kindergartens.map((k, i) => (
+          <div key={k.id}>
+            {i + 1}. {bilingual(k, 'name', locale)}
+          </div>
+        ))}
+      </Line>
+      <Line label="admin.applications.motherWorkplace">{r.motherWorkplace}</Line>
+      <Line label="admin.applications.fatherWorkplace">{r.fatherWorkplace}</Line>
+    </Section>
+  );
+}
+
+function People() {
+  const r = useRecordContext<Rec>();
+  const locale = useLocale();
+  const translate = useTranslate();
+  if (!r) return null;
+  const a = r.applicant;
+  const rep = r.representative;
+  return (
+    <Section title="admin.applications.sections.applicant">
+      <Line label="resources.applications.fields.applicantName">{a.fullName}</Line>
+      <Line label="admin.applications.iin">{a.iin}</Line>
+      <Line label="admin.applications.phones">
+        {(a.phones as string[]).map(maskedPhone(false)).join(', ')}
+        {a.phoneVerifiedAt && ` ✓ ${translate('admin.applications.phoneVerified')}`}
+      </Line>
+      <Line label="admin.applications.address">{a.address}</Line>
+      <Line label="admin.applications.consentAt">{formatDate(a.consentAt, locale)}</Line>
+      <Line label="admin.applications.telegram">{a.telegramUserId ? translate('ra.boolean.true') : translate('ra.boolean.false')}</Line>
+      {rep && (
+        <Box sx={{ mt: 2 }}>
+          <Typography variant="subtitle1">{translate('admin.applications.sections.representative')}</Typography>
+          <Line label="resources.applications.fields.applicantName">{rep.fullName}</Line>
+          <Line label="admin.applications.iin">{rep.iin}</Line>
+          <Line label="admin.applications.phones">{rep.phone}</Line>
+          <Line label="admin.applications.poa">
+            {translate('admin.applications.poaText', { number: rep.poaNumber, date: formatDate(rep.poaDate, locale, false), issuer: rep.poaIssuer })}
+          </Line>
+        </Box>
+      )}
+    </Section>
+  );
+}
+
+function Queue() {
+  const r = useRecordContext<Rec>();
+  const locale = useLocale();
+  const translate = useTranslate();
+  if (!r) return null;
+  const p = r.position;
+  return (
+    <Section title="admin.applications.sections.queue">
+      <Line label="resources.applications.fields.queueNumber">{r.queueNumber}</Line>
+      <Line label="resources.applications.fields.registeredAt">{formatDate(r.registeredAt, locale)}</Line>
+      {r.refusalReason && (
+        <Line label="admin.applications.refusal">
+          {translate(`refusalReason.${r.refusalReason}`, { _: r.refusalReason })}
+          {r.refusalComment && ` — ${r.refusalComment}`}
+        </Line>
+      )}
+      {r.stopUntil && new Date(r.stopUntil) > new Date() && <Line label="admin.applications.stopUntil">{formatDate(r.stopUntil, locale)}</Line>}
+      {p ? (
+        <>
+          <Typography variant="h4" sx={{ my: 1 }} data-testid="position">
+            {translate('admin.applications.position', { position: p.position })}
+          </Typography>
+          <Line label="admin.applications.list">{translate(`list.${['extraordinary', 'firstPriority', 'general'][p.list]}`)}</Line>
+          <Line label="admin.applications.aheadTitle">
+            {translate('admin.applications.aheadBreakdown', {
+              extraordinary: p.ahead.extraordinary,
+              firstPriority: p.ahead.firstPriority,
+              general: p.ahead.general,
+            })}
+          </Line>
+          <Line label="admin.applications.queueTotals">
+            {translate('admin.applications.aheadBreakdown', { extraordinary: p.totals.e, firstPriority: p.totals.b, general: p.totals.g })}
+          </Line>
+          {r.ahead.length > 0 && (
+            <Table size="small" sx={{ mt: 1 }}>
+              <TableHead>
+                <TableRow>
+                  <TableCell>{translate('admin.applications.nearestAhead')}</TableCell>
+                  <TableCell>{translate('resources.applications.fields.registeredAt')}</TableCell>
+                  <TableCell>{translate('admin.applications.list')}</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {r.ahead.map((x) => (
+                  <TableRow key={x.id}>
+                    <TableCell>
+                      <a href={`#/applications/${x.id}/show`}>{x.number}</a>
+                    </TableCell>
+                    <TableCell>{formatDate(x.registeredAt, locale)}</TableCell>
+                    <TableCell>{translate(`list.${x.list}`)}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          )}
+        </>
+      ) : (
+        <Typography color="text.secondary">{translate('admin.applications.notWaiting')}</Typography>
+      )}
+    </Section>
+  );
+}
+
+function Referrals() {
+  const r = useRecordContext<Rec>();
+  const locale = useLocale();
+  const translate = useTranslate();
+  if (!r || !r.referrals.length) return null;
+  return (
+    <Section title="admin.applications.sections.referrals">
+      <Table size="small">
+        <TableHead>
+          <TableRow>
+            <TableCell>{translate('resources.referrals.fields.number')}</TableCell>
+            <TableCell>{translate('resources.referrals.fields.kindergartenNumber')}</TableCell>
+            <TableCell>{translate('resources.referrals.fields.groupName')}</TableCell>
+            <TableCell>{translate('resources.referrals.fields.status')}</TableCell>
+            <TableCell>{translate('resources.referrals.fields.offeredAt')}</TableCell>
+            <TableCell>{translate('resources.referrals.fields.confirmBy')}</TableCell>
+            <TableCell>{translate('resources.referrals.fields.presentBy')}</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {r.referrals.map((x) => (
+            <TableRow key={x.id}>
+              <TableCell>
+                <a href={`#/referrals/${x.id}/show`}>{x.number ?? `#${x.id}`}</a>
+              </TableCell>
+              <TableCell>№ {x.kindergartenNumber}</TableCell>
+              <TableCell>{x.groupName}</TableCell>
+              <TableCell>{translate(`admin.referralStatus.${x.status}`, { _: x.status })}</TableCell>
+              <TableCell>{formatDate(x.offeredAt, locale)}</TableCell>
+              <TableCell>{formatDate(x.confirmBy, locale)}</TableCell>
+              <TableCell>{formatDate(x.extendedUntil ?? x.presentBy, locale)}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </Section>
+  );
+}
+
+export function useActionLabel() {
+  const translate = useTranslate();
+  return (action: string) => translate(`admin.audit.actions.${action.replace(/\./g, '_')}`, { _: action });
+}
+
+export function useReasonLabel() {
+  const translate = useTranslate();
+  return (reason: string | null) =>
+    reason ? translate(`refusalReason.${reason}`, { _: translate(`admin.audit.reasons.${reason}`, { _: reason }) }) : '';
+}
+
+function History() {
+  const r = useRecordContext<Rec>();
+  const locale = useLocale();
+  const translate = useTranslate();
+  const actionLabel = useActionLabel();
+  const reasonLabel = useReasonLabel();
+  if (!r) return null;
+  return (
+    <Section title="admin.applications.sections.history">
+      <Table size="small">
+        <TableHead>
+          <TableRow>
+            <TableCell>{translate('resources.audit-log.fields.at')}</TableCell>
+            <TableCell>{translate('resources.audit-log.fields.action')}</TableCell>
+            <TableCell>{translate('resources.audit-log.fields.actorName')}</TableCell>
+            <TableCell>{translate('resources.audit-log.fields.toState')}</TableCell>
+            <TableCell>{translate('resources.audit-log.fields.reason')}</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {r.history.map((h) => (
+            <TableRow key={h.id}>
+              <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDate(h.at, locale)}</TableCell>
+              <TableCell>{actionLabel(h.action)}</TableCell>
+              <TableCell>{h.actorName ?? translate(`admin.audit.actorTypes.${h.actorType}`)}</TableCell>
+              <TableCell>
+                {h.fromState && h.toState && h.fromState !== h.toState
+                  ? `${translate(`status.${h.fromState}`, { _: h.fromState })} → ${translate(`status.${h.toState}`, { _: h.toState })}`
+                  : h.toState
+                    ? translate(`status.${h.toState}`, { _: h.toState })
+                    : ''}
+              </TableCell>
+              <TableCell>
+                {reasonLabel(h.reason)}
+                {h.comment && <div style={{ color: '#555' }}>{h.comment}</div>}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </Section>
+  );
+}
+
+/** react-admin shows the list's row first while the full record loads: wait for the details. */
+function Details() {
+  const r = useRecordContext<Rec>();
+  if (!r?.child) return null;
+  return (
+      <Box sx={{ p: 2 }}>
+        <Header />
+        <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', lg: '1fr 1fr' }, gap: 2 }}>
+          <Box>
+            <Child />
+            <People />
+          </Box>
+          <Box>
+            <Queue />
+            <Referrals />
+          </Box>
+        </Box>
+        <Documents />
+        <History />
+      </Box>
+  );
+}
+
+export function ApplicationShow() {
+  return (
+    <Show actions={<Actions />}>
+      <Details />
+    </Show>
+  );
+}

@@ -1,0 +1,106 @@
+/** Small fields shared by the resources: translated enums, status chips, names in the UI language. */
+import { Chip, Typography } from '@mui/material';
+import type { ReactNode } from 'react';
+import { useLocaleState, useRecordContext, useTranslate } from 'react-admin';
+
+export function useLocale(): 'kk' | 'ru' {
+  const [locale] = useLocaleState();
+  return locale === 'ru' ? 'ru' : 'kk';
+}
+
+/** nameKk or nameRu (any bilingual column pair) in the panel's language. */
+export function bilingual(record: Record<string, unknown> | undefined, base: string, locale: 'kk' | 'ru'): string {
+  if (!record) return '';
+  const value = record[`${base}${locale === 'kk' ? 'Kk' : 'Ru'}`];
+  return typeof value === 'string' ? value : '';
+}
+
+export function BilingualField({ source, label: _label }: { source: string; label?: string; sortable?: boolean }) {
+  const record = useRecordContext();
+  const locale = useLocale();
+  return (
+    <Typography variant="body2" component="span">
+      {bilingual(record, source, locale)}
+    </Typography>
+  );
+}
+
+/** A value shown through its translation key, e.g. status.registered. */
+export function EnumField({ source, prefix }: { source: string; prefix: string; label?: string; sortable?: boolean }) {
+  const record = useRecordContext();
+  const translate = useTranslate();
+  const value = record?.[source];
+  if (value === null || value === undefined || value === '') return null;
+  const text = Array.isArray(value)
+    ? value.map((v) => translate(`${prefix}.${v}`, { _: String(v) })).join(', ')
+    : translate(`${prefix}.${value}`, { _: String(value) });
+  return (
+    <Typography variant="body2" component="span">
+      {text}
+    </Typography>
+  );
+}
+
+const STATUS_COLORS: Record<string, 'default' | 'primary' | 'success' | 'warning' | 'error' | 'info'> = {
+  submitted: 'warning',
+  registered: 'primary',
+  offered: 'info',
+  referred: 'info',
+  enrolled: 'success',
+  refused: 'error',
+  withdrawn: 'default',
+  lapsed: 'default',
+  pending: 'warning',
+  verified: 'success',
+  rejected: 'error',
+  expired: 'default',
+  issued: 'info',
+  declined: 'default',
+  cancelled: 'default',
+};
+
+export function StatusChip({ source = 'status', prefix = 'status' }: { source?: string; prefix?: string; label?: string; sortable?: boolean }) {
+  const record = useRecordContext();
+  const translate = useTranslate();
+  const value = record?.[source];
+  if (typeof value !== 'string') return null;
+  return <Chip size="small" color={STATUS_COLORS[value] ?? 'default'} label={translate(`${prefix}.${value}`, { _: value })} />;
+}
+
+/** A labelled value in the show pages' sections. */
+export function Line({ label, children }: { label: string; children: ReactNode }) {
+  const translate = useTranslate();
+  if (children === null || children === undefined || children === '') return null;
+  return (
+    <div style={{ display: 'flex', gap: 12, padding: '3px 0' }}>
+      <div style={{ minWidth: 220, color: '#666' }}>{translate(label)}</div>
+      <div style={{ overflowWrap: 'anywhere' }}>{children}</div>
+    </div>
+  );
+}
+
+const TZ = 'Asia/Almaty';
+
+export function formatDate(value: string | Date | null | undefined, locale: 'kk' | 'ru', withTime = true): string {
+  if (!value) return '';
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return '';
+  return date.toLocaleString(locale === 'kk' ? 'kk-KZ' : 'ru-RU', {
+    timeZone: TZ,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    ...(withTime ? { hour: '2-digit', minute: '2-digit' } : {}),
+  });
+}
+
+/** Dates and times in Almaty time, in the panel's language. */
+export function DateTimeField({ source, showTime = true }: { source: string; showTime?: boolean; label?: string; sortable?: boolean }) {
+  const record = useRecordContext();
+  const locale = useLocale();
+  return (
+    <Typography variant="body2" component="span">
+      {formatDate(record?.[source] as string | null, locale, showTime)}
+    </Typography>
+  );
+}

@@ -1,0 +1,97 @@
+/**
+ * react-admin's authProvider over /api/auth. The API decides everything; the panel keeps the
+ * signed-in user (roles, districts, permissions) only to show the right menus and buttons.
+ */
+import { HttpError, type AuthProvider } from 'react-admin';
+import { API, get, httpClient, post, setCsrfToken } from './http.ts';
+
+export interface Me {
+  id: number;
+  login: string;
+  fullName: string;
+  roles: string[];
+  districtIds: number[];
+  language: 'kk' | 'ru';
+  mustChangePassword: boolean;
+  permissions: string[];
+  csrfToken: string;
+}
+
+let me: Me | null = null;
+let pending: Promise<Me | null> | null = null;
+
+function remember(user: Me | null): Me | null {
+  me = user;
+  setCsrfToken(user?.csrfToken ?? '');
+  return user;
+}
+
+/** The signed-in user, asked once per page load. */
+export function currentUser(): Promise<Me | null> {
+  if (me) return Promise.resolve(me);
+  pending ??= get<Me>('auth/me')
+    .then(remember)
+    .catch(() => remember(null))
+    .finally(() => {
+      pending = null;
+    });
+  return pending;
+}
+
+export function forget(): void {
+  remember(null);
+}
+
+export const CHANGE_PASSWORD = '/change-password';
+
+export const authProvider: AuthProvider = {
+  async login({ username, password }: { username: string; password: string }) {
+    try {
+      const { json } = await httpClient(`${API}/auth/login`, {
+        method: 'POST',
+        body: JSON.stringify({ login: username, password }),
+      });
+      const user = remember(json as Me)!;
+      return user.mustChangePassword ? { redirectTo: CHANGE_PASSWORD } : undefined;
+    } catch (error) {
+      if (error instanceof HttpError) throw new Error((error.body as { message?: string })?.message ?? 'ra.auth.sign_in_error');
+      throw error;
+    }
+  },
+  async logout() {
+    if (me) await post('auth/logout').catch(() => undefined);
+    forget();
+  },
+  async checkAuth() {
+    if (!(await currentUser())) throw new Error('ra.auth.auth_check_error');
+  },
+  async checkError(error: { status?: number; body?: { error?: string } }) {
+    if (error?.status === 401) {
+      forget();
+      throw new Error('ra.notification.logged_out');
+    }
+    if (error?.status === 403 && error.body?.error === 'password_change_required') {
+      throw { redirectTo: CHANGE_PASSWORD, logoutUser: false, message: false };
+    }
+  },
+  async getIdentity() {
+    const user = await currentUser();
+    if (!user) throw new Error('ra.auth.auth_check_error');
+    return {
+      id: user.id,
+      fullName: user.fullName,
+      login: user.login,
+      roles: user.roles,
+      districtIds: user.districtIds,
+      mustChangePassword: user.mustChangePassword,
+    };
+  },
+  async getPermissions() {
+    return (await currentUser())?.permissions ?? [];
+  },
+};
+
+export async function changePassword(current: string, next: string): Promise<void> {
+  await post('auth/password', { current, next });
+  if (me) me = { ...me, mustChangePassword: false };
+}

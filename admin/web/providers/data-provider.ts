@@ -1,0 +1,95 @@
+/**
+ * ra-data-simple-rest over /api, plus the actions that are not CRUD: verify, refuse, priority
+ * decisions, referral steps, document uploads, the look-up, the dashboard, password resets.
+ */
+import simpleRestProvider from 'ra-data-simple-rest';
+import type { DataProvider } from 'react-admin';
+import { API, get, httpClient, post, upload } from './http.ts';
+
+const base = simpleRestProvider(API, httpClient);
+
+export interface PanelDataProvider extends DataProvider {
+  action<T = Record<string, unknown>>(resource: string, id: number | string, action: string, body?: unknown): Promise<T>;
+  lookup(query: string, reason: string): Promise<LookupResponse>;
+  dashboard(districtId?: number | null): Promise<Dashboard>;
+  uploadDocument(applicationId: number, kind: string, file: File): Promise<{ id: number }>;
+  botPreview(body: unknown): Promise<BotPreviewResponse>;
+}
+
+export const dataProvider: PanelDataProvider = {
+  ...base,
+  action: (resource, id, action, body = {}) => post(`${resource}/${id}/${action}`, body),
+  lookup: (query, reason) => post<LookupResponse>('lookup', { query, reason }),
+  dashboard: (districtId) => get<Dashboard>(`dashboard${districtId ? `?districtId=${districtId}` : ''}`),
+  uploadDocument: (applicationId, kind, file) => {
+    const form = new FormData();
+    form.set('applicationId', String(applicationId));
+    form.set('kind', kind);
+    form.set('file', file);
+    return upload('documents', form);
+  },
+  botPreview: (body) => post<BotPreviewResponse>('bot-preview', body),
+};
+
+export interface LookupAnswer {
+  id: number;
+  number: string;
+  status: string;
+  childName: string;
+  childIin: string;
+  birthYear: number;
+  applicantName: string;
+  applicantPhone: string | null;
+  representativeName: string | null;
+  districtKk: string;
+  districtRu: string;
+  language: 'kk' | 'ru';
+  channel: string;
+  registeredAt: string;
+  queueNumber: number | null;
+  priorityCategory: string;
+  priorityProof: string;
+  position: number | null;
+  refusalReason: string | null;
+  kindergarten: { number: number; nameKk: string; nameRu: string } | null;
+  nextStep: string;
+  deadline: string | null;
+}
+
+export interface LookupResponse {
+  kind: 'iin' | 'number';
+  results: LookupAnswer[];
+}
+
+export interface Dashboard {
+  districtIds: number[] | null;
+  queue: {
+    total: number;
+    byDistrict: { key: number; n: number }[];
+    byBirthYear: { key: number; n: number }[];
+    byLanguage: { key: 'kk' | 'ru'; n: number }[];
+    byList: { key: number; n: number }[];
+  };
+  applicationsToday: number;
+  awaitingVerification: { submitted: number; priority: number; documents: number };
+  deadline: { minutes: number; results: number; within: number; share: number | null };
+  quality: { responses: number; indicators: { key: string; responses: number; share: number | null }[] };
+  perDay: { day: string; channel: string; n: number }[];
+}
+
+export interface BotMessage {
+  id: number;
+  method: string;
+  text: string | null;
+  /** Telegram's parse mode of the text (HTML) — the page renders a safe subset. */
+  parseMode: string | null;
+  inline: { text: string; data: string | null; url: string | null }[][] | null;
+  reply: { text: string; requestContact: boolean }[][] | null;
+  removeKeyboard: boolean;
+  editOf: number | null;
+  document: string | null;
+}
+
+export interface BotPreviewResponse {
+  messages: BotMessage[];
+}

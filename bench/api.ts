@@ -1,0 +1,175 @@
+/**
+ * The panel's applications list under load, as the panel asks for it: a district staff
+ * member's session, 25 rows of one district's waiting children (filter district + status
+ * registered) in queue order, with the Content-Range total. Next to GET /health in the same
+ * run, both from a second process (autocannon, 10 connections, 127.0.0.1), on BENCH_APPLICATIONS
+ * applications (1,000,000 by default, bench/fill.ts).
+ *
+ * The total comes from queue_counts' level-0 rows (kept exact by the trigger of migration
+ * 0001), not from count(*): the bench measures both once to show why.
+ */
+import { spawn } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { createServer } from '../admin/server/index.ts';
+import { loadConfig } from '../core/config.ts';
+import { createLogger } from '../core/logger.ts';
+import { loadPolicy } from '../core/policy.ts';
+import { generateSigningKey } from '../core/signing.ts';
+import { hashPassword, login } from '../core/staff.ts';
+import { openDatabase } from '../db/client.ts';
+import { staffUsers } from '../db/schema/index.ts';
+import { fillApplications } from './fill.ts';
+import type { BenchCase } from './index.ts';
+
+const SECONDS = 10;
+const CONNECTIONS = 10;
+/**
+ * The server's pool. On this 2-core machine fewer connections are faster: postgres.js pipelines
+ * the queries of concurrent requests on a connection (one write for several), and fewer busy
+ * backends compete less with Node and the load generator for the two cores. Measured at 1M
+ * applications: 10 connections ~950 req/s (p95 17 ms), 4 ~1,050, 2 ~1,260 (p95 13 ms), 1 ~1,290.
+ * Two, one per core: a single connection would let one slow query hold up every request.
+ */
+const SERVER_POOL = 2;
+
+interface Load {
+  requests: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  statuses: Record<string, number>;
+}
+
+/** Runs bench/api-load.ts in a child Node process and reads its JSON line. */
+function load(url: string, seconds: number, headers: Record<string, string>): Promise<Load> {
+  const script = fileURLToPath(new URL('./api-load.ts', import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify({ url, seconds, connections: CONNECTIONS, headers })], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = out.trim().split('\n').at(-1) ?? '';
+      if (code !== 0) reject(new Error(`load generator exited with ${code}: ${out}`));
+      else resolve(JSON.parse(line) as Load);
+    });
+  });
+}
+
+async function median(times: number, fn: () => Promise<unknown>): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const t = performance.now();
+    await fn();
+    samples.push(performance.now() - t);
+  }
+  return samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
+}
+
+const f = (x: number) => +x.toFixed(2);
+
+export const apiCase: BenchCase = {
+  name: 'api',
+  description: "the panel's applications list (25 rows, district + status, queue order, Content-Range) and GET /health under autocannon",
+  async run(ctx) {
+    const { sql, settings, log } = ctx;
+    const [server] = await sql<{ version: string; shared_buffers: string }[]>`
+      select current_setting('server_version') as version, current_setting('shared_buffers') as shared_buffers`;
+    log(`PostgreSQL ${server!.version}, shared_buffers = ${server!.shared_buffers}`);
+    const total = settings.BENCH_APPLICATIONS;
+    const fill = await fillApplications(sql, { total, bigQueue: Math.min(settings.BENCH_BIG_QUEUE, Math.floor(total * 0.9)), log });
+    log(`filled ${total.toLocaleString('en')} applications in ${(fill.ms / 1000).toFixed(1)} s`);
+
+    // The district with the most waiting children: the worst case for a count.
+    const [district] = await sql<{ district_id: number; waiting: number }[]>`
+      select q.district_id, sum(qc.n)::int as waiting from queue_counts qc join queues q on q.id = qc.queue_id
+      where qc.level = 0 group by 1 order by 2 desc limit 1`;
+    const districtId = district!.district_id;
+    log(`district ${districtId}: ${district!.waiting.toLocaleString('en')} children waiting`);
+
+    const countMs = await median(5, () => sql`select count(*) from applications where district_id = ${districtId} and status = 'registered'`);
+    const countersMs = await median(5, () => sql`
+      select coalesce(sum(qc.n), 0) from queue_counts qc join queues q on q.id = qc.queue_id
+      where qc.level = 0 and q.district_id = ${districtId}`);
+    log(`total of the filter: exact count(*) ${countMs.toFixed(1)} ms (median of 5), queue_counts level 0 ${countersMs.toFixed(2)} ms`);
+
+    const database = await openDatabase({ url: ctx.url, poolSize: SERVER_POOL });
+    try {
+      const password = 'bench password 2026';
+      await database.db
+        .insert(staffUsers)
+        .values({ login: 'bench-district', fullName: 'Bench', passwordHash: await hashPassword(password), roles: ['district_staff'], districtIds: [districtId] });
+      const session = await login(database.db, { login: 'bench-district', password, ip: '127.0.0.1' });
+      if (!session.ok) throw new Error('bench login failed');
+      const policy = await loadPolicy(database.db);
+      const app = createServer({
+        database,
+        config: loadConfig({ SEED_DEMO: 'false', LOG_LEVEL: 'silent' }),
+        logger: createLogger('silent'),
+        policy,
+        signingKey: generateSigningKey(),
+      });
+      const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
+        const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+      });
+      try {
+        const { port } = http.address() as AddressInfo;
+        const base = `http://127.0.0.1:${port}`;
+        const query = new URLSearchParams({
+          filter: JSON.stringify({ districtId, status: 'registered' }),
+          sort: JSON.stringify(['queueOrder', 'ASC']),
+          range: JSON.stringify([0, 24]),
+        });
+        const listUrl = `${base}/api/applications?${query}`;
+        const headers = { cookie: `bq_session=${session.token}` };
+
+        const probe = await fetch(listUrl, { headers });
+        const rows = (await probe.json()) as unknown[];
+        const range = probe.headers.get('content-range');
+        log(`GET ${listUrl.slice(base.length)} → ${probe.status}, ${rows.length} rows, Content-Range: ${range}`);
+        if (probe.status !== 200 || rows.length !== 25 || !range?.endsWith(`/${district!.waiting}`)) {
+          throw new Error(`unexpected answer: ${probe.status} ${range}`);
+        }
+        const [plan] = await sql.unsafe<{ 'QUERY PLAN': string }[]>(
+          `explain select a.id from applications a join children c on c.id = a.child_id join applicants p on p.id = a.applicant_id
+           where a.district_id = ${districtId} and a.status = 'registered'
+           order by a.birth_year, a.language, a.queue_category, a.registered_at, a.id limit 25`,
+        );
+        log(`plan: ${JSON.stringify(plan)}`);
+
+        log(`warm-up 3 s, then ${SECONDS} s each, ${CONNECTIONS} connections, autocannon in a child process`);
+        await load(listUrl, 3, headers);
+        const list = await load(listUrl, SECONDS, headers);
+        log(`list:   ${Math.round(list.rps)} req/s, p50 ${list.p50} ms, p95 ${list.p95} ms, p99 ${list.p99} ms, max ${list.max} ms, non-2xx ${list.non2xx}, errors ${list.errors}`);
+        const health = await load(`${base}/health`, SECONDS, {});
+        log(`health: ${Math.round(health.rps)} req/s, p50 ${health.p50} ms, p95 ${health.p95} ms, p99 ${health.p99} ms, non-2xx ${health.non2xx}`);
+        if (list.non2xx || list.errors) throw new Error(`list answered ${JSON.stringify(list.statuses)} with ${list.errors} errors`);
+        return {
+          bench: 'api',
+          list_p95_ms: f(list.p95),
+          list_rps: Math.round(list.rps),
+          health_rps: Math.round(health.rps),
+          list_p50_ms: f(list.p50),
+          list_p99_ms: f(list.p99),
+          count_star_ms: f(countMs),
+          queue_counts_ms: f(countersMs),
+          applications: total,
+          district_waiting: district!.waiting,
+        };
+      } finally {
+        await new Promise<void>((resolve) => http.close(() => resolve()));
+      }
+    } finally {
+      await database.close();
+    }
+  },
+};

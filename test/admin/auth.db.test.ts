@@ -1,0 +1,174 @@
+/** Sign-in, sessions, CSRF, throttling and the forced password change, on PGlite and PostgreSQL. */
+import { createHash, randomInt } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../db/client.ts';
+import { auditLog, staffSessions, staffUsers } from '../../db/schema/index.ts';
+import { LOGIN_THROTTLE } from '../../core/staff.ts';
+import { openTestDatabase } from '../support/db.ts';
+import { client, createStaff, ipEnv, signIn, testServer, type TestApp } from '../support/admin.ts';
+
+let database: Database;
+let app: TestApp;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  app = testServer(database);
+});
+afterAll(async () => {
+  await database.close();
+});
+
+/** A fresh address per test: the per-IP throttle counts across the shared test database. */
+const freshIp = () => `10.${randomInt(2, 250)}.${randomInt(0, 250)}.${randomInt(1, 250)}`;
+
+function login(body: unknown, ip: string, headers: Record<string, string> = {}) {
+  return app.request(
+    '/api/auth/login',
+    { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) },
+    ipEnv(ip),
+  );
+}
+
+describe('login', () => {
+  it('sets an httpOnly SameSite=Strict session cookie and stores only the token hash', async () => {
+    const staff = await createStaff(database, ['auditor']);
+    const res = await login({ login: staff.login.toUpperCase(), password: staff.password }, freshIp());
+    expect(res.status).toBe(200);
+    const cookie = res.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^bq_session=[\w-]{43};/);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Strict');
+    expect(cookie).toContain('Path=/');
+    expect(cookie).not.toContain('Secure');
+    const body = (await res.json()) as { csrfToken: string; permissions: string[]; roles: string[] };
+    expect(body.roles).toEqual(['auditor']);
+    expect(body.permissions).toContain('audit.read');
+    expect(body.permissions).not.toContain('applications.refuse');
+    const token = cookie.split(';')[0]!.split('=')[1]!;
+    const [session] = await database.db.select().from(staffSessions).where(eq(staffSessions.userId, staff.id));
+    expect(session!.id).toBe(createHash('sha256').update(token).digest('hex'));
+    expect(session!.id).not.toContain(token);
+    expect(session!.expiresAt.getTime() - Date.now()).toBeGreaterThan(11 * 3_600_000);
+  });
+
+  it('uses a __Host- Secure cookie behind https', async () => {
+    const secureApp = testServer(database, undefined, { PUBLIC_URL: 'https://balabaqsha.example.kz' });
+    const staff = await createStaff(database, ['auditor']);
+    const res = await secureApp.request(
+      '/api/auth/login',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: staff.login, password: staff.password }) },
+      ipEnv(freshIp()),
+    );
+    expect(res.headers.get('set-cookie')).toMatch(/^__Host-bq_session=.*; Secure/);
+  });
+
+  it('refuses wrong passwords, unknown logins and inactive accounts the same way, and logs the failures', async () => {
+    const staff = await createStaff(database, ['auditor']);
+    const ip = freshIp();
+    const wrong = await login({ login: staff.login, password: 'not the password' }, ip);
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toMatchObject({ error: 'invalid_credentials' });
+    const unknown = await login({ login: `nobody-${randomInt(0, 1e9)}`, password: 'x' }, ip);
+    expect(unknown.status).toBe(401);
+    await database.db.update(staffUsers).set({ active: 0 }).where(eq(staffUsers.id, staff.id));
+    expect((await login({ login: staff.login, password: staff.password }, ip)).status).toBe(401);
+    const failures = await database.db.select().from(auditLog).where(and(eq(auditLog.action, 'staff.login_failed'), eq(auditLog.entityId, staff.id)));
+    expect(failures).toHaveLength(2);
+    expect(failures[0]!.data).toEqual({ login: staff.login, ip });
+  });
+
+  it('throttles a login after repeated failures, even with the right password, and an address after many', async () => {
+    const staff = await createStaff(database, ['auditor']);
+    const ip = freshIp();
+    for (let i = 0; i < LOGIN_THROTTLE.perLogin; i++) expect((await login({ login: staff.login, password: `wrong ${i}` }, ip)).status).toBe(401);
+    const blocked = await login({ login: staff.login, password: staff.password }, freshIp());
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get('retry-after')).toBe(String(LOGIN_THROTTLE.windowMinutes * 60));
+
+    const noisy = freshIp();
+    for (let i = 0; i < LOGIN_THROTTLE.perIp; i++) await login({ login: `guess-${i}-${randomInt(0, 1e9)}`, password: 'x' }, noisy);
+    const other = await createStaff(database, ['auditor']);
+    expect((await login({ login: other.login, password: other.password }, noisy)).status).toBe(429);
+    expect((await login({ login: other.login, password: other.password }, freshIp())).status).toBe(200);
+  });
+
+  it('accepts only JSON from our own origin (login CSRF)', async () => {
+    const staff = await createStaff(database, ['auditor']);
+    const foreign = await login({ login: staff.login, password: staff.password }, freshIp(), { origin: 'https://evil.example' });
+    expect(foreign.status).toBe(403);
+    const form = await app.request(
+      '/api/auth/login',
+      { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `login=${staff.login}&password=x` },
+      ipEnv(freshIp()),
+    );
+    expect(form.status).toBe(403);
+    const own = await login({ login: staff.login, password: staff.password }, freshIp(), { origin: 'http://localhost' });
+    expect(own.status).toBe(200);
+  });
+});
+
+describe('sessions', () => {
+  it('needs the CSRF token and our origin for every change', async () => {
+    const staff = await createStaff(database, ['admin']);
+    const session = await signIn(app, staff.login, staff.password, freshIp());
+    const post = (headers: Record<string, string>) =>
+      app.request('/api/auth/logout', { method: 'POST', headers: { cookie: session.cookie, ...headers } });
+    expect((await post({})).status).toBe(403);
+    expect((await post({ 'x-csrf-token': 'forged' })).status).toBe(403);
+    expect((await post({ 'x-csrf-token': session.csrf, origin: 'https://evil.example' })).status).toBe(403);
+    // Reads need no token.
+    expect((await app.request('/api/auth/me', { headers: { cookie: session.cookie } })).status).toBe(200);
+    expect((await post({ 'x-csrf-token': session.csrf, origin: 'http://localhost' })).status).toBe(200);
+  });
+
+  it('logs out by deleting the session', async () => {
+    const staff = await createStaff(database, ['admin']);
+    const session = await signIn(app, staff.login, staff.password, freshIp());
+    const c = client(app, session);
+    expect((await c.get('/api/auth/me')).status).toBe(200);
+    const out = await c.post('/api/auth/logout');
+    expect(out.status).toBe(200);
+    expect(out.headers.get('set-cookie')).toMatch(/bq_session=;.*Max-Age=0/);
+    expect(await database.db.select().from(staffSessions).where(eq(staffSessions.userId, staff.id))).toEqual([]);
+    expect((await c.get('/api/auth/me')).status).toBe(401);
+  });
+
+  it('ends expired sessions and ignores made-up cookies', async () => {
+    const staff = await createStaff(database, ['admin']);
+    const session = await signIn(app, staff.login, staff.password, freshIp());
+    await database.db.update(staffSessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(staffSessions.userId, staff.id));
+    expect((await client(app, session).get('/api/auth/me')).status).toBe(401);
+    expect((await client(app, { ...session, cookie: 'bq_session=abc' }).get('/api/auth/me')).status).toBe(401);
+  });
+});
+
+describe('the forced password change at first login', () => {
+  it('allows nothing but /me, /password and /logout until the one-time password is changed', async () => {
+    const staff = await createStaff(database, ['admin'], { mustChangePassword: true });
+    const first = await signIn(app, staff.login, staff.password, freshIp());
+    expect(first.user.mustChangePassword).toBe(true);
+    const other = await signIn(app, staff.login, staff.password, freshIp());
+    const c = client(app, first);
+    expect((await c.get('/api/applications')).json).toEqual({ error: 'password_change_required' });
+    expect((await c.get('/api/auth/me')).status).toBe(200);
+    expect((await c.post('/api/auth/password', { current: 'wrong', next: 'a much longer secret 1' })).json.fields).toEqual([
+      { field: 'current', code: 'password_wrong' },
+    ]);
+    expect((await c.post('/api/auth/password', { current: staff.password, next: 'short' })).json.fields).toEqual([
+      { field: 'next', code: 'password_too_short', params: { min: 12 } },
+    ]);
+    expect((await c.post('/api/auth/password', { current: staff.password, next: `x${staff.login}x-long-enough` })).json.fields).toEqual([
+      { field: 'next', code: 'password_contains_login' },
+    ]);
+    const changed = await c.post('/api/auth/password', { current: staff.password, next: 'Алатау таулары 2026!' });
+    expect(changed.status).toBe(200);
+    expect((await c.get('/api/auth/me')).json.mustChangePassword).toBe(false);
+    expect((await c.get('/api/applications')).status).toBe(200);
+    // The other session (maybe someone who saw the one-time password) is gone.
+    expect((await client(app, other).get('/api/auth/me')).status).toBe(401);
+    const [user] = await database.db.select().from(staffUsers).where(eq(staffUsers.id, staff.id));
+    expect(user!.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    await signIn(app, staff.login, 'Алатау таулары 2026!', freshIp());
+  });
+});

@@ -1,0 +1,362 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomInt } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { verifyRoutes } from '../../admin/server/verify.ts';
+import { submitApplication } from '../../core/applications.ts';
+import { localDate } from '../../core/calendar.ts';
+import { loadConfig, type Config } from '../../core/config.ts';
+import {
+  checkReferral,
+  loadNoticeData,
+  loadReferralDocumentData,
+  referralContentOf,
+  signReferralRecord,
+} from '../../core/document-data.ts';
+import { renderReferralPdf, renderRegistrationNoticePdf } from '../../core/documents-pdf.ts';
+import { createLogger } from '../../core/logger.ts';
+import { defaultPolicy } from '../../core/policy.ts';
+import { generateSigningKey, loadSigningKey, publicKeyFor, signReferral, type SigningKey } from '../../core/signing.ts';
+import type { Application } from '../../core/status.ts';
+import type { Database } from '../../db/client.ts';
+import { applicants, children, groups, referrals, signingKeys } from '../../db/schema/index.ts';
+import { backend, openTestDatabase } from '../support/db.ts';
+import { applicationInput, createPlaces, type Places } from '../support/factories.ts';
+import { flatText, pdfText } from '../support/pdf-text.ts';
+
+const parent = { type: 'parent', id: null } as const;
+const KAZAKH_LETTERS = ['ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'і'];
+// Written out here rather than read from locales/: the test checks the documents against the forms.
+const KK_MONTHS = ['қаңтар', 'ақпан', 'наурыз', 'сәуір', 'мамыр', 'маусым', 'шілде', 'тамыз', 'қыркүйек', 'қазан', 'қараша', 'желтоқсан'];
+const RU_MONTHS = ['января', 'февраля', 'марта', 'апреля', 'мая', 'июня', 'июля', 'августа', 'сентября', 'октября', 'ноября', 'декабря'];
+const longKk = (day: string) => `${day.slice(0, 4)} жылғы «${Number(day.slice(8, 10))}» ${KK_MONTHS[Number(day.slice(5, 7)) - 1]}`;
+const longRu = (day: string) => `«${Number(day.slice(8, 10))}» ${RU_MONTHS[Number(day.slice(5, 7)) - 1]} ${day.slice(0, 4)} г.`;
+const short = (day: string) => `${day.slice(8, 10)}.${day.slice(5, 7)}.${day.slice(0, 4)}`;
+
+const outDir = join('test-results', 'documents');
+/** Keeps each PDF (and a PNG when poppler is installed) to look at; the tests never need them. */
+function keep(name: string, pdf: Buffer): void {
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, `${name}-${backend()}`);
+  writeFileSync(`${file}.pdf`, pdf);
+  try {
+    execFileSync('pdftoppm', ['-png', '-r', '80', '-singlefile', `${file}.pdf`, file], { stdio: 'ignore' });
+  } catch {
+    // No poppler-utils on this machine: the PDF alone is kept.
+  }
+}
+
+let database: Database;
+let places: Places;
+let config: Config;
+let key: SigningKey;
+let first: Application;
+let second: Application;
+let referralNumber: string;
+let referralId: number;
+const issuedAt = new Date('2026-03-02T05:00:00Z');
+const presentBy = new Date('2026-03-10T18:59:59.999Z');
+const warn = vi.fn();
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  places = await createPlaces(database.db);
+  config = loadConfig({ PUBLIC_URL: 'https://balabaqsha.example.kz/' });
+  key = await loadSigningKey(database.db, config, { warn });
+  first = (await submitApplication(database.db, applicationInput(places), parent, defaultPolicy)).application;
+  const secondInput = applicationInput(places, { childYear: first.birthYear, language: 'kk' });
+  secondInput.applicant.fullName = 'Жұмабекова Гүлнұр Сәкенқызы';
+  secondInput.child.fullName = 'Жұмабек Інжу Ерғалиқызы';
+  second = (await submitApplication(database.db, secondInput, parent, defaultPolicy)).application;
+
+  const [group] = await database.db
+    .select()
+    .from(groups)
+    .where(and(eq(groups.kindergartenId, places.kindergartenIds[0]!), eq(groups.birthYear, first.birthYear), eq(groups.language, 'kk')));
+  referralNumber = `2026-T${Date.now().toString(36)}${randomInt(0, 1e6).toString(36)}`;
+  const [referral] = await database.db
+    .insert(referrals)
+    .values({
+      number: referralNumber,
+      applicationId: first.id,
+      groupId: group!.id,
+      status: 'issued',
+      offeredAt: new Date('2026-02-27T05:00:00Z'),
+      confirmBy: new Date('2026-03-03T18:59:59.999Z'),
+      issuedAt,
+      presentBy,
+    })
+    .returning();
+  referralId = referral!.id;
+  await signReferralRecord(database.db, referralId, key);
+});
+afterAll(async () => {
+  await database.close();
+});
+
+describe('signing keys', () => {
+  it('generates a key once, keeps it in the database and warns that production should set SIGNING_KEY', async () => {
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('SIGNING_KEY'));
+    const again = await loadSigningKey(database.db, {}, { warn });
+    expect(again.kid).toBe(key.kid);
+    expect(again.source).toBe('database');
+    const [row] = await database.db.select().from(signingKeys).where(eq(signingKeys.kid, key.kid));
+    expect(row).toMatchObject({ active: 1, algorithm: 'ed25519' });
+    expect(row?.privateKey).toBeTruthy();
+  });
+
+  it('uses SIGNING_KEY when set, records only its public half, and still verifies older signatures', async () => {
+    const own = generateSigningKey();
+    const signingKey = own.privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
+    const fromConfig = await loadSigningKey(database.db, { SIGNING_KEY: signingKey });
+    expect(fromConfig).toMatchObject({ kid: own.kid, source: 'config' });
+    const [row] = await database.db.select().from(signingKeys).where(eq(signingKeys.kid, own.kid));
+    expect(row).toMatchObject({ active: 1, privateKey: null });
+    // The key generated before is no longer active but still checks what it signed.
+    expect(await publicKeyFor(database.db, key.kid, {})).not.toBeNull();
+    expect((await checkReferral(database.db, referralNumber, { ...config, SIGNING_KEY: signingKey }, issuedAt)).found).toBe(true);
+    const check = await checkReferral(database.db, referralNumber, config, issuedAt);
+    expect(check.found && check.genuine).toBe(true);
+    // Back without the setting: a generated key signs again (the config key's private half was never stored).
+    const generated = await loadSigningKey(database.db, {}, { warn });
+    expect(generated.source).toBe('database');
+    expect(generated.kid).not.toBe(own.kid);
+    expect(await publicKeyFor(database.db, own.kid, {})).not.toBeNull();
+  });
+});
+
+describe('referral PDF (appendix 3)', () => {
+  it('reads what the referral says and signs exactly that', async () => {
+    const data = await loadReferralDocumentData(database.db, referralId, config);
+    expect(data).toMatchObject({
+      number: referralNumber,
+      applicationNumber: first.number,
+      language: 'kk',
+      kindergarten: { number: 1 },
+      group: { birthYear: first.birthYear, language: 'kk' },
+      verifyUrl: `https://balabaqsha.example.kz/verify/${referralNumber}`,
+    });
+    expect(data!.signature).toMatch(new RegExp(`^${key.kid}\\.`));
+    expect(signReferral(referralContentOf(data!)!, key)).toBe(data!.signature);
+  });
+
+  it('renders the Kazakh form with every Kazakh letter, the numbers, dates, link and signature', async () => {
+    const data = (await loadReferralDocumentData(database.db, referralId, config))!;
+    const pdf = await renderReferralPdf(data, 'kk');
+    keep('referral-kk', pdf);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const text = flatText(pdf);
+    for (const phrase of [
+      'Баланы мектепке дейінгі ұйымға қабылдау үшін',
+      `№ ${referralNumber} ЖОЛДАМА`,
+      'мекенжайы бойынша орналасқан № 1 мектепке дейінгі ұйымға',
+      'жолдама береді',
+      'Баланың тегі, аты, әкесінің аты:',
+      'Сейітқали Айсұлу Ерланқызы',
+      'Туылған күні:',
+      short(data.child.birthDate),
+      'Баланың үйінің мекенжайы:',
+      'Алматы, Абай даңғылы, 10, 5',
+      'Абай даңғылы, 10',
+      'Сынақ қаласы, Сынақ ауданы',
+      first.number,
+      `${short('2026-03-10')} қоса алғанда, тапсырылуы тиіс`,
+      `Жолдама ${longKk('2026-03-02')} берілді`,
+      'Білім басқармасының басшысы',
+      'Мөр',
+      `https://balabaqsha.example.kz/verify/${referralNumber}`,
+    ]) {
+      expect(text, phrase).toContain(phrase);
+    }
+    for (const letter of KAZAKH_LETTERS) expect(text, letter).toContain(letter);
+    expect(text).not.toContain('\uFFFD');
+    // The signature wraps in small type: compare without the line breaks.
+    expect(pdfText(pdf).replace(/\s+/g, '')).toContain(data.signature!);
+  });
+
+  it('renders the Russian form', async () => {
+    const data = (await loadReferralDocumentData(database.db, referralId, config))!;
+    const pdf = await renderReferralPdf(data, 'ru');
+    keep('referral-ru', pdf);
+    const text = flatText(pdf);
+    for (const phrase of [
+      `НАПРАВЛЕНИЕ № ${referralNumber}`,
+      'для приема ребенка в дошкольную организацию',
+      'Управление образования направляет в дошкольную организацию № 1',
+      'проспект Абая, 10',
+      'Фамилия, имя, отчество ребенка:',
+      'Сейітқали Айсұлу Ерланқызы',
+      'Дата рождения:',
+      short(data.child.birthDate),
+      'Домашний адрес ребенка:',
+      `не позднее ${short('2026-03-10')} включительно`,
+      `Направление выдано ${longRu('2026-03-02')}`,
+      'Руководитель управления образования',
+      'Печать',
+      `https://balabaqsha.example.kz/verify/${referralNumber}`,
+    ]) {
+      expect(text, phrase).toContain(phrase);
+    }
+  });
+
+  it('prints an extension and refuses a referral that is not issued', async () => {
+    const data = (await loadReferralDocumentData(database.db, referralId, config))!;
+    const extended = flatText(await renderReferralPdf({ ...data, extendedUntil: new Date('2026-04-09T18:59:59.999Z') }, 'kk'));
+    expect(extended).toContain(`Тапсыру мерзімі ұзартылды: ${short('2026-04-09')} қоса алғанда`);
+    await expect(renderReferralPdf({ ...data, number: null, verifyUrl: null }, 'kk')).rejects.toThrow(/not issued/);
+  });
+});
+
+describe('registration notice PDF (appendix 4)', () => {
+  it('gives the queue number and the current position, in Kazakh', async () => {
+    const data = (await loadNoticeData(database.db, second.id, defaultPolicy))!;
+    expect(data).toMatchObject({ applicationNumber: second.number, queueNumber: 2, position: 2 });
+    const pdf = await renderRegistrationNoticePdf(data, 'kk');
+    keep('notice-kk', pdf);
+    const text = flatText(pdf);
+    const registered = localDate(second.registeredAt);
+    for (const phrase of [
+      'Баланы тіркеу туралы хабарлама',
+      'Осы хабарлама Жұмабекова Гүлнұр Сәкенқызы (ата-ананың аты-жөні) Жұмабек Інжу Ерғалиқызы (баланың аты-жөні) туралы берілді.',
+      `тіркеу журналына ${longKk(registered)} № 2 нөмірімен кезекке қойылды.`,
+      'электрондық портал арқылы өз кезегінің жылжуын бақылауды жүзеге асыруға мүмкіндігі бар',
+      second.number,
+      `${short(registered)},`,
+      `Сынақ қаласы, Сынақ ауданы; ${second.birthYear} жылы туған балалар; оқыту тілі – қазақ тілі`,
+      '№ 1 «Балапан» балабақшасы',
+      'Кезектегі орны',
+      '(білім басқармасының маманы)',
+    ]) {
+      expect(text, phrase).toContain(phrase);
+    }
+    expect(text).toMatch(/жағдай бойынша\) 2 /);
+    for (const letter of KAZAKH_LETTERS) expect(text, letter).toContain(letter);
+    expect(text).not.toContain('\uFFFD');
+  });
+
+  it('in Russian, and without a position once the child no longer waits', async () => {
+    const data = (await loadNoticeData(database.db, second.id, defaultPolicy))!;
+    const pdf = await renderRegistrationNoticePdf(data, 'ru');
+    keep('notice-ru', pdf);
+    const text = flatText(pdf);
+    const registered = localDate(second.registeredAt);
+    expect(text).toContain('Уведомление о постановке ребенка на учет');
+    expect(text).toContain(
+      'Настоящее уведомление выдано Жұмабекова Гүлнұр Сәкенқызы (Ф.И.О. родителя) о том, что ребенок Жұмабек Інжу Ерғалиқызы (Ф.И.О. ребенка)',
+    );
+    expect(text).toContain(`${longRu(registered)} под № 2.`);
+    expect(text).toContain('язык обучения – казахский');
+    const waiting = flatText(await renderRegistrationNoticePdf({ ...data, position: null }, 'ru'));
+    expect(waiting).toContain('не ожидает в очереди');
+  });
+
+  it('has nothing to say for an unknown application', async () => {
+    expect(await loadNoticeData(database.db, 2_000_000_000, defaultPolicy)).toBeNull();
+  });
+});
+
+describe('public verification page', () => {
+  const at = new Date('2026-03-05T06:00:00Z');
+  const app = () => new Hono().route('/verify', verifyRoutes({ database, config, now: () => at }));
+  const get = (path: string) => app().request(path);
+  const personal = async () => {
+    const [child] = await database.db.select().from(children).where(eq(children.id, first.childId));
+    const [applicant] = await database.db.select().from(applicants).where(eq(applicants.id, first.applicantId));
+    return [child!.fullName, child!.iin, short(child!.birthDate), child!.birthDate, applicant!.fullName, applicant!.iin, applicant!.address!];
+  };
+
+  it('says a genuine referral is valid until its date, in Kazakh by default, without personal data', async () => {
+    const res = await get(`/verify/${referralNumber}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const body = await res.text();
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, `verify-kk-${backend()}.html`), body);
+    expect(body).toContain('<html lang="kk">');
+    expect(body).toContain('data-verdict="genuine"');
+    expect(body).toContain('Түпнұсқа');
+    expect(body).toContain(`мектепке дейінгі ұйымға ${short('2026-03-10')} қоса алғанда тапсырылуы тиіс`);
+    expect(body).toContain('data-state="valid"');
+    expect(body).toContain('<dd>№ 1 «Балапан» балабақшасы</dd>');
+    expect(body).toContain('href="?lang=ru"');
+    for (const item of await personal()) expect(body, item).not.toContain(item);
+  });
+
+  it('answers in Russian with ?lang=ru and as JSON', async () => {
+    const body = await (await get(`/verify/${referralNumber}?lang=ru`)).text();
+    expect(body).toContain('<html lang="ru">');
+    expect(body).toContain('Подлинное');
+    expect(body).toContain(`не позднее ${short('2026-03-10')} включительно`);
+    expect(body).toContain('href="?lang=kk"');
+    const json = await (await get(`/verify/${referralNumber}.json`)).json();
+    expect(json).toMatchObject({ number: referralNumber, found: true, genuine: true, state: 'valid', validUntil: '2026-03-10', issuedOn: '2026-03-02' });
+    const serialized = JSON.stringify(json);
+    for (const item of await personal()) expect(serialized, item).not.toContain(item);
+  });
+
+  it('reports a row changed after signing as not genuine, and shows nothing of it', async () => {
+    const [child] = await database.db.select().from(children).where(eq(children.id, first.childId));
+    try {
+      await database.db.update(children).set({ fullName: 'Басқа Бала Ұлы' }).where(eq(children.id, first.childId));
+      const res = await get(`/verify/${referralNumber}`);
+      expect(res.status).toBe(200);
+      const body = await res.text();
+      expect(body).toContain('data-verdict="not-genuine"');
+      expect(body).toContain('Түпнұсқалығы расталмады');
+      expect(body).not.toContain('data-state=');
+      expect(body).not.toContain('Басқа Бала Ұлы');
+    } finally {
+      await database.db.update(children).set({ fullName: child!.fullName }).where(eq(children.id, first.childId));
+    }
+    try {
+      await database.db.update(referrals).set({ presentBy: new Date('2026-04-10T18:59:59.999Z') }).where(eq(referrals.id, referralId));
+      const json = await (await get(`/verify/${referralNumber}.json`)).json();
+      expect(json).toEqual({ number: referralNumber, found: true, genuine: false, checkedAt: at.toISOString() });
+    } finally {
+      await database.db.update(referrals).set({ presentBy }).where(eq(referrals.id, referralId));
+    }
+    expect(await (await get(`/verify/${referralNumber}`)).text()).toContain('data-verdict="genuine"');
+  });
+
+  it('tells used, lapsed and expired referrals apart (the status is read live, not signed)', async () => {
+    const after = new Hono().route('/verify', verifyRoutes({ database, config, now: () => new Date('2026-03-11T05:00:00Z') }));
+    expect(await (await after.request(`/verify/${referralNumber}`)).text()).toContain('data-state="expired"');
+    for (const [status, text] of [
+      ['enrolled', 'Пайдаланылды'],
+      ['lapsed', 'белгіленген мерзімде пайдаланылмады'],
+      ['cancelled', 'білім басқармасы жолдаманы жойды'],
+    ] as const) {
+      await database.db.update(referrals).set({ status }).where(eq(referrals.id, referralId));
+      const body = await (await get(`/verify/${referralNumber}`)).text();
+      expect(body).toContain('data-verdict="genuine"');
+      expect(body).toContain(`data-state="${status}"`);
+      expect(body).toContain(text);
+    }
+    await database.db.update(referrals).set({ status: 'issued' }).where(eq(referrals.id, referralId));
+  });
+
+  it('answers 404 for an unknown number and escapes what it echoes', async () => {
+    const res = await get(`/verify/${encodeURIComponent('2026-<script>alert(1)</script>')}`);
+    expect(res.status).toBe(404);
+    const body = await res.text();
+    expect(body).toContain('data-verdict="not-found"');
+    expect(body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(body).not.toContain('<script>');
+    const json = await get('/verify/2026-NOPE.json');
+    expect(json.status).toBe(404);
+    expect(await json.json()).toEqual({ number: '2026-NOPE', found: false });
+  });
+
+  it('is mounted on the server at /verify', async () => {
+    // Imported here: the whole server (panel API and all) should not be needed by the tests above.
+    const { createServer } = await import('../../admin/server/index.ts');
+    const server = createServer({ database, config, logger: createLogger('silent'), policy: defaultPolicy, signingKey: generateSigningKey() });
+    const res = await server.request(`/verify/${referralNumber}`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('data-verdict="genuine"');
+  });
+});
