@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf, type Queryable, type Tx } from '../db/client.ts';
 import { allocationRounds, applications, groups, queues } from '../db/schema/index.ts';
-import { deferredAcceptance, mergedOrder, type SeatGroup, type Unit } from './allocation.ts';
+import { deferredAcceptance, type Unit } from './allocation.ts';
 import { audit, type Actor } from './audit.ts';
 import { NotFoundError, RuleError } from './errors.ts';
 import type { Policy } from './policy.ts';

@@ -15,7 +15,7 @@ import { loadSigningKey, type SigningKey } from '../../core/signing.ts';
 import { confirmOffer, declineOffer, enrolReferral, extendReferral, referralJobs } from '../../core/referrals.ts';
 import { changeStatus } from '../../core/status.ts';
 import { openTestDatabase } from '../support/db.ts';
-import { applicationInput, createPlaces, type Places } from '../support/factories.ts';
+import { applicationInput, createPlaces } from '../support/factories.ts';
 import { referenceOrder } from '../support/reference.ts';
 
 const staff = { type: 'staff', id: 7 } as const;
