@@ -76,9 +76,9 @@ beforeAll(async () => {
     .from(groups)
     .where(and(eq(groups.kindergartenId, mine.kindergartenIds[0]!), eq(groups.birthYear, year), eq(groups.language, 'kk')));
   groupId = group!.id;
-  await database.db.update(groups).set({ capacity: 30, enrolled: 0 }).where(eq(groups.id, groupId));
+  await database.db.update(groups).set({ capacity: 60, enrolled: 0 }).where(eq(groups.id, groupId));
   // Children waiting for that group, for offers.
-  for (let i = 0; i < 12; i++) await registered();
+  for (let i = 0; i < 40; i++) await registered();
   const accounts = {
     admin: await createStaff(database, ['admin']),
     district: await createStaff(database, ['district_staff'], { districtIds: [mine.districtId] }),
@@ -196,7 +196,52 @@ const cases: Case[] = [
     allowed: ['admin'],
     run: (c) => c.post('/api/staff-users', { login: `op${Date.now()}${Math.floor(Math.random() * 1e6)}`, fullName: 'Оператор ЦОН', roles: ['call_centre'], language: 'kk' }),
   },
+  {
+    name: 'GET /api/referrals/:id',
+    allowed: ['admin', 'district', 'auditor'],
+    run: async (c) => c.get(`/api/referrals/${(await as.admin.post('/api/referrals', { groupId })).json.id}`),
+  },
+  {
+    name: 'POST /api/referrals/:id/decline',
+    allowed: ['admin', 'district'],
+    run: async (c) => c.post(`/api/referrals/${(await as.admin.post('/api/referrals', { groupId })).json.id}/decline`),
+  },
+  {
+    name: 'POST /api/referrals/:id/extend',
+    allowed: ['admin', 'district'],
+    run: async (c) => c.post(`/api/referrals/${(await issued()).id}/extend`, { days: 7, reason: 'бала ауырып жатыр' }),
+  },
+  {
+    name: 'POST /api/referrals/:id/enrol',
+    allowed: ['admin', 'district'],
+    run: async (c) => c.post(`/api/referrals/${(await issued()).id}/enrol`),
+  },
+  { name: 'GET /api/staff-users/:id', allowed: ['admin'], run: async (c) => c.get(`/api/staff-users/${(await as.admin.get('/api/auth/me')).json.id}`) },
+  {
+    name: 'PUT /api/staff-users/:id',
+    allowed: ['admin'],
+    run: async (c) => c.put(`/api/staff-users/${(await newCallCentre()).id}`, { fullName: 'Оператор 1414 (кешкі ауысым)' }),
+  },
+  {
+    name: 'POST /api/staff-users/:id/reset-password',
+    allowed: ['admin'],
+    run: async (c) => c.post(`/api/staff-users/${(await newCallCentre()).id}/reset-password`),
+  },
   { name: 'GET /api/audit-log', allowed: ['admin', 'auditor'], run: (c) => c.get(`/api/audit-log?${listQuery({})}`) },
+  {
+    name: 'GET /api/audit-log/:id',
+    allowed: ['admin', 'auditor'],
+    run: async (c) => c.get(`/api/audit-log/${(await as.admin.get(`/api/audit-log?${listQuery({}, ['id', 'DESC'], [0, 0])}`)).json[0].id}`),
+  },
+  {
+    name: 'GET /api/feedback/:id',
+    allowed: ['admin', 'auditor'],
+    run: async (c) => {
+      const [row] = await database.db.insert(feedback).values({ language: 'ru', courtesy: 5 }).returning();
+      return c.get(`/api/feedback/${row!.id}`);
+    },
+  },
+  { name: 'GET /api/districts/:id', allowed: ['admin', 'district', 'call_centre', 'auditor'], run: (c) => c.get(`/api/districts/${mine.districtId}`) },
   { name: 'GET /api/feedback', allowed: ['admin', 'auditor'], run: (c) => c.get(`/api/feedback?${listQuery({})}`) },
   { name: 'GET /api/districts', allowed: ['admin', 'district', 'call_centre', 'auditor'], run: (c) => c.get(`/api/districts?${listQuery({})}`) },
   {
@@ -206,6 +251,19 @@ const cases: Case[] = [
   },
   { name: 'GET /api/dashboard', allowed: ['admin', 'district', 'auditor'], run: (c) => c.get('/api/dashboard') },
 ];
+
+/** An issued referral: an offer the admin confirmed. */
+async function issued() {
+  const offer = await as.admin.post('/api/referrals', { groupId });
+  expect(offer.status).toBe(201);
+  const confirmed = await as.admin.post(`/api/referrals/${offer.json.id}/confirm`);
+  expect(confirmed.status).toBe(200);
+  return confirmed.json as { id: number };
+}
+
+async function newCallCentre() {
+  return createStaff(database, ['call_centre']);
+}
 
 async function attach() {
   return attachDocument(database.db, {
