@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { createServer } from './admin/server/index.ts';
 import { startBot, startNotifier } from './bot/run.ts';
-import { ConfigError, loadConfig } from './core/config.ts';
+import { loadConfigOrExit } from './core/config.ts';
 import { createJobWorker } from './core/jobs.ts';
 import { createLogger } from './core/logger.ts';
 import { loadPolicy } from './core/policy.ts';
@@ -19,16 +19,7 @@ import { isEmpty, seedDemo } from './db/seed.ts';
 async function main(): Promise<void> {
   // A .env beside the project is read when present; the real environment wins.
   if (existsSync('.env')) process.loadEnvFile('.env');
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
   logger.info({ database: database.kind, dataDir: database.kind === 'pglite' ? config.DATA_DIR : undefined }, 'database opened');

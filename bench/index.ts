@@ -8,7 +8,7 @@
  */
 import postgres from 'postgres';
 import { z } from 'zod';
-import { ConfigError, loadConfig } from '../core/config.ts';
+import { loadConfigOrExit } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { seedDemo } from '../db/seed.ts';
@@ -83,16 +83,7 @@ async function runCase(benchCase: BenchCase, serverUrl: string, settings: BenchS
 }
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   if (!config.DATABASE_URL) {
     console.error(
       'npm run bench needs a PostgreSQL server: set DATABASE_URL, e.g.\n' +

@@ -1,8 +1,8 @@
 /** npm run db:migrate: applies db/migrations to DATABASE_URL (or the PGlite data dir). */
-import { loadConfig } from '../core/config.ts';
+import { loadConfigOrExit } from '../core/config.ts';
 import { openDatabase } from './client.ts';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
 try {
   await database.migrate();

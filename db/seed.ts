@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { hash } from '@node-rs/argon2';
 import { sql } from 'drizzle-orm';
-import { ConfigError, loadConfig } from '../core/config.ts';
+import { loadConfigOrExit } from '../core/config.ts';
 import { makeIin } from '../core/iin.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { openDatabase, rowsOf, type Database, type Db, type Tx } from './client.ts';
@@ -535,16 +535,7 @@ async function main(): Promise<void> {
     console.error('--applications must be a whole number ≥ 0');
     process.exit(2);
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
   try {
