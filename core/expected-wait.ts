@@ -46,16 +46,31 @@ export async function expectedWait(
 ): Promise<ExpectedWait | null> {
   const position = await getPosition(db, applicationId, policy);
   if (!position) return null;
+  return expectedWaitInQueue(db, { queueId: position.queueId }, position.position, now);
+}
+
+/** The wait at `position` in a queue given by id or by district × birth year × language. */
+export async function expectedWaitInQueue(
+  db: Queryable,
+  queue: { queueId: number } | { districtId: number; birthYear: number; language: 'kk' | 'ru' },
+  position: number,
+  now: Date = new Date(),
+): Promise<ExpectedWait> {
   const since = new Date(now.getTime() - 365 * 86_400_000);
+  const inQueue =
+    'queueId' in queue
+      ? sql`a.queue_id = ${queue.queueId}`
+      : sql`a.queue_id = (select id from queues where district_id = ${queue.districtId}
+                          and birth_year = ${queue.birthYear} and language = ${queue.language})`;
   const rows = await rowsOf<{ month: number; n: number }>(
     db,
     sql`select floor(extract(epoch from (${now.toISOString()}::timestamptz - r.offered_at)) / (86400 * 30.4375))::int as month,
                count(*)::int as n
         from referrals r join applications a on a.id = r.application_id
-        where a.queue_id = ${position.queueId} and r.offered_at > ${since.toISOString()}::timestamptz
+        where ${inQueue} and r.offered_at > ${since.toISOString()}::timestamptz
           and r.offered_at <= ${now.toISOString()}::timestamptz
         group by 1`,
   );
   const months = Array.from({ length: 12 }, (_, i) => rows.find((r) => r.month === i)?.n ?? 0);
-  return estimateWait(position.position, months);
+  return estimateWait(position, months);
 }

@@ -2,6 +2,7 @@ import { InlineKeyboard } from 'grammy';
 import { tidy } from '../keyboards/common.ts';
 import type { TFunction } from 'i18next';
 import type { ParentApplication } from '../../core/parents.ts';
+import type { ExpectedWait } from '../../core/expected-wait.ts';
 import type { PositionExplanation } from '../../core/position.ts';
 import type { Language, SeenEntry } from '../context.ts';
 import { formatDate, formatShift } from './format.ts';
@@ -14,7 +15,7 @@ export function applicationCard(
   t: TFunction,
   lang: Language,
   app: ParentApplication,
-  before: { seen: SeenEntry | undefined; explanation: PositionExplanation | null },
+  before: { seen: SeenEntry | undefined; explanation: PositionExplanation | null; wait?: ExpectedWait | null },
 ): { text: string; keyboard: InlineKeyboard } {
   const name = <T extends { nameKk: string; nameRu: string }>(x: T) => (lang === 'ru' ? x.nameRu : x.nameKk);
   const lines = [
@@ -26,6 +27,9 @@ export function applicationCard(
   if (app.position) {
     lines.push(t('bot.my.card.position', { queueNumber: app.queueNumber ?? '—', position: app.position.position }));
     if (app.position.position > 1) lines.push(t('bot.my.card.ahead', app.position.ahead));
+    const wait = before.wait;
+    if (wait?.kind === 'range') lines.push(t('bot.my.card.wait', { from: wait.fromMonths, to: wait.toMonths }));
+    else if (wait) lines.push(t('bot.my.card.waitUnknown'));
   }
   if (app.kindergartens.length) {
     lines.push(t('bot.my.card.kindergartens', { list: app.kindergartens.map((k, i) => `${i + 1}) ${name(k)}`).join('; ') }));

@@ -12,7 +12,7 @@ import { listParentApplications, submitFromTelegram } from '../../core/parents.t
 import { createOffers } from '../../core/referrals.ts';
 import { changeStatus } from '../../core/status.ts';
 import type { Database } from '../../db/client.ts';
-import { applicants, applicantTelegramLinks, applications, auditLog, documents, feedback, groups } from '../../db/schema/index.ts';
+import { applicants, applicantTelegramLinks, applications, auditLog, documents, feedback, groups, referrals } from '../../db/schema/index.ts';
 import { makeBot, PDF } from '../support/bot.ts';
 import { openTestDatabase } from '../support/db.ts';
 import { applicationInput, createPlaces, type Places } from '../support/factories.ts';
@@ -106,12 +106,25 @@ describe('my applications', () => {
     expect(firstLook).toContain('Номер в очереди: 3 · Текущее место: 3');
     expect(firstLook).toContain('Впереди: вне очереди — 0, в первую очередь — 0, в общей очереди — 2');
     expect(firstLook).not.toContain('🔔');
+    // A new queue with no places given in the past year: no guessing.
+    expect(firstLook).toContain('⏳ Сколько ждать: пока мало данных за последний год, чтобы сказать честно.');
 
     await changeStatus(database.db, { applicationId: ahead.id, event: 'withdraw', actor: staff, reason: 'parent_request', policy: defaultPolicy });
     const secondLook = lastText(await p.say('/my'));
     expect(secondLook).toContain('Номер в очереди: 3 · Текущее место: 2');
     expect(secondLook).toContain('🔔 С прошлого просмотра ваше место: 3 → 2');
     expect(secondLook).toContain('• заявления впереди отозваны −1');
+    // One place a month in this queue over the past year: at place 2, about two months.
+    await database.db.insert(referrals).values(
+      Array.from({ length: 12 }, (_, i) => ({
+        applicationId: ahead.id,
+        groupId: local.groupIds[0]!,
+        status: 'enrolled' as const,
+        offeredAt: new Date(Date.now() - (i * 30 + 10) * 86_400_000),
+        confirmBy: new Date(Date.now() - (i * 30 + 8) * 86_400_000),
+      })),
+    );
+    expect(lastText(await p.say('/my'))).toContain('⏳ Ожидание: вероятно, 2–2 мес.');
     // Seen now: the next look has nothing new.
     expect(lastText(await p.say('/my'))).not.toContain('🔔');
   });
