@@ -149,7 +149,9 @@ describe('the notifier', () => {
     const app = await registered(chat, 'ru');
     await database.db.insert(notifications).values({ applicantId: app.applicantId, applicationId: app.id, kind: 'something_new', params: { number: app.number } });
     tg.fail('sendMessage', { error_code: 502, description: 'Bad Gateway' }, 10);
-    const now = new Date();
+    // A second ahead: the row's due_at is the server's now() in microseconds, which can be a
+    // fraction of a millisecond after a JavaScript Date taken right after the insert.
+    const now = new Date(Date.now() + 1000);
     await notifierFor(tg, [app.applicantId], () => now).tick();
     const [pending] = await database.db.select().from(notifications).where(and(eq(notifications.kind, 'something_new'), eq(notifications.applicationId, app.id)));
     expect(pending).toMatchObject({ status: 'pending', attempts: 1, lastError: 'uncertain: telegram 502: Bad Gateway' });
