@@ -55,14 +55,15 @@ type Markup = {
   remove_keyboard?: boolean;
 };
 
-async function bodyText(body: unknown): Promise<string> {
+/** The body grammY hands to `fetch`, as text (latin1 keeps binary file parts byte for byte). */
+export async function bodyText(body: unknown, streamEncoding: BufferEncoding = 'utf8'): Promise<string> {
   if (body === undefined || body === null) return '';
   if (typeof body === 'string') return body;
   if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
   if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
     const chunks: Buffer[] = [];
     for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(Buffer.from(chunk));
-    return Buffer.concat(chunks).toString('utf8');
+    return Buffer.concat(chunks).toString(streamEncoding);
   }
   return new Response(body as BodyInit).text();
 }

@@ -1,3 +1,4 @@
+import { bodyText } from '../../admin/server/bot-preview.ts';
 /**
  * A fake Telegram Bot API at the HTTP level: pass `fake.fetch` as grammY's `client.fetch` and
  * every call, including those made inside conversations (which build their own Api), lands
@@ -55,18 +56,6 @@ function parseMultipart(raw: string): Record<string, unknown> {
   return out;
 }
 
-async function bodyText(body: unknown): Promise<string> {
-  if (body === undefined || body === null) return '';
-  if (typeof body === 'string') return body;
-  if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
-  if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(Buffer.from(chunk));
-    return Buffer.concat(chunks).toString('latin1');
-  }
-  return new Response(body as BodyInit).text();
-}
-
 export class FakeTelegram {
   readonly calls: ApiCall[] = [];
   readonly messages = new Map<number, ShownMessage>();
@@ -83,7 +72,7 @@ export class FakeTelegram {
       return found ? new Response(Buffer.from(found.bytes)) : new Response('not found', { status: 404 });
     }
     const method = url.pathname.split('/').pop() ?? '';
-    const raw = await bodyText(init?.body);
+    const raw = await bodyText(init?.body, 'latin1');
     const contentType = new Headers(init?.headers).get('content-type') ?? '';
     const payload = (raw === '' ? {} : contentType.includes('multipart') ? parseMultipart(raw) : JSON.parse(raw)) as Record<string, unknown>;
     this.calls.push({ method, payload });
