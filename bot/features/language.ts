@@ -8,7 +8,7 @@ import { mainMenu, type MenuItem } from '../keyboards/main-menu.ts';
 /** /language and the menu button: Қазақша / Русский, stored in the session and with the applicant. */
 export function languageFeature(labels: Record<MenuItem, string[]>): Composer<BotContext> {
   const feature = new Composer<BotContext>();
-  const ask = (ctx: BotContext) => ctx.reply(ctx.t('bot.language.choose'), { reply_markup: languageKeyboard() });
+  const ask = (ctx: BotContext) => ctx.reply(ctx.t('bot.language.choose'), { reply_markup: languageKeyboard(ctx.t) });
   feature.command('language', ask);
   feature.hears(labels.language, ask);
   feature.callbackQuery(/^lang:(kk|ru)$/, async (ctx) => {

@@ -8,7 +8,7 @@ export function startFeature(): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   feature.command('start', async (ctx) => {
     const greeting = LANGUAGES.map((lang) => ctx.i18n.getFixedT(lang)('bot.start.greeting')).join('\n\n');
-    await ctx.reply(greeting, { reply_markup: languageKeyboard() });
+    await ctx.reply(greeting, { reply_markup: languageKeyboard(ctx.t) });
   });
   return feature;
 }

@@ -1,9 +1,9 @@
 import { InlineKeyboard } from 'grammy';
 import type { TFunction } from 'i18next';
 
-/** Callback data of the language buttons. */
-export const languageKeyboard = (): InlineKeyboard =>
-  new InlineKeyboard().text('Қазақша', 'lang:kk').text('Русский', 'lang:ru');
+/** The language buttons, each named in its own language (the same text in both locale files). */
+export const languageKeyboard = (t: TFunction): InlineKeyboard =>
+  new InlineKeyboard().text(t('languageName.kk'), 'lang:kk').text(t('languageName.ru'), 'lang:ru');
 
 /** The keyboard without empty rows (builders leave one after a trailing row()); Telegram wants none. */
 export function tidy(keyboard: InlineKeyboard): InlineKeyboard {

@@ -11,7 +11,10 @@ export const onBotError: ErrorHandler<BotContext> = async (err: BotError<BotCont
   const kind = e instanceof GrammyError ? 'telegram' : e instanceof HttpError ? 'network' : 'handler';
   ctx.logger.error({ err: e, kind, updateId: ctx.update.update_id, chatId: ctx.chat?.id }, 'update failed');
   if (!ctx.chat) return;
-  const text = ctx.t ? ctx.t('errors.internal') : 'Қате орын алды, кейінірек қайталаңыз. / Что-то пошло не так, попробуйте позже.';
+  // Before the i18n middleware ran, the language is unknown: say it in both.
+  const text = ctx.t
+    ? ctx.t('errors.internal')
+    : `${ctx.i18n.getFixedT('kk')('errors.internal')} / ${ctx.i18n.getFixedT('ru')('errors.internal')}`;
   if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => {});
   await ctx.reply(text).catch(() => {});
 };
