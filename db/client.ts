@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { toSnakeCase } from 'drizzle-orm/casing';
 import type { PgColumn, PgDatabase, PgQueryResultHKT, PgTable } from 'drizzle-orm/pg-core';
@@ -31,6 +32,12 @@ export interface Database {
   pglite?: PGlite;
 }
 
+/**
+ * The PostgreSQL extensions the migrations create, which PGlite must load from its contrib
+ * bundle: pass them to every PGlite that opens our data (a data directory or a dump of one).
+ */
+export const pgliteExtensions = { pg_trgm } satisfies PGliteOptions['extensions'];
+
 export interface DatabaseOptions {
   url?: string | undefined;
   dataDir?: string | undefined;
@@ -58,7 +65,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (!pg) {
     const dir = options.dataDir;
     if (dir && dir !== 'memory://') mkdirSync(dir, { recursive: true });
-    pg = await PGlite.create(dir && dir !== 'memory://' ? dir : undefined);
+    pg = await PGlite.create({ ...(dir && dir !== 'memory://' ? { dataDir: dir } : {}), extensions: pgliteExtensions });
   }
   const lite = pg;
   const db = drizzlePglite(lite, { schema, casing: 'snake_case' }) as unknown as Db;

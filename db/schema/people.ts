@@ -19,7 +19,12 @@ export const applicants = pgTable(
     consentAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex().on(t.iin), index().on(t.telegramUserId)],
+  (t) => [
+    uniqueIndex().on(t.iin),
+    index().on(t.telegramUserId),
+    // The panel's search box finds part of a name (ILIKE '%…%') through trigrams (migration 0008).
+    index('applicants_full_name_trgm').using('gin', t.fullName.op('gin_trgm_ops')),
+  ],
 );
 
 /** Someone acting for an applicant by power of attorney (SPEC §14). */
@@ -50,7 +55,7 @@ export const children = pgTable(
     birthCertificateNumber: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex().on(t.iin)],
+  (t) => [uniqueIndex().on(t.iin), index('children_full_name_trgm').using('gin', t.fullName.op('gin_trgm_ops'))],
 );
 
 /** Telegram accounts staff linked to an applicant (besides the one that applied). */

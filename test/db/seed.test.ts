@@ -6,7 +6,7 @@ import { getPosition } from '../../core/position.ts';
 import { defaultPolicy } from '../../core/policy.ts';
 import { parseIin } from '../../core/iin.ts';
 import { ageInYears } from '../../core/applications.ts';
-import { openDatabase, rowsOf, type Database } from '../../db/client.ts';
+import { openDatabase, pgliteExtensions, rowsOf, type Database } from '../../db/client.ts';
 import { staffUsers } from '../../db/schema/index.ts';
 import { isEmpty, seedDemo } from '../../db/seed.ts';
 import { mulberry32 } from '../../db/seed-data.ts';
@@ -28,7 +28,7 @@ beforeAll(async () => {
   database = await openDatabase({ dataDir: 'memory://' });
   await database.migrate();
   const dump = await database.pglite!.dumpDataDir('none');
-  unseeded = await openDatabase({ pglite: await PGlite.create({ loadDataDir: dump }) });
+  unseeded = await openDatabase({ pglite: await PGlite.create({ loadDataDir: dump, extensions: pgliteExtensions }) });
   wasEmpty = await isEmpty(database.db);
   const seeded = await seedDemo(database, {
     logger: createLogger('silent'),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { inject } from 'vitest';
-import { openDatabase, type Database } from '../../db/client.ts';
+import { openDatabase, pgliteExtensions, type Database } from '../../db/client.ts';
 
 /**
  * The test file's database: a PGlite loaded from the migrated dump, or a pool on the run's
@@ -10,7 +10,7 @@ import { openDatabase, type Database } from '../../db/client.ts';
  */
 export async function openTestDatabase(options: { poolSize?: number } = {}): Promise<Database> {
   if (inject('backend') === 'pglite') {
-    const pglite = await PGlite.create({ loadDataDir: new Blob([readFileSync(inject('pgliteDump'))]) });
+    const pglite = await PGlite.create({ loadDataDir: new Blob([readFileSync(inject('pgliteDump'))]), extensions: pgliteExtensions });
     return openDatabase({ pglite });
   }
   return openDatabase({ url: inject('databaseUrl'), poolSize: options.poolSize ?? 4 });
