@@ -24,7 +24,9 @@ export const LIVE_REFERRAL = ['offered', 'issued'] as const;
 /** No new places while children move up age groups (policy.freeze, 1–31 August). */
 export function assertNotFrozen(now: Date, policy: Policy): void {
   if (isInRange(localDate(now), policy.freeze.from, policy.freeze.to)) {
-    throw new RuleError('freeze', { from: `${policy.freeze.from.day}.${policy.freeze.from.month}`, to: `${policy.freeze.to.day}.${policy.freeze.to.month}` });
+    // DD.MM, as people write dates here: "01.08–31.08".
+    const dm = (d: { month: number; day: number }) => `${String(d.day).padStart(2, '0')}.${String(d.month).padStart(2, '0')}`;
+    throw new RuleError('freeze', { from: dm(policy.freeze.from), to: dm(policy.freeze.to) });
   }
 }
 

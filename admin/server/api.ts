@@ -17,6 +17,7 @@ import { groupsRoutes } from './groups.ts';
 import { kindergartensRoutes } from './kindergartens.ts';
 import { lookupRoutes } from './lookup.ts';
 import { referralsRoutes } from './referrals.ts';
+import { roundsRoutes } from './rounds.ts';
 import { staffUsersRoutes } from './staff-users.ts';
 
 /** JSON bodies are small; only document uploads may be as large as the policy allows. */
@@ -42,6 +43,7 @@ export function apiRoutes(deps: ApiDeps): Hono<ApiEnv> {
   api.route('/kindergartens', kindergartensRoutes(deps));
   api.route('/groups', groupsRoutes(deps));
   api.route('/referrals', referralsRoutes(deps));
+  api.route('/rounds', roundsRoutes(deps));
   api.route('/staff-users', staffUsersRoutes(deps));
   api.route('/audit-log', auditLogRoutes(deps));
   api.route('/feedback', feedbackRoutes(deps));
