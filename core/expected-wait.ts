@@ -4,8 +4,8 @@ import type { Policy } from './policy.ts';
 import { getPosition } from './position.ts';
 
 /**
- * An honest expected wait: from how many places the child's queue got in each of the past 12
- * months, a range between the pace of a slow month and of a busy one (the 25th and 75th
+ * An honest expected wait: from how many referrals the child's queue got in each of the past
+ * 12 whole months, a range between the pace of a slow month and of a busy one (the 25th and 75th
  * percentiles), or "not enough data" when the queue had too few places to say.
  */
 export type ExpectedWait =
@@ -49,6 +49,29 @@ export async function expectedWait(
   return expectedWaitInQueue(db, { queueId: position.queueId }, position.position, now);
 }
 
+/**
+ * Referrals issued in the queue in each of the twelve whole months before `now` (Almaty),
+ * oldest first: queue_places_last_year() of migration 0009, the one definition of the window.
+ * core/parents.ts reads the same function inside its list query.
+ */
+export async function placesLastYear(
+  db: Queryable,
+  queue: { queueId: number } | { districtId: number; birthYear: number; language: 'kk' | 'ru' },
+  now: Date = new Date(),
+): Promise<number[]> {
+  const queueId =
+    'queueId' in queue
+      ? sql`${queue.queueId}::int`
+      : sql`(select id from queues where district_id = ${queue.districtId}
+             and birth_year = ${queue.birthYear} and language = ${queue.language})`;
+  const [row] = await rowsOf<{ months: number[] | string }>(
+    db,
+    sql`select to_json(queue_places_last_year(${queueId}, ${now.toISOString()}::timestamptz)) as months`,
+  );
+  const months = typeof row?.months === 'string' ? (JSON.parse(row.months) as number[]) : row?.months;
+  return months ?? [];
+}
+
 /** The wait at `position` in a queue given by id or by district × birth year × language. */
 export async function expectedWaitInQueue(
   db: Queryable,
@@ -56,21 +79,5 @@ export async function expectedWaitInQueue(
   position: number,
   now: Date = new Date(),
 ): Promise<ExpectedWait> {
-  const since = new Date(now.getTime() - 365 * 86_400_000);
-  const inQueue =
-    'queueId' in queue
-      ? sql`a.queue_id = ${queue.queueId}`
-      : sql`a.queue_id = (select id from queues where district_id = ${queue.districtId}
-                          and birth_year = ${queue.birthYear} and language = ${queue.language})`;
-  const rows = await rowsOf<{ month: number; n: number }>(
-    db,
-    sql`select floor(extract(epoch from (${now.toISOString()}::timestamptz - r.offered_at)) / (86400 * 30.4375))::int as month,
-               count(*)::int as n
-        from referrals r join applications a on a.id = r.application_id
-        where ${inQueue} and r.offered_at > ${since.toISOString()}::timestamptz
-          and r.offered_at <= ${now.toISOString()}::timestamptz
-        group by 1`,
-  );
-  const months = Array.from({ length: 12 }, (_, i) => rows.find((r) => r.month === i)?.n ?? 0);
-  return estimateWait(position, months);
+  return estimateWait(position, await placesLastYear(db, queue, now));
 }

@@ -24,6 +24,7 @@ import { maskIin } from './iin.ts';
 import type { Policy } from './policy.ts';
 import type { SigningKey } from './signing.ts';
 import { confirmOffer, declineOffer, liveReferralOf, type Referral } from './referrals.ts';
+import { estimateWait, type ExpectedWait } from './expected-wait.ts';
 import { getPositions, positionFromRow, type QueuePosition, type QueuePositionRow } from './position.ts';
 import { changeStatus, eventsFrom, type Application, type ApplicationStatus } from './status.ts';
 
@@ -106,6 +107,8 @@ export interface ParentApplication {
   /** The queue's stamp for `position` (null unless waiting): unchanged stamp, unchanged position. */
   positionStamp: string | null;
   referral: ParentReferral | null;
+  /** How long a waiting child is likely to wait (null unless waiting with a known position). */
+  wait: ExpectedWait | null;
   /** Documents the applicant still has to send (none rejected or pending counts as sent). */
   missingDocuments: DocumentKind[];
   /** What the parent may do from the bot now. */
@@ -184,6 +187,8 @@ function parentApplicationsQuery(db: Queryable) {
       position: sql<PositionJson | string | null>`case when ${applications.status} = 'registered'
         and (${applications.id} || '@' || ${queueStamp}) <> all(string_to_array(${sql.placeholder('known')}, ' ')) then (
         select row_to_json(p) from queue_position(${applications.id}) p) end`,
+      placesLastYear: sql<number[] | string | null>`case when ${applications.status} = 'registered'
+        then to_json(queue_places_last_year(${applications.queueId})) end`,
     })
     .from(applications)
     .innerJoin(children, eq(children.id, applications.childId))
@@ -261,6 +266,7 @@ export async function listParentApplications(
       position,
       positionStamp: r.positionStamp,
       referral: json<ParentReferral>(r.referral),
+      wait: position ? estimateWait(position.position, json<number[]>(r.placesLastYear) ?? []) : null,
       missingDocuments: documentsMissing,
       actions,
     };

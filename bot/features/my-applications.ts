@@ -3,7 +3,6 @@ import { documentFileName, renderReferralPdf } from '../../core/documents-pdf.ts
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import { IllegalTransitionError, NotFoundError, RuleError } from '../../core/errors.ts';
 import { answerOfferByParent, listParentApplications, withdrawByParent, type KnownPosition } from '../../core/parents.ts';
-import { expectedWaitInQueue } from '../../core/expected-wait.ts';
 import { explainPositionChange, type PositionExplanation } from '../../core/position.ts';
 import type { BotContext, SeenEntry } from '../context.ts';
 import { mainMenu, type MenuItem } from '../keyboards/main-menu.ts';
@@ -43,10 +42,7 @@ export async function showApplications(ctx: BotContext): Promise<void> {
     if (before?.status === 'registered' && app.status === 'registered' && before.position !== null && before.position !== position) {
       explanation = await explainPositionChange(ctx.db, app.id, new Date(before.at), ctx.policy);
     }
-    const wait = app.position
-      ? await expectedWaitInQueue(ctx.db, { districtId: app.districtId, birthYear: app.birthYear, language: app.language }, app.position.position)
-      : null;
-    const card = applicationCard(ctx.t, ctx.lang, app, { seen: before, explanation, wait });
+    const card = applicationCard(ctx.t, ctx.lang, app, { seen: before, explanation });
     await ctx.reply(card.text, card.keyboard.inline_keyboard.length ? { reply_markup: card.keyboard } : {});
     // Only a change is written: looking again at an unchanged queue costs no session write.
     const stamp = app.positionStamp ?? undefined;

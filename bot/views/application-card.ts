@@ -2,7 +2,6 @@ import { InlineKeyboard } from 'grammy';
 import { tidy } from '../keyboards/common.ts';
 import type { TFunction } from 'i18next';
 import type { ParentApplication } from '../../core/parents.ts';
-import type { ExpectedWait } from '../../core/expected-wait.ts';
 import type { PositionExplanation } from '../../core/position.ts';
 import type { Language, SeenEntry } from '../context.ts';
 import { formatDate, formatShift } from './format.ts';
@@ -15,7 +14,7 @@ export function applicationCard(
   t: TFunction,
   lang: Language,
   app: ParentApplication,
-  before: { seen: SeenEntry | undefined; explanation: PositionExplanation | null; wait?: ExpectedWait | null },
+  before: { seen: SeenEntry | undefined; explanation: PositionExplanation | null },
 ): { text: string; keyboard: InlineKeyboard } {
   const name = <T extends { nameKk: string; nameRu: string }>(x: T) => (lang === 'ru' ? x.nameRu : x.nameKk);
   const lines = [
@@ -27,8 +26,9 @@ export function applicationCard(
   if (app.position) {
     lines.push(t('bot.my.card.position', { queueNumber: app.queueNumber ?? '—', position: app.position.position }));
     if (app.position.position > 1) lines.push(t('bot.my.card.ahead', app.position.ahead));
-    const wait = before.wait;
-    if (wait?.kind === 'range') lines.push(t('bot.my.card.wait', { from: wait.fromMonths, to: wait.toMonths }));
+    const wait = app.wait;
+    if (wait?.kind === 'range' && wait.fromMonths === wait.toMonths) lines.push(t('bot.my.card.waitAbout', { months: wait.fromMonths }));
+    else if (wait?.kind === 'range') lines.push(t('bot.my.card.wait', { from: wait.fromMonths, to: wait.toMonths }));
     else if (wait) lines.push(t('bot.my.card.waitUnknown'));
   }
   if (app.kindergartens.length) {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, serial, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { date, index, integer, jsonb, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { referralStatusEnum } from './enums.ts';
 import { applications } from './applications.ts';
 import { groups } from './places.ts';
@@ -58,3 +58,18 @@ export const allocationRounds = pgTable('allocation_rounds', {
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   committedAt: timestamp({ withTimezone: true }),
 });
+
+/**
+ * Referrals issued per queue and calendar month (Almaty), kept by a trigger on referrals
+ * (migration 0009): the expected wait (core/expected-wait.ts) reads twelve rows of it through
+ * queue_places_last_year() instead of counting a year of referrals per look.
+ */
+export const queuePlaces = pgTable(
+  'queue_places',
+  {
+    queueId: integer().notNull(),
+    month: date({ mode: 'string' }).notNull(),
+    places: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.queueId, t.month] })],
+);

@@ -114,17 +114,31 @@ describe('my applications', () => {
     expect(secondLook).toContain('Номер в очереди: 3 · Текущее место: 2');
     expect(secondLook).toContain('🔔 С прошлого просмотра ваше место: 3 → 2');
     expect(secondLook).toContain('• заявления впереди отозваны −1');
-    // One place a month in this queue over the past year: at place 2, about two months.
-    await database.db.insert(referrals).values(
-      Array.from({ length: 12 }, (_, i) => ({
+    // One referral issued in the middle of each of the past twelve whole months, and offers
+    // never confirmed or issued this month, which do not count: at place 2, about two months.
+    const midMonth = (back: number) => {
+      const d = new Date();
+      return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - back, 15, 6));
+    };
+    await database.db.insert(referrals).values([
+      ...Array.from({ length: 12 }, (_, i) => ({
         applicationId: ahead.id,
         groupId: local.groupIds[0]!,
         status: 'enrolled' as const,
-        offeredAt: new Date(Date.now() - (i * 30 + 10) * 86_400_000),
-        confirmBy: new Date(Date.now() - (i * 30 + 8) * 86_400_000),
+        offeredAt: midMonth(i + 1),
+        issuedAt: midMonth(i + 1),
+        confirmBy: midMonth(i + 1),
       })),
-    );
-    expect(lastText(await p.say('/my'))).toContain('⏳ Ожидание: вероятно, 2–2 мес.');
+      ...Array.from({ length: 3 }, (_, i) => ({
+        applicationId: ahead.id,
+        groupId: local.groupIds[0]!,
+        status: i === 0 ? ('issued' as const) : ('declined' as const),
+        offeredAt: i === 0 ? new Date() : midMonth(2),
+        issuedAt: i === 0 ? new Date() : null,
+        confirmBy: new Date(),
+      })),
+    ]);
+    expect(lastText(await p.say('/my'))).toContain('⏳ Ожидание: вероятно, около 2 мес.');
     // Seen now: the next look has nothing new.
     expect(lastText(await p.say('/my'))).not.toContain('🔔');
   });
