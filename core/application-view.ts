@@ -19,6 +19,7 @@ import {
   staffUsers,
 } from '../db/schema/index.ts';
 import { NotFoundError } from './errors.ts';
+import { expectedWaitInQueue, type ExpectedWait } from './expected-wait.ts';
 import type { Policy } from './policy.ts';
 import { getPosition, type QueuePosition } from './position.ts';
 import { LIST_NAMES, type QueueList } from './queue.ts';
@@ -70,6 +71,8 @@ export interface ApplicationDetail {
   referrals: (typeof referrals.$inferSelect & { kindergartenNumber: number; groupName: string })[];
   history: HistoryEntry[];
   position: QueuePosition | null;
+  /** From the queue's places of the past year: a range of months, or not enough data; null when not waiting. */
+  expectedWait: ExpectedWait | null;
   /** The nearest children ahead in the same list, closest first. */
   ahead: AheadEntry[];
 }
@@ -124,6 +127,7 @@ export async function getApplicationDetail(db: Queryable, id: number, policy: Po
     getPosition(db, id, policy),
     nearestAhead(db, app),
   ]);
+  const expectedWait = position ? await expectedWaitInQueue(db, { queueId: position.queueId }, position.position) : null;
   return {
     application: app,
     child: row.child,
@@ -136,6 +140,7 @@ export async function getApplicationDetail(db: Queryable, id: number, policy: Po
     referrals: refs.map((r) => ({ ...r.referral, kindergartenNumber: r.kindergartenNumber, groupName: r.groupName })),
     history,
     position,
+    expectedWait,
     ahead,
   };
 }

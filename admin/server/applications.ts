@@ -232,6 +232,7 @@ export function applicationsRoutes(deps: ApiDeps) {
         referrals: d.referrals,
         history: d.history,
         position: d.position,
+        expectedWait: d.expectedWait,
         ahead: d.ahead,
         // What this user may do now; the panel shows these buttons, the API checks again.
         actions: {

@@ -16,6 +16,7 @@ import { authProvider } from './providers/auth-provider.ts';
 import { dataProvider } from './providers/data-provider.ts';
 import { i18nProvider } from './providers/i18n-provider.ts';
 import referrals from './referrals/index.ts';
+import rounds from './rounds/index.ts';
 import staffUsers from './staff-users/index.ts';
 import { theme } from './theme.ts';
 
@@ -47,6 +48,7 @@ export function App() {
             {has('places.read') && <Resource name="kindergartens" {...edit(kindergartens, has('places.write'))} />}
             {has('places.read') && <Resource name="groups" {...edit(groups, has('places.write'))} />}
             {has('referrals.read') && <Resource name="referrals" {...referrals} />}
+            {has('referrals.read') && <Resource name="rounds" {...edit(rounds, has('referrals.write'))} />}
             {has('staff.read') && <Resource name="staff-users" {...staffUsers} />}
             {has('audit.read') && <Resource name="audit-log" {...auditLog} />}
             {has('feedback.read') && <Resource name="feedback" {...feedback} />}

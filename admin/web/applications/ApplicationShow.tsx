@@ -156,6 +156,19 @@ function Queue() {
           <Line label="admin.applications.queueTotals">
             {translate('admin.applications.aheadBreakdown', { extraordinary: p.totals.e, firstPriority: p.totals.b, general: p.totals.g })}
           </Line>
+          {r.expectedWait && (
+            <Line label="admin.applications.expectedWait">
+              <span data-testid="expected-wait">
+                {r.expectedWait.kind === 'range'
+                  ? translate('admin.applications.waitRange', {
+                      from: r.expectedWait.fromMonths,
+                      to: r.expectedWait.toMonths,
+                      places: r.expectedWait.placesLastYear,
+                    })
+                  : translate('admin.applications.waitUnknown', { places: r.expectedWait.placesLastYear })}
+              </span>
+            </Line>
+          )}
           {r.ahead.length > 0 && (
             <Table size="small" sx={{ mt: 1 }}>
               <TableHead>

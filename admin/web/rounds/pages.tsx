@@ -1,0 +1,376 @@
+/**
+ * Allocation rounds: staff preview a round for a district (who would get which group, who is
+ * passed over and why), read it, and commit it after a confirmation; the commit re-checks every
+ * offer and reports what changed since the preview. core/placement.ts decides; the panel shows.
+ */
+import DoneAllIcon from '@mui/icons-material/DoneAll';
+import PreviewIcon from '@mui/icons-material/Preview';
+import { Alert, Box, Card, CardContent, Chip, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { useState, type ReactNode } from 'react';
+import {
+  Button,
+  Confirm,
+  Create,
+  CreateButton,
+  Datagrid,
+  List,
+  ListButton,
+  NumberField,
+  required,
+  SaveButton,
+  Show,
+  SimpleForm,
+  TextField,
+  Toolbar,
+  TopToolbar,
+  useDataProvider,
+  useGetIdentity,
+  useNotify,
+  usePermissions,
+  useRecordContext,
+  useRedirect,
+  useRefresh,
+  useTranslate,
+} from 'react-admin';
+import { allocationRounds } from '../../../db/schema/referrals.ts';
+import type { RoundOfferRow, RoundSkippedRow } from '../../server/rounds.ts';
+import { bilingual, DateTimeField, formatDate, Line, useLocale } from '../common/fields.tsx';
+import { DistrictInput, EnumInput } from '../common/inputs.tsx';
+import type { PanelDataProvider } from '../providers/data-provider.ts';
+import { errorMessage } from '../providers/http.ts';
+
+const ROUND_STATUSES = allocationRounds.status.enumValues;
+type RoundStatus = (typeof ROUND_STATUSES)[number];
+
+/** /api/rounds/:id (dates arrive as strings). */
+interface RoundRecord {
+  id: number;
+  districtId: number;
+  districtNameKk: string;
+  districtNameRu: string;
+  status: RoundStatus;
+  createdAt: string;
+  createdByName: string | null;
+  committedAt: string | null;
+  seats: number;
+  children: number;
+  skipped: number;
+  dropped: number;
+  offered?: number;
+  offers?: RoundOfferRow[];
+  skippedChildren?: RoundSkippedRow[];
+  droppedChildren?: { applicationId: number; number: string | null; childName: string | null; reason: string }[];
+}
+
+const STATUS_COLORS: Record<RoundStatus, 'warning' | 'success' | 'default'> = { preview: 'warning', committed: 'success', discarded: 'default' };
+
+function RoundStatusChip(_props: { source?: string; label?: string; sortable?: boolean }) {
+  const r = useRecordContext<RoundRecord>();
+  const translate = useTranslate();
+  if (!r) return null;
+  return <Chip size="small" color={STATUS_COLORS[r.status]} label={translate(`admin.rounds.status.${r.status}`)} />;
+}
+
+function DistrictName(_props: { source?: string; label?: string; sortable?: boolean }) {
+  const r = useRecordContext<RoundRecord>();
+  const locale = useLocale();
+  return <span>{bilingual(r as unknown as Record<string, unknown>, 'districtName', locale)}</span>;
+}
+
+const filters = [
+  <DistrictInput key="districtId" alwaysOn />,
+  <EnumInput key="status" source="status" prefix="admin.rounds.status" values={ROUND_STATUSES} alwaysOn />,
+];
+
+function ListActions() {
+  const { permissions = [] } = usePermissions<string[]>();
+  return <TopToolbar>{permissions.includes('referrals.write') && <CreateButton label="admin.rounds.new" />}</TopToolbar>;
+}
+
+export function RoundList() {
+  return (
+    <List filters={filters} actions={<ListActions />} sort={{ field: 'id', order: 'DESC' }} perPage={25}>
+      <Datagrid rowClick="show" bulkActionButtons={false}>
+        <TextField source="id" />
+        <DistrictName source="districtId" label="resources.rounds.fields.districtId" sortable={false} />
+        <RoundStatusChip source="status" label="resources.rounds.fields.status" />
+        <DateTimeField source="createdAt" />
+        <TextField source="createdByName" sortable={false} />
+        <NumberField source="seats" sortable={false} />
+        <NumberField source="children" sortable={false} />
+        <NumberField source="skipped" sortable={false} />
+        <DateTimeField source="committedAt" />
+      </Datagrid>
+    </List>
+  );
+}
+
+/** A new round: choose the district (district staff see only theirs), then see the preview. */
+export function RoundCreate() {
+  const translate = useTranslate();
+  const notify = useNotify();
+  const redirect = useRedirect();
+  const { identity } = useGetIdentity();
+  const roles = (identity?.roles ?? []) as string[];
+  const own = identity && !roles.includes('admin') ? { id: identity.districtIds as number[] } : undefined;
+  return (
+    <Create
+      title="admin.rounds.new"
+      mutationOptions={{
+        onSuccess: (data: RoundRecord) => {
+          notify('admin.rounds.previewed', { type: 'success', messageArgs: { children: data.children, seats: data.seats } });
+          redirect('show', 'rounds', data.id);
+        },
+        onError: (error: unknown) => {
+          const { message, args } = errorMessage(error);
+          notify(message, { type: 'error', messageArgs: args });
+        },
+      }}
+    >
+      <SimpleForm
+        toolbar={
+          <Toolbar>
+            <SaveButton label="admin.rounds.preview" icon={<PreviewIcon />} alwaysEnable />
+          </Toolbar>
+        }
+      >
+        <Typography variant="body2" color="text.secondary" sx={{ mb: 2, maxWidth: 720 }}>
+          {translate('admin.rounds.help')}
+        </Typography>
+        <DistrictInput validate={required()} filter={own} label="resources.rounds.fields.districtId" />
+      </SimpleForm>
+    </Create>
+  );
+}
+
+function CommitButton() {
+  const r = useRecordContext<RoundRecord>();
+  const { permissions = [] } = usePermissions<string[]>();
+  const dataProvider = useDataProvider<PanelDataProvider>();
+  const notify = useNotify();
+  const refresh = useRefresh();
+  const [open, setOpen] = useState(false);
+  const [pending, setPending] = useState(false);
+  if (!r || r.status !== 'preview' || !permissions.includes('referrals.write')) return null;
+  const commit = async () => {
+    setPending(true);
+    try {
+      const res = await dataProvider.action<{ changes: { offered: number; dropped: number } }>('rounds', r.id, 'commit');
+      notify(res.changes.dropped ? 'admin.rounds.committedChanged' : 'admin.rounds.committed', { type: 'success', messageArgs: res.changes });
+      refresh();
+    } catch (error) {
+      const { message, args } = errorMessage(error);
+      notify(message, { type: 'error', messageArgs: args });
+    } finally {
+      setPending(false);
+      setOpen(false);
+    }
+  };
+  return (
+    <>
+      <Button label="admin.rounds.commit" variant="contained" disabled={pending || r.children === 0} onClick={() => setOpen(true)}>
+        <DoneAllIcon />
+      </Button>
+      <Confirm
+        isOpen={open}
+        loading={pending}
+        title="admin.rounds.commitTitle"
+        content="admin.rounds.commitConfirm"
+        contentTranslateOptions={{ children: r.children, seats: r.seats }}
+        confirm="admin.rounds.commit"
+        onConfirm={() => void commit()}
+        onClose={() => setOpen(false)}
+      />
+    </>
+  );
+}
+
+function ShowActions() {
+  return (
+    <TopToolbar>
+      <CommitButton />
+      <ListButton />
+    </TopToolbar>
+  );
+}
+
+function Section({ title, children, testId }: { title: string; children: ReactNode; testId?: string }) {
+  const translate = useTranslate();
+  return (
+    <Card variant="outlined" sx={{ mb: 2 }} data-testid={testId}>
+      <CardContent>
+        <Typography variant="h6" gutterBottom>
+          {translate(title)}
+        </Typography>
+        {children}
+      </CardContent>
+    </Card>
+  );
+}
+
+const appLink = (id: number, number: string | null) => <a href={`#/applications/${id}/show`}>{number ?? `#${id}`}</a>;
+
+function Summary() {
+  const r = useRecordContext<RoundRecord>();
+  const translate = useTranslate();
+  const locale = useLocale();
+  if (!r) return null;
+  return (
+    <Section title="admin.rounds.sections.summary">
+      <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, mb: 1 }}>
+        <Typography variant="h5">{translate('admin.rounds.title', { id: r.id })}</Typography>
+        <RoundStatusChip />
+      </Box>
+      <Line label="resources.rounds.fields.districtId">{bilingual(r as unknown as Record<string, unknown>, 'districtName', locale)}</Line>
+      <Line label="resources.rounds.fields.createdAt">{formatDate(r.createdAt, locale)}</Line>
+      <Line label="resources.rounds.fields.createdByName">{r.createdByName}</Line>
+      <Line label="resources.rounds.fields.seats">{String(r.seats)}</Line>
+      <Line label="resources.rounds.fields.children">{String(r.children)}</Line>
+      <Line label="resources.rounds.fields.skipped">{String(r.skipped)}</Line>
+      {r.status === 'committed' && (
+        <>
+          <Line label="resources.rounds.fields.committedAt">{formatDate(r.committedAt, locale)}</Line>
+          <Line label="resources.rounds.fields.offered">{String(r.offered ?? 0)}</Line>
+          <Line label="resources.rounds.fields.dropped">{String(r.dropped)}</Line>
+        </>
+      )}
+      {r.status === 'preview' && (
+        <Alert severity="info" sx={{ mt: 1 }}>
+          {translate('admin.rounds.previewNote')}
+        </Alert>
+      )}
+    </Section>
+  );
+}
+
+function Offers() {
+  const r = useRecordContext<RoundRecord>();
+  const translate = useTranslate();
+  const locale = useLocale();
+  if (!r?.offers) return null;
+  return (
+    <Section title={r.status === 'committed' ? 'admin.rounds.sections.offered' : 'admin.rounds.sections.offers'} testId="round-offers">
+      {r.offers.length === 0 ? (
+        <Typography color="text.secondary">{translate(r.seats ? 'admin.rounds.nobody' : 'admin.rounds.noSeats')}</Typography>
+      ) : (
+        <Table size="small">
+          <TableHead>
+            <TableRow>
+              <TableCell>{translate('admin.rounds.columns.rank')}</TableCell>
+              <TableCell>{translate('admin.rounds.columns.application')}</TableCell>
+              <TableCell>{translate('admin.rounds.columns.child')}</TableCell>
+              <TableCell>{translate('admin.rounds.columns.queue')}</TableCell>
+              <TableCell>{translate('admin.rounds.columns.list')}</TableCell>
+              <TableCell>{translate('admin.rounds.columns.kindergarten')}</TableCell>
+              <TableCell>{translate('admin.rounds.columns.group')}</TableCell>
+              <TableCell>{translate('admin.rounds.columns.choice')}</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {r.offers.map((o) => (
+              <TableRow key={o.applicationId}>
+                <TableCell>{o.rank}</TableCell>
+                <TableCell>{appLink(o.applicationId, o.number)}</TableCell>
+                <TableCell>
+                  {o.childName}
+                  {o.twinOf.length > 0 && <Chip size="small" variant="outlined" sx={{ ml: 1 }} label={translate('admin.rounds.twins')} />}
+                </TableCell>
+                <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                  {o.birthYear} · {o.language ? translate(`language.${o.language}`) : ''}
+                </TableCell>
+                <TableCell>{o.list ? translate(`list.${o.list}`) : ''}</TableCell>
+                <TableCell>{bilingual(o as unknown as Record<string, unknown>, 'kindergartenName', locale)}</TableCell>
+                <TableCell>{o.groupName}</TableCell>
+                <TableCell>{translate('admin.rounds.choiceValue', { choice: o.choice })}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </Section>
+  );
+}
+
+function Skipped() {
+  const r = useRecordContext<RoundRecord>();
+  const translate = useTranslate();
+  if (!r?.skippedChildren?.length) return null;
+  return (
+    <Section title="admin.rounds.sections.skipped" testId="round-skipped">
+      <Table size="small">
+        <TableHead>
+          <TableRow>
+            <TableCell>{translate('admin.rounds.columns.rank')}</TableCell>
+            <TableCell>{translate('admin.rounds.columns.application')}</TableCell>
+            <TableCell>{translate('admin.rounds.columns.child')}</TableCell>
+            <TableCell>{translate('admin.rounds.columns.queue')}</TableCell>
+            <TableCell>{translate('admin.rounds.columns.reason')}</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {r.skippedChildren.map((s) => (
+            <TableRow key={`${s.applicationId}-${s.reason}`}>
+              <TableCell>{s.rank ?? '—'}</TableCell>
+              <TableCell>{appLink(s.applicationId, s.number)}</TableCell>
+              <TableCell>{s.childName}</TableCell>
+              <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                {s.birthYear} · {s.language ? translate(`language.${s.language}`) : ''}
+              </TableCell>
+              <TableCell>{translate(`admin.rounds.reasons.${s.reason}`, { _: s.reason })}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </Section>
+  );
+}
+
+function Dropped() {
+  const r = useRecordContext<RoundRecord>();
+  const translate = useTranslate();
+  if (!r?.droppedChildren?.length) return null;
+  return (
+    <Section title="admin.rounds.sections.dropped" testId="round-dropped">
+      <Table size="small">
+        <TableHead>
+          <TableRow>
+            <TableCell>{translate('admin.rounds.columns.application')}</TableCell>
+            <TableCell>{translate('admin.rounds.columns.child')}</TableCell>
+            <TableCell>{translate('admin.rounds.columns.reason')}</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {r.droppedChildren.map((d) => (
+            <TableRow key={d.applicationId}>
+              <TableCell>{appLink(d.applicationId, d.number)}</TableCell>
+              <TableCell>{d.childName}</TableCell>
+              <TableCell>{translate(`admin.rounds.reasons.${d.reason}`, { _: d.reason })}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </Section>
+  );
+}
+
+/** react-admin shows the list's row first while the full record loads: wait for the plan. */
+function Details() {
+  const r = useRecordContext<RoundRecord>();
+  if (!r?.offers) return null;
+  return (
+    <Box sx={{ p: 2 }}>
+      <Summary />
+      <Dropped />
+      <Offers />
+      <Skipped />
+    </Box>
+  );
+}
+
+export function RoundShow() {
+  return (
+    <Show actions={<ShowActions />}>
+      <Details />
+    </Show>
+  );
+}
