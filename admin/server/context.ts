@@ -78,7 +78,8 @@ export function pick(body: unknown, keys: readonly string[]): Record<string, unk
 
 /** Parses with a zod schema; issues become field errors with codes from errors.* in locales. */
 export function parseBody<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
-  const parsed = schema.safeParse(raw);
+  // reportInput: a value of the wrong type ("abc" for a number) is invalid, only an absent one required.
+  const parsed = schema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new ValidationError(fieldErrorsOf(parsed.error));
   return parsed.data;
 }
