@@ -141,8 +141,8 @@ export function BotPreviewPage() {
           {translate('admin.botPreview.title')}
         </Typography>
         <ToggleButtonGroup size="small" exclusive value={language} onChange={(_e, v: 'kk' | 'ru' | null) => v && setLanguage(v)} disabled={busy}>
-          <ToggleButton value="kk">Қазақша</ToggleButton>
-          <ToggleButton value="ru">Русский</ToggleButton>
+          <ToggleButton value="kk">{translate('languageName.kk')}</ToggleButton>
+          <ToggleButton value="ru">{translate('languageName.ru')}</ToggleButton>
         </ToggleButtonGroup>
         <Button variant="contained" startIcon={<RestartAltIcon />} onClick={() => void restart()} disabled={busy}>
           {translate('admin.botPreview.start')}

@@ -19,6 +19,10 @@ const messages: Record<Locale, TranslationMessages> = {
   ru: { ...ruRa, ...ruCommon, ...ruAdmin } as unknown as TranslationMessages,
 };
 
+const LOCALES: Locale[] = ['kk', 'ru'];
+/** Each language named in itself, from its own locale file (common.json languageName). */
+const languageNames: Record<Locale, string> = { kk: kkCommon.languageName.kk, ru: ruCommon.languageName.ru };
+
 const STORED = 'RaStore.locale';
 
 function initialLocale(): Locale {
@@ -34,9 +38,6 @@ function initialLocale(): Locale {
 export const i18nProvider = polyglotI18nProvider(
   (locale) => messages[locale as Locale] ?? messages.kk,
   initialLocale(),
-  [
-    { locale: 'kk', name: 'Қазақша' },
-    { locale: 'ru', name: 'Русский' },
-  ],
+  LOCALES.map((locale) => ({ locale, name: languageNames[locale] })),
   { allowMissing: true, interpolation: { prefix: '{{', suffix: '}}' } },
 );
