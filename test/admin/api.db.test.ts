@@ -42,6 +42,8 @@ let database: Database;
 let app: TestApp;
 let mine: Places;
 let other: Places;
+/** Free seats and nobody waiting: allocation rounds here preview and commit without changing anyone. */
+let quiet: Places;
 let groupId: number;
 const as = {} as Record<Role, Client>;
 let anonymous: Client;
@@ -71,6 +73,7 @@ beforeAll(async () => {
   app = testServer(database, policy);
   mine = await createPlaces(database.db);
   other = await createPlaces(database.db);
+  quiet = await createPlaces(database.db);
   const [group] = await database.db
     .select()
     .from(groups)
@@ -81,7 +84,7 @@ beforeAll(async () => {
   for (let i = 0; i < 40; i++) await registered();
   const accounts = {
     admin: await createStaff(database, ['admin']),
-    district: await createStaff(database, ['district_staff'], { districtIds: [mine.districtId] }),
+    district: await createStaff(database, ['district_staff'], { districtIds: [mine.districtId, quiet.districtId] }),
     call_centre: await createStaff(database, ['call_centre']),
     auditor: await createStaff(database, ['auditor']),
   };
@@ -190,6 +193,10 @@ const cases: Case[] = [
       return c.post(`/api/referrals/${offer.json.id}/confirm`);
     },
   },
+  { name: 'GET /api/rounds', allowed: ['admin', 'district', 'auditor'], run: (c) => c.get(`/api/rounds?${listQuery({})}`) },
+  { name: 'GET /api/rounds/:id', allowed: ['admin', 'district', 'auditor'], run: async (c) => c.get(`/api/rounds/${await quietRound()}`) },
+  { name: 'POST /api/rounds (preview)', allowed: ['admin', 'district'], run: (c) => c.post('/api/rounds', { districtId: quiet.districtId }) },
+  { name: 'POST /api/rounds/:id/commit', allowed: ['admin', 'district'], run: async (c) => c.post(`/api/rounds/${await quietRound()}/commit`) },
   { name: 'GET /api/staff-users', allowed: ['admin'], run: (c) => c.get(`/api/staff-users?${listQuery({})}`) },
   {
     name: 'POST /api/staff-users',
@@ -259,6 +266,13 @@ async function issued() {
   const confirmed = await as.admin.post(`/api/referrals/${offer.json.id}/confirm`);
   expect(confirmed.status).toBe(200);
   return confirmed.json as { id: number };
+}
+
+/** A previewed allocation round in the quiet district. */
+async function quietRound(): Promise<number> {
+  const res = await as.admin.post('/api/rounds', { districtId: quiet.districtId });
+  expect(res.status, res.text).toBe(201);
+  return res.json.id;
 }
 
 async function newCallCentre() {
