@@ -37,12 +37,14 @@ export function pdfText(pdf: Buffer): string {
   return out.join('\n');
 }
 
-interface PdfObject {
+export interface PdfObject {
   dict: string;
+  /** The stream's bytes, inflated when the stream is FlateDecode. */
   stream: Buffer | null;
 }
 
-function parseObjects(pdf: Buffer): Map<number, PdfObject> {
+/** Every `n 0 obj … endobj` of the file by object number (test/support/pdf-image.ts reads images with it). */
+export function parseObjects(pdf: Buffer): Map<number, PdfObject> {
   const text = pdf.toString('latin1');
   const objects = new Map<number, PdfObject>();
   const re = /(\d+)\s+0\s+obj\b/g;
