@@ -22,6 +22,9 @@ import { dateFrom, dateTo, int, likePattern, listParams, oneOrMany, pageOf, prep
 const a = applications;
 const statusSchema = z.enum(a.status.enumValues);
 
+/** The shortest part of a name the search box looks for (one trigram). */
+export const MIN_NAME_SEARCH = 3;
+
 /** The search box: an IIN (child, applicant or representative), an application number, or a name. */
 function search(value: unknown): SQL | undefined {
   const text = z.string().max(200).safeParse(value);
@@ -36,9 +39,18 @@ function search(value: unknown): SQL | undefined {
       union select x.id from applications x join applicants p on p.id = x.applicant_id where p.iin = ${query.iin}
       union select x.id from applications x join representatives r on r.id = x.representative_id where r.iin = ${query.iin})`;
   }
-  const pattern = likePattern(q);
-  return sql`(${a.childId} in (select id from children where full_name ilike ${pattern})
-    or ${a.applicantId} in (select id from applicants where full_name ilike ${pattern}))`;
+  // A part of a child's or applicant's name, in any case: the trigram indexes of migration 0008
+  // find it, so the pattern needs a whole trigram (3 letters); shorter text would read the whole
+  // index. Written as a set of application ids (as for IINs), so each name list is joined through
+  // its index on applications instead of testing every application against both lists.
+  const name = q.replace(/\s+/g, ' ');
+  if ([...name].length < MIN_NAME_SEARCH) {
+    throw new ValidationError([{ field: 'filter.q', code: 'search_too_short', params: { min: MIN_NAME_SEARCH } }]);
+  }
+  const pattern = likePattern(name);
+  return sql`${a.id} in (
+    select x.id from applications x join children c on c.id = x.child_id where c.full_name ilike ${pattern}
+    union select x.id from applications x join applicants p on p.id = x.applicant_id where p.full_name ilike ${pattern})`;
 }
 
 export const applicationsList: ListSpec = {
