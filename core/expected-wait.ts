@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../db/client.ts';
 import type { Policy } from './policy.ts';
 import { getPosition } from './position.ts';
@@ -50,10 +50,22 @@ export async function expectedWait(
 }
 
 /**
- * Referrals issued in the queue in each of the twelve whole months before `now` (Almaty),
- * oldest first: queue_places_last_year() of migration 0009, the one definition of the window.
- * core/parents.ts reads the same function inside its list query.
+ * Referrals issued in queue `queueId` in the twelve whole months before `at` (Almaty months,
+ * migration 0009), as a JSON array of the months that had any: one index range scan, the one
+ * definition of the window, used here and inside the parent list query of core/parents.ts. The
+ * month still running is left out. monthsOf() pads the months without referrals with zeros.
  */
+export const placesLastYearSql = (queueId: SQL | AnyColumn, at: SQL = sql`now()`): SQL => sql`(
+  select to_json(array_agg(p.places)) from queue_places p
+   where p.queue_id = ${queueId} and p.month >= places_month(${at}) - interval '12 months' and p.month < places_month(${at}))`;
+
+/** The twelve monthly counts (order does not matter to estimateWait) from placesLastYearSql. */
+export function monthsOf(value: number[] | string | null | undefined): number[] {
+  const months = (typeof value === 'string' ? (JSON.parse(value) as number[] | null) : value) ?? [];
+  return months.length >= 12 ? months : [...months, ...Array<number>(12 - months.length).fill(0)];
+}
+
+/** Referrals issued in the queue in each of the twelve whole months before `now`, in no order. */
 export async function placesLastYear(
   db: Queryable,
   queue: { queueId: number } | { districtId: number; birthYear: number; language: 'kk' | 'ru' },
@@ -64,12 +76,11 @@ export async function placesLastYear(
       ? sql`${queue.queueId}::int`
       : sql`(select id from queues where district_id = ${queue.districtId}
              and birth_year = ${queue.birthYear} and language = ${queue.language})`;
-  const [row] = await rowsOf<{ months: number[] | string }>(
+  const [row] = await rowsOf<{ months: number[] | string | null }>(
     db,
-    sql`select to_json(queue_places_last_year(${queueId}, ${now.toISOString()}::timestamptz)) as months`,
+    sql`select ${placesLastYearSql(queueId, sql`${now.toISOString()}::timestamptz`)} as months`,
   );
-  const months = typeof row?.months === 'string' ? (JSON.parse(row.months) as number[]) : row?.months;
-  return months ?? [];
+  return monthsOf(row?.months);
 }
 
 /** The wait at `position` in a queue given by id or by district × birth year × language. */

@@ -15,7 +15,7 @@
  */
 import { and, desc, eq, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../db/client.ts';
-import { applicants, applications, applicationTelegramLinks, children, districts, notifications } from '../db/schema/index.ts';
+import { applicants, applications, applicationTelegramLinks, children, districts, notifications, queues } from '../db/schema/index.ts';
 import { submitApplication, type ApplicationInput, type SubmitResult } from './applications.ts';
 import { attachDocument, type DocumentKind } from './attachments.ts';
 import { audit, type Actor } from './audit.ts';
@@ -24,7 +24,7 @@ import { maskIin } from './iin.ts';
 import type { Policy } from './policy.ts';
 import type { SigningKey } from './signing.ts';
 import { confirmOffer, declineOffer, liveReferralOf, type Referral } from './referrals.ts';
-import { estimateWait, type ExpectedWait } from './expected-wait.ts';
+import { estimateWait, monthsOf, placesLastYearSql, type ExpectedWait } from './expected-wait.ts';
 import { getPositions, positionFromRow, type QueuePosition, type QueuePositionRow } from './position.ts';
 import { changeStatus, eventsFrom, type Application, type ApplicationStatus } from './status.ts';
 
@@ -131,11 +131,9 @@ type PositionJson = Omit<QueuePositionRow, 'registered_at'> & { registered_at: s
  * and the position in the same snapshot. So a position seen under a stamp is still exact while
  * the stamp is the same, and "My applications" need not compute it again.
  */
-const countStamp = (category: number) =>
-  sql`coalesce((select c.xmin::text from queue_counts c where c.queue_id = ${applications.queueId}
-                  and c.category = ${sql.raw(String(category))} and c.level = 0 and c.bucket = 0), '-')`;
-const queueStamp = sql`(${countStamp(0)} || ',' || ${countStamp(1)} || ',' || ${countStamp(2)}
-  || ';' || (select q.phase || '.' || q.xmin::text from queues q where q.id = ${applications.queueId}))`;
+const queueStamp = sql`coalesce((select string_agg(c.category || ':' || c.xmin::text, ',' order by c.category) from queue_counts c
+   where c.queue_id = ${applications.queueId} and c.category in (0, 1, 2) and c.level = 0 and c.bucket = 0), '-')
+  || ';' || ${queues.phase} || '.' || ${queues}.xmin::text`;
 
 /**
  * "My applications" in one round trip whatever the number of children, prepared (planned once
@@ -183,16 +181,19 @@ function parentApplicationsQuery(db: Queryable) {
       hasPoa: sql<boolean>`case when ${applications.representativeId} is null then false else exists(
         select 1 from documents x where x.application_id = ${applications.id}
            and x.kind = 'power_of_attorney' and x.verification <> 'rejected') end`,
-      positionStamp: sql<string | null>`case when ${applications.status} = 'registered' then ${queueStamp} end`,
-      position: sql<PositionJson | string | null>`case when ${applications.status} = 'registered'
-        and (${applications.id} || '@' || ${queueStamp}) <> all(string_to_array(${sql.placeholder('known')}, ' ')) then (
+      positionStamp: sql<string | null>`s.stamp`,
+      position: sql<PositionJson | string | null>`case when s.stamp is not null
+        and (${applications.id} || '@' || s.stamp) <> all(string_to_array(${sql.placeholder('known')}, ' ')) then (
         select row_to_json(p) from queue_position(${applications.id}) p) end`,
       placesLastYear: sql<number[] | string | null>`case when ${applications.status} = 'registered'
-        then to_json(queue_places_last_year(${applications.queueId})) end`,
+        then ${placesLastYearSql(applications.queueId)} end`,
     })
     .from(applications)
     .innerJoin(children, eq(children.id, applications.childId))
     .innerJoin(districts, eq(districts.id, applications.districtId))
+    .innerJoin(queues, eq(queues.id, applications.queueId))
+    // Computed once per row ("offset 0" keeps the planner from copying it into both uses).
+    .crossJoinLateral(sql`(select case when ${applications.status} = 'registered' then ${queueStamp} end as stamp offset 0) as s`)
     // = any(array(…)): an index lookup per visible id; "in (union …)" let the planner guess
     // thousands of rows from an empty branch and hash the whole table.
     .where(sql`${applications.id} = any(array${visibleApplicationIds(sql.placeholder('telegramUserId'))})`)
@@ -266,7 +267,7 @@ export async function listParentApplications(
       position,
       positionStamp: r.positionStamp,
       referral: json<ParentReferral>(r.referral),
-      wait: position ? estimateWait(position.position, json<number[]>(r.placesLastYear) ?? []) : null,
+      wait: position ? estimateWait(position.position, monthsOf(r.placesLastYear)) : null,
       missingDocuments: documentsMissing,
       actions,
     };

@@ -45,12 +45,3 @@ INSERT INTO queue_places (queue_id, month, places)
   FROM referrals r JOIN applications a ON a.id = r.application_id
   WHERE r.issued_at IS NOT NULL
   GROUP BY 1, 2;
---> statement-breakpoint
--- Referrals issued in queue q in each of the twelve whole months before `at` (Almaty), oldest
--- first: what the expected wait is estimated from. The month still running is left out.
-CREATE OR REPLACE FUNCTION queue_places_last_year(q integer, at timestamptz DEFAULT now()) RETURNS integer[]
-  LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT array_agg(coalesce(p.places, 0) ORDER BY m.month)
-  FROM generate_series(places_month(at) - interval '12 months', places_month(at) - interval '1 month', interval '1 month') AS m(month)
-  LEFT JOIN queue_places p ON p.queue_id = q AND p.month = m.month::date
-$$;

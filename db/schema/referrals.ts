@@ -61,8 +61,8 @@ export const allocationRounds = pgTable('allocation_rounds', {
 
 /**
  * Referrals issued per queue and calendar month (Almaty), kept by a trigger on referrals
- * (migration 0009): the expected wait (core/expected-wait.ts) reads twelve rows of it through
- * queue_places_last_year() instead of counting a year of referrals per look.
+ * (migration 0009): the expected wait (core/expected-wait.ts, placesLastYearSql) reads twelve
+ * rows of it instead of counting a year of referrals per look.
  */
 export const queuePlaces = pgTable(
   'queue_places',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateWait } from '../../core/expected-wait.ts';
+import { estimateWait, monthsOf } from '../../core/expected-wait.ts';
 
 describe('expected wait', () => {
   it('gives a range between a busy and a slow month', () => {
@@ -13,5 +13,11 @@ describe('expected wait', () => {
     expect(estimateWait(10, [5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])).toEqual({ kind: 'insufficient', placesLastYear: 5 });
     expect(estimateWait(10, [3, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0])).toEqual({ kind: 'insufficient', placesLastYear: 9 });
     expect(estimateWait(10, Array(12).fill(0))).toEqual({ kind: 'insufficient', placesLastYear: 0 });
+  });
+
+  it('counts the months without referrals as zeros', () => {
+    expect(monthsOf(null)).toEqual(Array(12).fill(0));
+    expect(monthsOf('[4,1]')).toEqual([4, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(monthsOf([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])).toHaveLength(12);
   });
 });
