@@ -89,7 +89,7 @@ function ListActions() {
 
 export function RoundList() {
   return (
-    <List filters={filters} actions={<ListActions />} sort={{ field: 'id', order: 'DESC' }} perPage={25}>
+    <List filters={filters} actions={<ListActions />} sort={{ field: 'id', order: 'DESC' }} perPage={25} empty={false}>
       <Datagrid rowClick="show" bulkActionButtons={false}>
         <TextField source="id" />
         <DistrictName source="districtId" label="resources.rounds.fields.districtId" sortable={false} />
@@ -113,6 +113,8 @@ export function RoundCreate() {
   const { identity } = useGetIdentity();
   const roles = (identity?.roles ?? []) as string[];
   const own = identity && !roles.includes('admin') ? { id: identity.districtIds as number[] } : undefined;
+  // A refusal (the August freeze) stays on the page, not only in a notification that fades.
+  const [refusal, setRefusal] = useState<{ message: string; args: Record<string, unknown> } | null>(null);
   return (
     <Create
       title="admin.rounds.new"
@@ -123,6 +125,7 @@ export function RoundCreate() {
         },
         onError: (error: unknown) => {
           const { message, args } = errorMessage(error);
+          setRefusal({ message, args });
           notify(message, { type: 'error', messageArgs: args });
         },
       }}
@@ -137,6 +140,11 @@ export function RoundCreate() {
         <Typography variant="body2" color="text.secondary" sx={{ mb: 2, maxWidth: 720 }}>
           {translate('admin.rounds.help')}
         </Typography>
+        {refusal && (
+          <Alert severity="warning" sx={{ mb: 2, maxWidth: 720 }} data-testid="round-refused">
+            {translate(refusal.message, refusal.args)}
+          </Alert>
+        )}
         <DistrictInput validate={required()} filter={own} label="resources.rounds.fields.districtId" />
       </SimpleForm>
     </Create>
@@ -194,21 +202,27 @@ function ShowActions() {
   );
 }
 
-function Section({ title, children, testId }: { title: string; children: ReactNode; testId?: string }) {
+function Section({ title, children, testId }: { title?: string; children: ReactNode; testId?: string }) {
   const translate = useTranslate();
   return (
     <Card variant="outlined" sx={{ mb: 2 }} data-testid={testId}>
       <CardContent>
-        <Typography variant="h6" gutterBottom>
-          {translate(title)}
-        </Typography>
+        {title && (
+          <Typography variant="h6" gutterBottom>
+            {translate(title)}
+          </Typography>
+        )}
         {children}
       </CardContent>
     </Card>
   );
 }
 
-const appLink = (id: number, number: string | null) => <a href={`#/applications/${id}/show`}>{number ?? `#${id}`}</a>;
+const appLink = (id: number, number: string | null) => (
+  <a href={`#/applications/${id}/show`} style={{ whiteSpace: 'nowrap' }}>
+    {number ?? `#${id}`}
+  </a>
+);
 
 function Summary() {
   const r = useRecordContext<RoundRecord>();
@@ -216,7 +230,7 @@ function Summary() {
   const locale = useLocale();
   if (!r) return null;
   return (
-    <Section title="admin.rounds.sections.summary">
+    <Section testId="round-summary">
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, mb: 1 }}>
         <Typography variant="h5">{translate('admin.rounds.title', { id: r.id })}</Typography>
         <RoundStatusChip />
@@ -367,9 +381,15 @@ function Details() {
   );
 }
 
+function RoundTitle() {
+  const r = useRecordContext<RoundRecord>();
+  const translate = useTranslate();
+  return <span>{r ? translate('admin.rounds.title', { id: r.id }) : ''}</span>;
+}
+
 export function RoundShow() {
   return (
-    <Show actions={<ShowActions />}>
+    <Show actions={<ShowActions />} title={<RoundTitle />}>
       <Details />
     </Show>
   );
