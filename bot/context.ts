@@ -47,14 +47,17 @@ export interface SessionData {
   conversations?: VersionedState<ConversationData>;
 }
 
+const updateLoggers = new WeakMap<object, Logger>();
+
 export class BaseContext extends Context {
   readonly db: Db;
-  readonly logger: Logger;
   readonly config: Config;
   readonly policy: Policy;
   readonly i18n: i18n;
   readonly fetchFile: typeof fetch;
   readonly signingKey: () => Promise<SigningKey>;
+  /** The bot's logger; `logger` adds the update's id. */
+  readonly rootLogger: Logger;
   /** Set by the i18n middleware. */
   t!: TFunction;
   lang!: Language;
@@ -68,7 +71,17 @@ export class BaseContext extends Context {
     this.fetchFile = deps.fetch ?? fetch;
     const key = deps.signingKey;
     this.signingKey = key ? async () => key : () => loadSigningKey(deps.db, deps.config, deps.logger);
-    this.logger = deps.logger.child({ updateId: update.update_id });
+    this.rootLogger = deps.logger;
+  }
+
+  /** The logger with this update's id, made on first use: most updates log nothing. */
+  get logger(): Logger {
+    let logger = updateLoggers.get(this);
+    if (!logger) {
+      logger = this.rootLogger.child({ updateId: this.update.update_id });
+      updateLoggers.set(this, logger);
+    }
+    return logger;
   }
 }
 

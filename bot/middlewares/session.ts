@@ -32,16 +32,21 @@ const sessionSchema = z.looseObject({
  *
  * grammY writes a session back after every update that read it; most updates change nothing
  * ("My applications" only reads), so a write is skipped when the value serialises exactly as it
- * was read. A value that no longer parses (an old format) is dropped rather than crashing.
+ * was read. A value that no longer parses (an old format) is dropped rather than crashing; a
+ * value read exactly as this process last validated it is not validated again.
  */
 export class DrizzleSessionStorage implements StorageAdapter<SessionData> {
-  /** key → JSON as last read or written by this process (bounded). */
-  private readonly known = new Map<string, string>();
-  /** Session rows read with an update's dedupe claim (claimUpdate), waiting for read(). */
-  private readonly prefetched = new Map<string, unknown>();
+  /**
+   * key → the session as last seen by this process (bounded): `stored`, the database's text of
+   * a value that passed the schema; `json`, JSON.stringify of the value, to skip unchanged writes.
+   */
+  private readonly known = new Map<string, { stored: string | undefined; json: string }>();
+  /** Session rows (as text) read with an update's dedupe claim (claimUpdate), waiting for read(). */
+  private readonly prefetched = new Map<string, string | null>();
 
-  /** Prepared once: it runs on every update. */
+  /** Prepared once: they run on every update. */
   private readonly claim;
+  private readonly select;
 
   constructor(
     private readonly db: Queryable,
@@ -51,8 +56,13 @@ export class DrizzleSessionStorage implements StorageAdapter<SessionData> {
       .insert(processedUpdates)
       .values({ updateId: sql.placeholder('updateId') })
       .onConflictDoNothing()
-      .returning({ session: sql<unknown>`(select value from bot_sessions where key = ${sql.placeholder('key')})` })
+      .returning({ session: sql<string | null>`(select value::text from bot_sessions where key = ${sql.placeholder('key')})` })
       .prepare('claim_update_read_session');
+    this.select = db
+      .select({ value: sql<string>`${botSessions.value}::text` })
+      .from(botSessions)
+      .where(eq(botSessions.key, sql.placeholder('key')))
+      .prepare('read_session');
   }
 
   /**
@@ -74,32 +84,39 @@ export class DrizzleSessionStorage implements StorageAdapter<SessionData> {
   }
 
   async read(key: string): Promise<SessionData | undefined> {
-    let value: unknown;
+    let stored: string | null;
     if (this.prefetched.has(key)) {
-      value = this.prefetched.get(key);
+      stored = this.prefetched.get(key) ?? null;
       this.prefetched.delete(key);
     } else {
-      const [row] = await this.db.select({ value: botSessions.value }).from(botSessions).where(eq(botSessions.key, key));
-      value = row?.value ?? null;
+      const [row] = await this.select.execute({ key });
+      stored = row?.value ?? null;
     }
-    if (value === null || value === undefined) {
+    if (stored === null) {
       this.known.delete(key);
       return undefined;
     }
-    const parsed = sessionSchema.safeParse(typeof value === 'string' ? JSON.parse(value) : value);
+    const seen = this.known.get(key);
+    if (seen?.stored === stored) {
+      this.remember(key, seen);
+      // The validated value, in the key order its `json` has (jsonb orders keys its own way).
+      return JSON.parse(seen.json) as SessionData;
+    }
+    const parsed = sessionSchema.safeParse(JSON.parse(stored));
     if (!parsed.success) return undefined;
-    this.remember(key, JSON.stringify(parsed.data));
+    this.remember(key, { stored, json: JSON.stringify(parsed.data) });
     return parsed.data;
   }
 
   async write(key: string, value: SessionData): Promise<void> {
     const json = JSON.stringify(value);
-    if (this.known.get(key) === json) return;
+    if (this.known.get(key)?.json === json) return;
     await this.db
       .insert(botSessions)
       .values({ key, value })
       .onConflictDoUpdate({ target: botSessions.key, set: { value, updatedAt: sql`now()` } });
-    this.remember(key, json);
+    // The database's text of it is learnt (and checked once) at the next read.
+    this.remember(key, { stored: undefined, json });
   }
 
   async delete(key: string): Promise<void> {
@@ -107,9 +124,9 @@ export class DrizzleSessionStorage implements StorageAdapter<SessionData> {
     this.known.delete(key);
   }
 
-  private remember(key: string, json: string): void {
+  private remember(key: string, entry: { stored: string | undefined; json: string }): void {
     this.known.delete(key);
-    this.known.set(key, json);
+    this.known.set(key, entry);
     if (this.known.size > this.cacheSize) {
       const oldest = this.known.keys().next().value;
       if (oldest !== undefined) this.known.delete(oldest);
