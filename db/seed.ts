@@ -14,9 +14,10 @@ import { parseArgs } from 'node:util';
 import { hash } from '@node-rs/argon2';
 import { sql } from 'drizzle-orm';
 import { loadConfigOrExit } from '../core/config.ts';
+import { holidaysOf, isWorkingDay, localParts, nextWorkingDay } from '../core/calendar.ts';
 import { makeIin } from '../core/iin.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
-import { openDatabase, rowsOf, type Database, type Db, type Tx } from './client.ts';
+import { bulkInsert, openDatabase, rowsOf, type Database, type Db, type Tx } from './client.ts';
 import {
   applicants,
   applications,
@@ -59,7 +60,7 @@ const ALMATY_OFFSET_MS = 5 * 3_600_000;
 
 type Language = 'kk' | 'ru';
 type Sex = 'male' | 'female';
-type Status = 'registered' | 'withdrawn' | 'enrolled' | 'refused';
+type Status = 'submitted' | 'registered' | 'withdrawn' | 'enrolled' | 'refused';
 type ApplicationRow = typeof applications.$inferInsert;
 type ApplicantRow = typeof applicants.$inferInsert;
 type ChildRow = typeof children.$inferInsert;
@@ -134,12 +135,149 @@ interface PlannedApplication {
   status: Status;
   statusChangedAt: number;
   channel: ApplicationRow['channel'];
+  /** When the result (registration or refusal) came, if it has: see settleResult. */
+  resultAt: number | null;
   twinOf: number | null;
 }
 
 const FIRST_PRIORITY = ['disabled_parent', 'no_parental_care', 'orphan', 'large_family', 'war_veteran', 'special_needs'] as const;
 const CHANNELS = ['portal', 'centre', 'office', 'bot'] as const;
 const CHANNEL_WEIGHTS = [50, 25, 10, 15];
+
+/*
+ * The result and its timing (passport 004: 30 minutes from the application to the result).
+ * The demo's history is written as the real paths write it (see seedApplications' audit rows):
+ * - the bot and the portal: the parent submits, the automatic checks against the state
+ *   databases pass and the child is registered at once (submitApplication with autoRegister);
+ * - the provider's office and the public service centre (regulation 000 §14): the operator
+ *   enters the application, and department staff check the documents, then verify and register
+ *   (verifyApplication) or refuse with a reason (changeStatus 'refuse'). They check during the
+ *   department's hours, so an application handed in at a centre in the evening or on a Saturday
+ *   waits for the next working morning and misses the deadline, as it would in life.
+ * People hand in paper applications only while the office or the centre is open (SPEC
+ * "Schedule"), so those channels are drawn among the ones open at the application's time.
+ */
+/** Minutes after midnight, Almaty time. */
+const OFFICE_HOURS = [
+  [9 * 60, 13 * 60],
+  [14 * 60 + 30, 17 * 60 + 30],
+] as const;
+const CENTRE_HOURS = [[9 * 60, 20 * 60]] as const;
+/** How long a staff check takes once someone picks the application up: most are quick. */
+const CHECK_MINUTES: { weight: number; min: number; max: number }[] = [
+  { weight: 70, min: 3, max: 15 },
+  { weight: 22, min: 15, max: 30 },
+  { weight: 8, min: 30, max: 90 },
+];
+
+interface LocalTime {
+  day: string;
+  /** Minutes after midnight. */
+  minutes: number;
+  /** 1 = Monday … 7 = Sunday. */
+  weekday: number;
+}
+
+/** Almaty's offset from UTC at `ms`, by the time zone's rules (UTC+6 until March 2024). */
+function offsetAt(ms: number): number {
+  const p = localParts(new Date(ms));
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - (ms - (ms % 60_000));
+}
+
+/**
+ * The same, asked of the time zone once per month (Intl is slow for thousands of calls): a month
+ * whose first and last minute have the same offset has it throughout; the month of a change
+ * asks for every instant.
+ */
+const monthOffsets = new Map<number, number | null>();
+function almatyOffset(ms: number): number {
+  const d = new Date(ms);
+  const key = d.getUTCFullYear() * 12 + d.getUTCMonth();
+  let offset = monthOffsets.get(key);
+  if (offset === undefined) {
+    const first = offsetAt(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+    offset = first === offsetAt(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - 60_000) ? first : null;
+    monthOffsets.set(key, offset);
+  }
+  return offset ?? offsetAt(ms);
+}
+
+/** Almaty's wall clock at `ms`. */
+function almatyTime(ms: number): LocalTime {
+  const local = new Date(ms + almatyOffset(ms));
+  return { day: local.toISOString().slice(0, 10), minutes: local.getUTCHours() * 60 + local.getUTCMinutes(), weekday: local.getUTCDay() || 7 };
+}
+
+/** The instant of `minutes` after midnight of the Almaty `day`. */
+function almatyInstant(day: string, minutes: number): number {
+  const wall = Date.parse(`${day}T00:00:00Z`) + minutes * 60_000;
+  return wall - almatyOffset(wall);
+}
+
+const within = (hours: readonly (readonly [number, number])[], minutes: number) => hours.some(([from, to]) => minutes >= from && minutes < to);
+
+/** The provider's office: working days (no weekends, no public holidays), 09:00–17:30, lunch 13:00–14:30. */
+function officeOpen(ms: number): boolean {
+  const t = almatyTime(ms);
+  return isWorkingDay(t.day) && within(OFFICE_HOURS, t.minutes);
+}
+
+/** The State Corporation's centres: Monday to Saturday 09:00–20:00 without lunch, not on public holidays. */
+function centreOpen(ms: number): boolean {
+  const t = almatyTime(ms);
+  return t.weekday !== 7 && !holidaysOf(Number(t.day.slice(0, 4))).has(t.day) && within(CENTRE_HOURS, t.minutes);
+}
+
+/** The first moment at or after `ms` when the department (the office's hours) is at work. */
+function departmentAt(ms: number): number {
+  const t = almatyTime(ms);
+  if (isWorkingDay(t.day)) {
+    for (const [from, to] of OFFICE_HOURS) {
+      if (t.minutes < from) return almatyInstant(t.day, from);
+      if (t.minutes < to) return ms;
+    }
+  }
+  return almatyInstant(nextWorkingDay(t.day), OFFICE_HOURS[0][0]);
+}
+
+/** A channel open at `ms`: paper applications only while the office or a centre is open. */
+function channelAt(random: Random, ms: number): ApplicationRow['channel'] {
+  const open = CHANNELS.map((c) => (c === 'office' ? officeOpen(ms) : c === 'centre' ? centreOpen(ms) : true));
+  return CHANNELS[pickWeighted(random, CHANNEL_WEIGHTS.map((w, i) => (open[i] ? w : 0)))]!;
+}
+
+/** Staff check the application: when the department next works, plus the check itself. */
+function staffCheckAt(random: Random, submittedMs: number): number {
+  const slot = CHECK_MINUTES[pickWeighted(random, CHECK_MINUTES.map((c) => c.weight))]!;
+  return departmentAt(submittedMs) + between(random, slot.min * 60, slot.max * 60) * 1000;
+}
+
+/** Paper applications are checked by staff; the bot's and the portal's are registered at once. */
+const staffChecked = (channel: ApplicationRow['channel']) => channel === 'office' || channel === 'centre';
+
+/**
+ * The result and the status it leaves, by the channel's path: `result` is the check's time
+ * (the registration or, for the bot and the portal, a refusal after it). A result that would
+ * come after `nowMs` has not come yet: the application still waits for its check.
+ */
+function settleResult(random: Random, app: PlannedApplication, nowMs: number, wanted: Status): void {
+  const checkedAt = staffCheckAt(random, app.registeredAt);
+  const registeredAt = staffChecked(app.channel) ? checkedAt : app.registeredAt;
+  if (registeredAt > nowMs || (wanted === 'refused' && checkedAt > nowMs)) {
+    app.status = staffChecked(app.channel) ? 'submitted' : 'registered';
+    app.resultAt = staffChecked(app.channel) ? null : app.registeredAt;
+    app.statusChangedAt = app.registeredAt;
+    return;
+  }
+  app.status = wanted;
+  if (wanted === 'refused') {
+    app.resultAt = staffChecked(app.channel) ? checkedAt : app.registeredAt;
+    app.statusChangedAt = checkedAt;
+    return;
+  }
+  app.resultAt = registeredAt;
+  app.statusChangedAt = wanted === 'registered' || wanted === 'submitted' ? registeredAt : registeredAt + Math.floor(random() * (nowMs - registeredAt));
+}
 
 async function insertInBatches<T>(rows: T[], size: number, insert: (batch: T[]) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
@@ -304,14 +442,8 @@ function planApplication(
   if (s < 0.04) status = 'withdrawn';
   else if (s < 0.08 && ageDays > 2 * 365) status = 'enrolled';
   else if (s < 0.1) status = 'refused';
-  const statusChangedAt =
-    status === 'registered'
-      ? registeredAt
-      : status === 'refused'
-        ? registeredAt + between(random, 5, 25) * 60_000
-        : registeredAt + Math.floor(random() * (nowMs - registeredAt));
 
-  return {
+  const app: PlannedApplication = {
     family: makeFamily(random, ethnicity),
     applicantIndex,
     districtIndex,
@@ -326,10 +458,53 @@ function planApplication(
     proofValidUntil,
     queueCategory,
     status,
-    statusChangedAt,
-    channel: CHANNELS[pickWeighted(random, CHANNEL_WEIGHTS)]!,
+    statusChangedAt: registeredAt,
+    channel: channelAt(random, registeredAt),
+    resultAt: null,
     twinOf: null,
   };
+  settleResult(random, app, nowMs, status);
+  return app;
+}
+
+type AuditRow = Required<Omit<typeof auditLog.$inferInsert, 'id'>>;
+
+/**
+ * The audit rows the real paths would have written for this application (submitApplication,
+ * verifyApplication, changeStatus), marked as demo data. Staff who checked are not among the
+ * demo's accounts: their rows say "staff" without an account. Enrolment came through offers and
+ * referrals the demo does not have, so it stays one row saying it came from the demo data.
+ */
+function auditTrail(app: PlannedApplication, id: number, applicantId: number): AuditRow[] {
+  const row = (at: number, actorType: AuditRow['actorType'], action: string, from: Status | null, to: Status, reason: string | null, data: Record<string, unknown> = {}): AuditRow => ({
+    at: new Date(at),
+    actorType,
+    actorId: actorType === 'parent' ? applicantId : null,
+    action: `application.${action}`,
+    entity: 'application',
+    entityId: id,
+    fromState: from,
+    toState: to,
+    reason,
+    data: { ...data, demo: true },
+  });
+  const paper = staffChecked(app.channel);
+  const rows = [row(app.registeredAt, paper ? 'staff' : 'parent', 'submit', null, 'submitted', null, { channel: app.channel, representativeId: null })];
+  if (app.status === 'submitted') return rows;
+  if (app.status === 'refused' && paper) {
+    rows.push(row(app.statusChangedAt, 'staff', 'refuse', 'submitted', 'refused', 'documents_mismatch'));
+    return rows;
+  }
+  if (paper) {
+    rows.push(row(app.resultAt!, 'staff', 'verify', 'submitted', 'registered', null, { documents: [] }));
+    rows.push(row(app.resultAt!, 'staff', 'register', 'submitted', 'registered', 'documents_verified'));
+  } else {
+    rows.push(row(app.registeredAt, 'system', 'register', 'submitted', 'registered', 'automatic_checks_passed'));
+  }
+  if (app.status === 'refused') rows.push(row(app.statusChangedAt, 'staff', 'refuse', 'registered', 'refused', 'documents_mismatch'));
+  if (app.status === 'withdrawn') rows.push(row(app.statusChangedAt, 'parent', 'withdraw', 'registered', 'withdrawn', null));
+  if (app.status === 'enrolled') rows.push(row(app.statusChangedAt, 'system', 'seed', 'registered', 'enrolled', null));
+  return rows;
 }
 
 async function seedApplications(
@@ -364,17 +539,18 @@ async function seedApplications(
     const app = planApplication(random, nowMs, districtIds, byDistrictLanguage, applicantCount++);
     planned.push(app);
     if (twinAt.has(planned.length - 1) && planned.length < total) {
-      // Twins wait (and will be offered places) together.
-      app.status = 'registered';
-      app.statusChangedAt = app.registeredAt;
+      // Twins wait (and will be offered places) together: handed in together, checked together.
+      settleResult(random, app, nowMs, 'registered');
       const twinAtMs = Math.min(app.registeredAt + between(random, 1, 5) * 60_000, nowMs - 1000);
-      planned.push({
-        ...app,
-        sex: random() < 0.5 ? 'male' : 'female',
-        registeredAt: twinAtMs,
-        statusChangedAt: twinAtMs,
-        twinOf: planned.length - 1,
-      });
+      const twin: PlannedApplication = { ...app, sex: random() < 0.5 ? 'male' : 'female', registeredAt: twinAtMs, twinOf: planned.length - 1 };
+      if (staffChecked(twin.channel)) {
+        twin.resultAt = app.resultAt === null ? null : Math.max(app.resultAt, twinAtMs);
+        twin.statusChangedAt = twin.resultAt ?? twinAtMs;
+      } else {
+        twin.resultAt = twinAtMs;
+        twin.statusChangedAt = twinAtMs;
+      }
+      planned.push(twin);
     }
   }
   // Ids, numbers and queue numbers follow registration time, as they would have been handed out.
@@ -415,7 +591,7 @@ async function seedApplications(
   const applicantIdOf = new Map<number, number>();
   const childRows: ChildRow[] = [];
   const applicationRows: ApplicationRow[] = [];
-  const auditRows: (typeof auditLog.$inferInsert)[] = [];
+  const auditRows: AuditRow[] = [];
 
   order.forEach((p, r) => {
     const app = planned[p]!;
@@ -457,7 +633,9 @@ async function seedApplications(
 
     const queueId = queueIdOf.get(queueKey(app))!;
     let queueNumber: number | null = null;
-    if (app.status !== 'refused') {
+    // Numbered when registered: not while waiting for the check, nor when refused at the check.
+    const wasRegistered = app.status !== 'submitted' && !(app.status === 'refused' && staffChecked(app.channel));
+    if (wasRegistered) {
       queueNumber = (lastNumber.get(queueId) ?? 0) + 1;
       lastNumber.set(queueId, queueNumber);
     }
@@ -490,15 +668,7 @@ async function seedApplications(
       createdAt: registeredAt,
       updatedAt: new Date(app.statusChangedAt),
     });
-    auditRows.push({
-      at: registeredAt,
-      actorType: 'system',
-      action: 'application.seed',
-      entity: 'application',
-      entityId: id,
-      toState: app.status,
-      data: { number, queueNumber, demo: true },
-    });
+    auditRows.push(...auditTrail(app, id, applicantId));
   });
   // The first twin points at itself too, so a twin group is every row with that id.
   for (const row of applicationRows) {
@@ -515,7 +685,7 @@ async function seedApplications(
   // The queue_counts trigger counts these as they go in (cheap at this size).
   await insertInBatches(applicationRows, 500, (batch) => tx.insert(applications).values(batch));
   lap('applications inserted');
-  await insertInBatches(auditRows, 1000, (batch) => tx.insert(auditLog).values(batch));
+  await bulkInsert(tx, auditLog, auditRows);
   lap('audit rows inserted');
 
   for (const table of ['applicants', 'children', 'applications'] as const) {

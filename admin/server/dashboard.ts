@@ -35,6 +35,7 @@ export function dashboardRoutes(deps: ApiDeps) {
     const today = startOfLocalDay(localDate(now));
     const chartFrom = startOfLocalDay(addDays(localDate(now), -(CHART_DAYS - 1)));
     const yearAgo = new Date(now.getTime() - YEAR_DAYS * 86_400_000);
+    const deadlineInterval = sql`make_interval(mins => ${deps.policy.resultDeadlineMinutes})`;
     const allStatuses = sql`array['submitted','registered','offered','referred','enrolled','refused','withdrawn','lapsed']::application_status[]`;
 
     const [queues, today_, awaiting, deadline, quality, perDay] = await Promise.all([
@@ -60,21 +61,31 @@ export function dashboardRoutes(deps: ApiDeps) {
               (select count(*)::int from documents d join applications a on a.id = d.application_id
                  where d.verification = 'pending' and ${inDistricts(sql`a.district_id`)}) as documents`,
       ),
-      // From submission to the first result (registration or refusal), per the audit log.
-      rowsOf<{ total: number; within: number }>(
+      // From submission to the first result (registration or refusal), per the audit log, for
+      // applications submitted in the past year. One still without a result counts as late once
+      // its deadline has passed (before it was withdrawn, if it was): leaving those out would
+      // flatter the share exactly when staff fall behind. One still within its deadline is not
+      // counted yet.
+      rowsOf<{ total: number; within: number; overdue: number }>(
         db,
         sql`with steps as (
               select l.entity_id,
                      min(l.at) filter (where l.action = 'application.submit') as submitted,
-                     min(l.at) filter (where l.action in ('application.register', 'application.refuse')) as result
+                     min(l.at) filter (where l.action in ('application.register', 'application.refuse')) as result,
+                     min(l.at) filter (where l.action = 'application.withdraw') as withdrawn
               from audit_log l
               where l.at >= ${yearAgo.toISOString()}::timestamptz and l.entity = 'application'
-                and l.action in ('application.submit', 'application.register', 'application.refuse')
-              group by l.entity_id)
-            select count(*)::int as total,
-                   count(*) filter (where s.result - s.submitted <= make_interval(mins => ${deps.policy.resultDeadlineMinutes}))::int as within
-            from steps s join applications a on a.id = s.entity_id
-            where s.submitted is not null and s.result is not null and ${inDistricts(sql`a.district_id`)}`,
+                and l.action in ('application.submit', 'application.register', 'application.refuse', 'application.withdraw')
+              group by l.entity_id),
+            timed as (
+              select s.result - s.submitted <= ${deadlineInterval} as in_time,
+                     s.result is null and coalesce(s.withdrawn, ${now.toISOString()}::timestamptz) - s.submitted > ${deadlineInterval} as overdue
+              from steps s join applications a on a.id = s.entity_id
+              where s.submitted is not null and ${inDistricts(sql`a.district_id`)})
+            select count(*) filter (where in_time is not null or overdue)::int as total,
+                   count(*) filter (where in_time)::int as within,
+                   count(*) filter (where overdue)::int as overdue
+            from timed`,
       ),
       rowsOf<Record<string, number>>(
         db,
@@ -105,7 +116,7 @@ export function dashboardRoutes(deps: ApiDeps) {
       return [...out].map(([k, n]) => ({ key: k, n })).sort((x, y) => (x.key < y.key ? -1 : 1));
     };
     const q = quality[0] ?? {};
-    const d = deadline[0] ?? { total: 0, within: 0 };
+    const d = deadline[0] ?? { total: 0, within: 0, overdue: 0 };
     return c.json({
       districtIds: ids,
       queue: {
@@ -121,6 +132,8 @@ export function dashboardRoutes(deps: ApiDeps) {
         minutes: deps.policy.resultDeadlineMinutes,
         results: d.total,
         within: d.within,
+        /** Counted in results: no result yet, and the deadline has passed. */
+        overdue: d.overdue,
         share: d.total ? d.within / d.total : null,
       },
       quality: {
