@@ -642,4 +642,14 @@ describe('errors', () => {
     const res = await app.request('/api/applications', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
     expect(res.status).toBe(401);
   });
+
+  it('marks every answer no-store and refuses bodies over the limit with 413', async () => {
+    for (const res of [await as.admin.get(`/api/applications?${listQuery({})}`), await as.admin.get('/api/nothing-here')]) {
+      expect(res.headers.get('cache-control')).toBe('no-store');
+    }
+    const big = await as.admin.post('/api/applications/1/refuse', { reason: 'other', comment: 'x'.repeat(300 * 1024) });
+    expect(big.status).toBe(413);
+    expect(big.json).toEqual({ error: 'too_large', message: 'errors.too_long' });
+    expect(big.headers.get('cache-control')).toBe('no-store');
+  });
 });
