@@ -7,19 +7,21 @@ import {
   List,
   NumberInput,
   ReferenceField,
-  SearchInput,
   TextField,
   TopToolbar,
   useGetIdentity,
+  useListContext,
   usePermissions,
   useTranslate,
 } from 'react-admin';
 import { CATEGORIES, CHANNELS, LANGUAGES, PROOFS, STATUSES } from '../common/enums.ts';
 import { BilingualField, DateTimeField, EnumField, StatusChip } from '../common/fields.tsx';
 import { DistrictInput, EnumInput } from '../common/inputs.tsx';
+import { isShortSearch } from '../providers/data-provider.ts';
+import { ApplicationSearch } from './ApplicationSearch.tsx';
 
 const filters = (translate: (key: string) => string) => [
-  <SearchInput key="q" source="q" alwaysOn autoFocus placeholder={translate('admin.applications.search')} sx={{ minWidth: 340 }} />,
+  <ApplicationSearch key="q" source="q" alwaysOn autoFocus placeholder={translate('admin.applications.search')} sx={{ minWidth: 340 }} />,
   <EnumInput key="status" source="status" prefix="status" values={STATUSES} alwaysOn />,
   <DistrictInput key="districtId" alwaysOn />,
   <NumberInput key="birthYear" source="birthYear" />,
@@ -42,6 +44,30 @@ function Actions() {
   );
 }
 
+/** The rows; while searching, also the applicant: a name search finds parents' names too. */
+function ApplicationGrid() {
+  const { filterValues } = useListContext();
+  const searching = typeof filterValues.q === 'string' && filterValues.q.trim() !== '' && !isShortSearch(filterValues.q);
+  return (
+    <Datagrid rowClick="show" bulkActionButtons={false}>
+      <TextField source="number" />
+      <TextField source="childName" sortable={false} />
+      <TextField source="childIin" sortable={false} />
+      {searching && <TextField source="applicantName" label="admin.applications.sections.applicant" sortable={false} />}
+      <TextField source="birthYear" />
+      <EnumField source="language" prefix="language" sortable={false} />
+      <ReferenceField source="districtId" reference="districts" link={false} sortable={false}>
+        <BilingualField source="name" />
+      </ReferenceField>
+      <EnumField source="priorityCategory" prefix="category" sortable={false} />
+      <StatusChip source="status" />
+      <EnumField source="channel" prefix="channel" sortable={false} />
+      <DateTimeField source="registeredAt" />
+      <TextField source="queueNumber" sortable={false} />
+    </Datagrid>
+  );
+}
+
 /**
  * The working list: a district's waiting children in queue order by default (cohort, language,
  * list, registration time), one search box for IIN, number or name, and the filters staff use.
@@ -54,21 +80,7 @@ export function ApplicationList() {
   const defaults = { status: 'registered', ...(districtIds.length ? { districtId: districtIds[0] } : {}) };
   return (
     <List filters={filters(translate)} filterDefaultValues={defaults} sort={{ field: 'queueOrder', order: 'ASC' }} perPage={25} actions={<Actions />}>
-      <Datagrid rowClick="show" bulkActionButtons={false}>
-        <TextField source="number" />
-        <TextField source="childName" sortable={false} />
-        <TextField source="childIin" sortable={false} />
-        <TextField source="birthYear" />
-        <EnumField source="language" prefix="language" sortable={false} />
-        <ReferenceField source="districtId" reference="districts" link={false} sortable={false}>
-          <BilingualField source="name" />
-        </ReferenceField>
-        <EnumField source="priorityCategory" prefix="category" sortable={false} />
-        <StatusChip source="status" />
-        <EnumField source="channel" prefix="channel" sortable={false} />
-        <DateTimeField source="registeredAt" />
-        <TextField source="queueNumber" sortable={false} />
-      </Datagrid>
+      <ApplicationGrid />
     </List>
   );
 }

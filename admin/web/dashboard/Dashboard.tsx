@@ -15,7 +15,14 @@ import { errorMessage } from '../providers/http.ts';
 const COLORS = ['#00587a', '#f2a900', '#2e7d32', '#c62828', '#6a1b9a', '#00838f'];
 /** The same colour for a list everywhere: extraordinary, first priority, general. */
 const LIST_COLORS = ['#c62828', '#2e7d32', '#00587a'];
-const percent = (share: number | null) => (share === null ? '—' : `${Math.round(share * 1000) / 10}%`);
+/**
+ * Numbers as Kazakh and Russian write them (4 501; 91,3 %). Russian number rules for both:
+ * browsers' Kazakh number data is often missing (Chromium writes 4,501 and 91.3% for 'kk').
+ */
+const NUMBER_LOCALE = 'ru-RU';
+const count = (n: number) => new Intl.NumberFormat(NUMBER_LOCALE).format(n);
+const percent = (share: number | null) =>
+  share === null ? '—' : new Intl.NumberFormat(NUMBER_LOCALE, { style: 'percent', maximumFractionDigits: 1 }).format(share);
 
 function Tile({ label, value, hint }: { label: string; value: string | number; hint?: string }) {
   const translate = useTranslate();
@@ -120,7 +127,7 @@ function DashboardView() {
       {data && (
         <>
           <Box sx={{ display: 'flex', gap: 2, flexWrap: 'wrap' }} data-testid="tiles">
-            <Tile label="admin.dashboard.waiting" value={data.queue.total.toLocaleString(locale === 'kk' ? 'kk-KZ' : 'ru-RU')} />
+            <Tile label="admin.dashboard.waiting" value={count(data.queue.total)} />
             <Tile label="admin.dashboard.today" value={data.applicationsToday} />
             <Tile
               label="admin.dashboard.awaiting"
@@ -130,7 +137,13 @@ function DashboardView() {
             <Tile
               label="admin.dashboard.deadline"
               value={percent(data.deadline.share)}
-              hint={translate('admin.dashboard.deadlineHint', { within: data.deadline.within, results: data.deadline.results, minutes: data.deadline.minutes })}
+              hint={[
+                translate('admin.dashboard.deadlineHint', { within: data.deadline.within, results: data.deadline.results, minutes: data.deadline.minutes }),
+                // Counted as late already; say how many are still waiting past their deadline.
+                data.deadline.overdue ? translate('admin.dashboard.deadlineOverdue', { overdue: data.deadline.overdue }) : '',
+              ]
+                .filter(Boolean)
+                .join('; ')}
             />
           </Box>
           <Box sx={{ display: 'flex', gap: 2, flexWrap: 'wrap' }}>

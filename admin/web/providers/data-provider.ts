@@ -16,8 +16,21 @@ export interface PanelDataProvider extends DataProvider {
   botPreview(body: unknown): Promise<BotPreviewResponse>;
 }
 
+/**
+ * The applications' search box looks a name up from 3 letters (MIN_NAME_SEARCH of
+ * admin/server/applications.ts; the server answers 400 to less). An IIN or a number is longer.
+ */
+export const MIN_NAME_SEARCH = 3;
+export const isShortSearch = (q: unknown): boolean => typeof q === 'string' && q.trim() !== '' && [...q.trim().replace(/\s+/g, ' ')].length < MIN_NAME_SEARCH;
+
 export const dataProvider: PanelDataProvider = {
   ...base,
+  // While someone types the first letters of a name, the list waits for a third (the box says so).
+  getList: (resource, params) => {
+    if (resource !== 'applications' || !isShortSearch(params.filter?.q)) return base.getList(resource, params);
+    const { q: _q, ...filter } = params.filter as Record<string, unknown>;
+    return base.getList(resource, { ...params, filter });
+  },
   action: (resource, id, action, body = {}) => post(`${resource}/${id}/${action}`, body),
   lookup: (query, reason) => post<LookupResponse>('lookup', { query, reason }),
   dashboard: (districtId) => get<Dashboard>(`dashboard${districtId ? `?districtId=${districtId}` : ''}`),
