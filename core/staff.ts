@@ -206,7 +206,7 @@ export async function updateStaffUser(db: Queryable, id: number, raw: unknown, a
   const parsed = staffUpdateSchema.safeParse(raw);
   if (!parsed.success) throw new ValidationError(zodFields(parsed.error));
   const { active, ...fields } = parsed.data;
-  return db.transaction(async (tx) => {
+  const updated = await db.transaction(async (tx) => {
     const [before] = await tx.select().from(staffUsers).where(eq(staffUsers.id, id)).for('update');
     if (!before) throw new NotFoundError('staff_user', id);
     const roles = fields.roles ?? before.roles;
@@ -225,6 +225,8 @@ export async function updateStaffUser(db: Queryable, id: number, raw: unknown, a
     await audit(tx, actor, { action: 'staff.update', entity: 'staff_user', entityId: id, data: { changed } });
     return publicUser(user!);
   });
+  forgetSessionsOf(id);
+  return updated;
 }
 
 async function activeAdmins(db: Queryable, except: number): Promise<number> {
@@ -249,6 +251,7 @@ export async function resetStaffPassword(db: Queryable, id: number, actor: Actor
     await tx.delete(staffSessions).where(eq(staffSessions.userId, id));
     await audit(tx, actor, { action: 'staff.password_reset', entity: 'staff_user', entityId: id });
   });
+  forgetSessionsOf(id);
   return password;
 }
 
@@ -271,6 +274,7 @@ export async function changeOwnPassword(
     await tx.delete(staffSessions).where(and(eq(staffSessions.userId, user.id), ne(staffSessions.id, input.sessionId)));
     await audit(tx, { type: 'staff', id: user.id }, { action: 'staff.password_change', entity: 'staff_user', entityId: user.id });
   });
+  forgetSessionsOf(user.id);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -374,13 +378,37 @@ function buildSessionQuery(db: Queryable) {
  */
 const sessionQueries = new WeakMap<Queryable, ReturnType<typeof buildSessionQuery>>();
 
+/**
+ * Sessions this process looked up in the last SESSION_CACHE_MS, by session id. A panel screen
+ * makes several requests at once (a list, its references, the dashboard's parts): they share one
+ * lookup. Whatever ends or changes a session here (log out, password change or reset, a changed
+ * or deactivated account) forgets it at once; another instance of the server notices within
+ * SESSION_CACHE_MS. Session ids are 256-bit hashes of random tokens, so one map serves every
+ * database a process opens (tests open many).
+ */
+export const SESSION_CACHE_MS = 2_000;
+const SESSION_CACHE_SIZE = 10_000;
+const sessionCache = new Map<string, { session: StaffSession; until: number }>();
+
 /** The live session of a cookie token, with its active user; one primary-key join. */
 export async function sessionFromToken(db: Queryable, token: string, now: Date = new Date()): Promise<StaffSession | null> {
   if (!/^[\w-]{20,100}$/.test(token)) return null;
+  const id = sessionIdOf(token);
+  const cached = sessionCache.get(id);
+  if (cached && cached.until > now.getTime() && cached.session.expiresAt > now) return cached.session;
   let query = sessionQueries.get(db);
   if (!query) sessionQueries.set(db, (query = buildSessionQuery(db)));
-  const [row] = await query.execute({ id: sessionIdOf(token), now: now.toISOString() });
-  return row ?? null;
+  const [row] = await query.execute({ id, now: now.toISOString() });
+  sessionCache.delete(id);
+  if (!row) return null;
+  sessionCache.set(id, { session: row, until: now.getTime() + SESSION_CACHE_MS });
+  if (sessionCache.size > SESSION_CACHE_SIZE) sessionCache.delete(sessionCache.keys().next().value!);
+  return row;
+}
+
+/** Forgets the cached sessions of a staff user (after their sessions or rights changed). */
+function forgetSessionsOf(userId: number): void {
+  for (const [id, entry] of sessionCache) if (entry.session.user.id === userId) sessionCache.delete(id);
 }
 
 export async function logout(db: Queryable, session: Pick<StaffSession, 'id' | 'user'>): Promise<void> {
@@ -388,4 +416,5 @@ export async function logout(db: Queryable, session: Pick<StaffSession, 'id' | '
     await tx.delete(staffSessions).where(eq(staffSessions.id, session.id));
     await audit(tx, { type: 'staff', id: session.user.id }, { action: 'staff.logout', entity: 'staff_user', entityId: session.user.id });
   });
+  sessionCache.delete(session.id);
 }

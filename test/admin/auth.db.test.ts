@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.ts';
 import { auditLog, staffSessions, staffUsers } from '../../db/schema/index.ts';
-import { LOGIN_THROTTLE } from '../../core/staff.ts';
+import { LOGIN_THROTTLE, SESSION_CACHE_MS, sessionFromToken, updateStaffUser } from '../../core/staff.ts';
 import { openTestDatabase } from '../support/db.ts';
 import { client, createStaff, ipEnv, signIn, testServer, type TestApp } from '../support/admin.ts';
 
@@ -132,6 +132,26 @@ describe('sessions', () => {
     expect(out.headers.get('set-cookie')).toMatch(/bq_session=;.*Max-Age=0/);
     expect(await database.db.select().from(staffSessions).where(eq(staffSessions.userId, staff.id))).toEqual([]);
     expect((await c.get('/api/auth/me')).status).toBe(401);
+  });
+
+  it('forgets a session at once when it ends here, and within SESSION_CACHE_MS when another server ends it', async () => {
+    const admin = await createStaff(database, ['admin']);
+    const staff = await createStaff(database, ['admin']);
+    const session = await signIn(app, staff.login, staff.password, freshIp());
+    const c = client(app, session);
+    expect((await c.get('/api/auth/me')).status).toBe(200);
+    await updateStaffUser(database.db, staff.id, { active: false }, { type: 'staff', id: admin.id });
+    expect((await c.get('/api/auth/me')).status).toBe(401);
+
+    const other = await createStaff(database, ['admin']);
+    const second = await signIn(app, other.login, other.password, freshIp());
+    expect((await client(app, second).get('/api/auth/me')).status).toBe(200);
+    // Another instance logs it out: this one trusts its lookup for at most SESSION_CACHE_MS.
+    await database.db.delete(staffSessions).where(eq(staffSessions.userId, other.id));
+    const token = second.cookie.split('=')[1]!;
+    expect(await sessionFromToken(database.db, token)).not.toBeNull();
+    expect(await sessionFromToken(database.db, token, new Date(Date.now() + SESSION_CACHE_MS + 1))).toBeNull();
+    expect((await client(app, second).get('/api/auth/me')).status).toBe(401);
   });
 
   it('ends expired sessions and ignores made-up cookies', async () => {
