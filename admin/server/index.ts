@@ -28,6 +28,8 @@ export function createServer(deps: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId());
   app.use(async (c, next) => {
+    // Request lines are debug output: when they are off, a request costs nothing here.
+    if (!deps.logger.isLevelEnabled('debug')) return next();
     const started = performance.now();
     await next();
     deps.logger.debug(
