@@ -2,15 +2,15 @@
  * The panel's applications list under load, as the panel asks for it: a district staff
  * member's session, 25 rows of one district's waiting children (filter district + status
  * registered) in queue order, with the Content-Range total. Next to GET /health in the same
- * run, both from a second process (autocannon, 10 connections, 127.0.0.1), on BENCH_APPLICATIONS
- * applications (1,000,000 by default, bench/fill.ts).
+ * run, both from a second process (wrk when installed, else autocannon; 10 connections,
+ * 127.0.0.1), on BENCH_APPLICATIONS applications (1,000,000 by default, bench/fill.ts).
  *
  * The page is migration 0007's panel_applications_page (plans cached, no parallel workers); the
  * total comes from queue_counts' level-0 rows (kept exact by the trigger of migration 0001), not
- * from count(*): the bench measures both once to show why. The server's session lookup is part
- * of every request, as in the panel.
+ * from count(*): the bench measures both once to show why. The server checks the session on
+ * every request, as for the panel (core/staff.ts: one lookup serves a process for 2 s).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
@@ -49,22 +49,41 @@ interface Load {
   statuses: Record<string, number>;
 }
 
-/** Runs bench/api-load.ts in a child Node process and reads its JSON line. */
-function load(url: string, seconds: number, headers: Record<string, string>): Promise<Load> {
-  const script = fileURLToPath(new URL('./api-load.ts', import.meta.url));
+/** wrk when installed (apt-get install wrk): a C load generator leaves the two cores to the server. */
+function hasWrk(): boolean {
+  return spawnSync('wrk', ['--version']).error === undefined;
+}
+
+/** Reads the last line of a child process's stdout as JSON. */
+function jsonOf<T>(command: string, args: string[]): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify({ url, seconds, connections: CONNECTIONS, headers })], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', reject);
     child.on('exit', (code) => {
       const line = out.trim().split('\n').at(-1) ?? '';
-      if (code !== 0) reject(new Error(`load generator exited with ${code}: ${out}`));
-      else resolve(JSON.parse(line) as Load);
+      if (code !== 0) reject(new Error(`${command} exited with ${code}: ${out}`));
+      else resolve(JSON.parse(line) as T);
     });
   });
+}
+
+/**
+ * Loads `url` for `seconds` from a second process: wrk (one thread) with bench/wrk-summary.lua
+ * when installed, else autocannon through bench/api-load.ts.
+ */
+async function load(generator: 'wrk' | 'autocannon', url: string, seconds: number, headers: Record<string, string>): Promise<Load> {
+  if (generator === 'wrk') {
+    const script = fileURLToPath(new URL('./wrk-summary.lua', import.meta.url));
+    const head = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
+    const r = await jsonOf<Omit<Load, 'rps' | 'statuses'> & { seconds: number }>('wrk', [
+      '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--timeout', '5s', ...head, '-s', script, url,
+    ]);
+    return { ...r, rps: r.requests / r.seconds, statuses: {} };
+  }
+  const script = fileURLToPath(new URL('./api-load.ts', import.meta.url));
+  return jsonOf<Load>(process.execPath, ['--import', 'tsx', script, JSON.stringify({ url, seconds, connections: CONNECTIONS, headers })]);
 }
 
 async function median(times: number, fn: () => Promise<unknown>): Promise<number> {
@@ -144,13 +163,15 @@ export const apiCase: BenchCase = {
         const pageMs = await median(21, () => sql`select * from panel_applications_page(${districtId}, 'registered', null, null, false, 25, 0)`);
         log(`one page straight from PostgreSQL (panel_applications_page, rows and total): ${pageMs.toFixed(2)} ms (median of 21)`);
 
-        log(`warm-up 3 s, then ${SECONDS} s each, ${CONNECTIONS} connections, autocannon in a child process`);
-        await load(listUrl, 3, headers);
-        const list = await load(listUrl, SECONDS, headers);
+        const generator = hasWrk() ? 'wrk' : 'autocannon';
+        log(`warm-up 3 s, then ${SECONDS} s each, ${CONNECTIONS} connections, ${generator} in a second process` +
+            (generator === 'autocannon' ? ' (install wrk to leave more of the machine to the server)' : ''));
+        await load(generator, listUrl, 3, headers);
+        const list = await load(generator, listUrl, SECONDS, headers);
         log(`list:   ${Math.round(list.rps)} req/s, p50 ${list.p50} ms, p95 ${list.p95} ms, p99 ${list.p99} ms, max ${list.max} ms, non-2xx ${list.non2xx}, errors ${list.errors}`);
-        const health = await load(`${base}/health`, SECONDS, {});
+        const health = await load(generator, `${base}/health`, SECONDS, {});
         log(`health: ${Math.round(health.rps)} req/s, p50 ${health.p50} ms, p95 ${health.p95} ms, p99 ${health.p99} ms, non-2xx ${health.non2xx}`);
-        if (list.non2xx || list.errors) throw new Error(`list answered ${JSON.stringify(list.statuses)} with ${list.errors} errors`);
+        if (list.non2xx || list.errors) throw new Error(`list answered ${list.non2xx} non-2xx (${JSON.stringify(list.statuses)}) with ${list.errors} errors`);
         return {
           bench: 'api',
           list_p95_ms: f(list.p95),
@@ -162,6 +183,7 @@ export const apiCase: BenchCase = {
           count_star_ms: f(countMs),
           queue_counts_ms: f(countersMs),
           applications: total,
+          load_generator: generator,
           district_waiting: district!.waiting,
         };
       } finally {
