@@ -24,6 +24,7 @@ import {
   auditLog,
   children,
   districts,
+  feedback,
   groups,
   kindergartens,
   localities,
@@ -326,12 +327,50 @@ export async function seedDemo(database: Database, opts: SeedOptions): Promise<S
     });
 
     const seeded = total > 0 ? await seedApplications(tx, random, now, total, districtIds, kindergartenRefs, opts.logger) : { applications: 0, queues: 0 };
-    return { kindergartens: kindergartenRefs.length, groups: groupCount, ...seeded };
+    const ratings = total > 0 ? await seedRatings(tx, random, now) : 0;
+    return { kindergartens: kindergartenRefs.length, groups: groupCount, ...seeded, ratings };
   });
   // Fresh statistics, so the first queries after a seed get good plans.
   await database.db.execute(sql`analyze`);
   opts.logger.info({ ...counts, ms: Math.round(performance.now() - started) }, 'demo data seeded');
   return { admin: { login: 'admin', password } };
+}
+
+/** Ratings (1–5) a parent gives an indicator: mostly good, some middling, a few poor. */
+const RATING_WEIGHTS = [2, 3, 10, 30, 55];
+
+/**
+ * The appendix 6 ratings the bot asks for after a result: about one parent in twelve answers,
+ * within a day of the registration or refusal. Rows as core/feedback.ts's submitFeedback writes
+ * them, with the time of the answer; "complaints" is left unrated by those who never complained.
+ */
+async function seedRatings(tx: Tx, random: Random, now: Date): Promise<number> {
+  const results = await rowsOf<{ id: number; applicant_id: number; language: Language; at: Date | string }>(
+    tx,
+    sql`select a.id, a.applicant_id, p.language, a.status_changed_at as at from applications a join applicants p on p.id = a.applicant_id
+        where a.status in ('registered', 'refused') and a.status_changed_at > ${new Date(now.getTime() - 365 * 86_400_000).toISOString()}::timestamptz
+        order by a.id`,
+  );
+  const rate = () => pickWeighted(random, RATING_WEIGHTS) + 1;
+  const rows: (typeof feedback.$inferInsert)[] = [];
+  for (const r of results) {
+    if (random() >= 1 / 12) continue;
+    const at = Math.min(new Date(r.at).getTime() + between(random, 2, 24 * 60) * 60_000, now.getTime());
+    rows.push({
+      applicantId: r.applicant_id,
+      applicationId: r.id,
+      language: r.language,
+      withinDeadline: rate(),
+      process: rate(),
+      information: rate(),
+      electronic: rate(),
+      complaints: random() < 0.3 ? rate() : null,
+      courtesy: rate(),
+      createdAt: new Date(at),
+    });
+  }
+  if (rows.length) await tx.insert(feedback).values(rows);
+  return rows.length;
 }
 
 async function seedKindergartens(tx: Tx, random: Random, districtIds: number[]): Promise<KindergartenRef[]> {

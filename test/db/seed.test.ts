@@ -118,6 +118,19 @@ describe('seedDemo', () => {
     for (const t of twins) expect(t).toMatchObject({ n: 2, applicants: 1 });
   });
 
+  it('has appendix 6 ratings from parents after their results, 1 to 5, for the dashboard', async () => {
+    const [r] = await rows<{ n: number; bad: number; unresulted: number; early: number }>(sql`
+      select count(*)::int as n,
+        count(*) filter (where least(within_deadline, process, information, electronic, courtesy) < 1
+                            or greatest(within_deadline, process, information, electronic, courtesy, complaints) > 5
+                            or within_deadline is null)::int as bad,
+        count(*) filter (where a.status not in ('registered', 'refused'))::int as unresulted,
+        count(*) filter (where f.created_at < a.status_changed_at)::int as early
+      from feedback f join applications a on a.id = f.application_id`);
+    expect(r!.n).toBeGreaterThan(APPLICATIONS / 30);
+    expect(r).toMatchObject({ bad: 0, unresulted: 0, early: 0 });
+  });
+
   it('gives every waiting child a position', async () => {
     const waiting = await rows<{ id: number }>(sql`select id from applications where status = 'registered' order by id limit 20`);
     for (const w of waiting) {
