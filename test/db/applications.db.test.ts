@@ -84,7 +84,8 @@ describe('submitting an application', () => {
   it('refuses a child aged 7 or more and a child not yet born', async () => {
     const now = new Date('2026-11-23T08:00:00Z');
     const seven = makeIin('2019-11-23', 'male', 11);
-    const input = applicationInput(places);
+    // Consent given a minute before this fixed `now`, whatever the clock says.
+    const input = applicationInput(places, { at: now });
     expect(
       await fieldErrors(
         submitApplication(database.db, { ...input, child: { ...input.child, iin: seven, birthDate: '2019-11-23' } }, parent, defaultPolicy, now),
