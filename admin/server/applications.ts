@@ -141,8 +141,11 @@ async function applicationsPage(database: ApiDeps['database'], f: FastFilter, de
               ${params[3]}::language, ${params[4]}, ${params[5]}, ${params[6]})`,
       );
   const total = rows[0]?.total ?? 0;
-  // A page past the end is one row with a null id: it only carries the total.
-  return { total, rows: rows.filter((r) => r.id !== null).map(({ total: _t, ...row }) => row) };
+  // A page past the end is one row with a null id: it only carries the total. `total` is the
+  // last column, so deleting it is cheap for V8 (no copy of 25 rows per request).
+  if (rows.length === 1 && rows[0]!.id === null) return { total, rows: [] };
+  for (const row of rows) delete (row as Partial<PageRow>).total;
+  return { total, rows };
 }
 
 /**
