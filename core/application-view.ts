@@ -127,7 +127,7 @@ export async function getApplicationDetail(db: Queryable, id: number, policy: Po
     getPosition(db, id, policy),
     nearestAhead(db, app),
   ]);
-  const expectedWait = position ? await expectedWaitInQueue(db, { queueId: position.queueId }, position.position) : null;
+  const expectedWait = position ? await expectedWaitInQueue(db, position.queueId, position.position) : null;
   return {
     application: app,
     child: row.child,

@@ -1,7 +1,5 @@
 import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../db/client.ts';
-import type { Policy } from './policy.ts';
-import { getPosition } from './position.ts';
 
 /**
  * An honest expected wait: from how many referrals the child's queue got in each of the past
@@ -37,18 +35,6 @@ export function estimateWait(position: number, monthlyPlaces: number[]): Expecte
   };
 }
 
-/** Null when the application is not waiting. */
-export async function expectedWait(
-  db: Queryable,
-  applicationId: number,
-  policy: Policy,
-  now: Date = new Date(),
-): Promise<ExpectedWait | null> {
-  const position = await getPosition(db, applicationId, policy);
-  if (!position) return null;
-  return expectedWaitInQueue(db, { queueId: position.queueId }, position.position, now);
-}
-
 /**
  * Referrals issued in queue `queueId` in the twelve whole months before `at` (Almaty months,
  * migration 0009), as a JSON array of the months that had any: one index range scan, the one
@@ -65,30 +51,16 @@ export function monthsOf(value: number[] | string | null | undefined): number[] 
   return months.length >= 12 ? months : [...months, ...Array<number>(12 - months.length).fill(0)];
 }
 
-/** Referrals issued in the queue in each of the twelve whole months before `now`, in no order. */
-export async function placesLastYear(
-  db: Queryable,
-  queue: { queueId: number } | { districtId: number; birthYear: number; language: 'kk' | 'ru' },
-  now: Date = new Date(),
-): Promise<number[]> {
-  const queueId =
-    'queueId' in queue
-      ? sql`${queue.queueId}::int`
-      : sql`(select id from queues where district_id = ${queue.districtId}
-             and birth_year = ${queue.birthYear} and language = ${queue.language})`;
+/** Referrals issued in queue `queueId` in each of the twelve whole months before `now`, in no order. */
+export async function placesLastYear(db: Queryable, queueId: number, now: Date = new Date()): Promise<number[]> {
   const [row] = await rowsOf<{ months: number[] | string | null }>(
     db,
-    sql`select ${placesLastYearSql(queueId, sql`${now.toISOString()}::timestamptz`)} as months`,
+    sql`select ${placesLastYearSql(sql`${queueId}::int`, sql`${now.toISOString()}::timestamptz`)} as months`,
   );
   return monthsOf(row?.months);
 }
 
-/** The wait at `position` in a queue given by id or by district × birth year × language. */
-export async function expectedWaitInQueue(
-  db: Queryable,
-  queue: { queueId: number } | { districtId: number; birthYear: number; language: 'kk' | 'ru' },
-  position: number,
-  now: Date = new Date(),
-): Promise<ExpectedWait> {
-  return estimateWait(position, await placesLastYear(db, queue, now));
+/** The wait at `position` in queue `queueId`. */
+export async function expectedWaitInQueue(db: Queryable, queueId: number, position: number, now: Date = new Date()): Promise<ExpectedWait> {
+  return estimateWait(position, await placesLastYear(db, queueId, now));
 }

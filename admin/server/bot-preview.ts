@@ -41,6 +41,7 @@ export interface PreviewMessage {
   id: number;
   method: string;
   text: string | null;
+  /** Telegram's parse mode of the text (HTML) — the page renders a safe subset. */
   parseMode: string | null;
   inline: { text: string; data: string | null; url: string | null }[][] | null;
   reply: { text: string; requestContact: boolean }[][] | null;

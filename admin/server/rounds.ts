@@ -8,7 +8,7 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Queryable } from '../../db/client.ts';
+import { chunked, type Queryable } from '../../db/client.ts';
 import { allocationRounds, applications, children, districts, groups, kindergartens, queues, referrals, staffUsers } from '../../db/schema/index.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
 import { commitRound, previewRound, type RoundPlan } from '../../core/placement.ts';
@@ -88,17 +88,14 @@ export interface RoundSkippedRow {
   reason: string;
 }
 
-const CHUNK = 5000;
-
 async function childrenOf(db: Queryable, ids: number[]) {
   const out = new Map<number, { number: string; childName: string; list: number }>();
-  const unique = [...new Set(ids)];
-  for (let i = 0; i < unique.length; i += CHUNK) {
+  for (const chunk of chunked([...new Set(ids)], 5000)) {
     const rows = await db
       .select({ id: applications.id, number: applications.number, childName: children.fullName, list: applications.queueCategory })
       .from(applications)
       .innerJoin(children, eq(children.id, applications.childId))
-      .where(inArray(applications.id, unique.slice(i, i + CHUNK)));
+      .where(inArray(applications.id, chunk));
     for (const row of rows) out.set(row.id, row);
   }
   return out;

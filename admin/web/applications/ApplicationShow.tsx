@@ -3,10 +3,9 @@
  * acting by power of attorney, the documents with previews, the queue position and who is
  * ahead, referrals, and the full status history. Actions sit in the top bar.
  */
-import { Box, Card, CardContent, Chip, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
-import type { ReactNode } from 'react';
+import { Box, Chip, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
 import { ListButton, Show, TopToolbar, useRecordContext, useTranslate } from 'react-admin';
-import { bilingual, formatDate, Line, StatusChip, useLocale } from '../common/fields.tsx';
+import { bilingual, formatDate, HeadRow, Line, Section, StatusChip, useLocale } from '../common/fields.tsx';
 import type { ApplicationDetail } from '../../../core/application-view.ts';
 import { maskedPhone } from './format.ts';
 import { PriorityButton, RefuseButton, VerifyButton } from './actions.tsx';
@@ -20,20 +19,6 @@ function Actions() {
       <RefuseButton />
       <ListButton />
     </TopToolbar>
-  );
-}
-
-export function Section({ title, children }: { title: string; children: ReactNode }) {
-  const translate = useTranslate();
-  return (
-    <Card variant="outlined" sx={{ mb: 2 }}>
-      <CardContent>
-        <Typography variant="h6" gutterBottom>
-          {translate(title)}
-        </Typography>
-        {children}
-      </CardContent>
-    </Card>
   );
 }
 
@@ -171,13 +156,7 @@ function Queue() {
           )}
           {r.ahead.length > 0 && (
             <Table size="small" sx={{ mt: 1 }}>
-              <TableHead>
-                <TableRow>
-                  <TableCell>{translate('admin.applications.nearestAhead')}</TableCell>
-                  <TableCell>{translate('resources.applications.fields.registeredAt')}</TableCell>
-                  <TableCell>{translate('admin.applications.list')}</TableCell>
-                </TableRow>
-              </TableHead>
+              <HeadRow labels={['admin.applications.nearestAhead', 'resources.applications.fields.registeredAt', 'admin.applications.list']} />
               <TableBody>
                 {r.ahead.map((x) => (
                   <TableRow key={x.id}>
@@ -207,17 +186,7 @@ function Referrals() {
   return (
     <Section title="admin.applications.sections.referrals">
       <Table size="small">
-        <TableHead>
-          <TableRow>
-            <TableCell>{translate('resources.referrals.fields.number')}</TableCell>
-            <TableCell>{translate('resources.referrals.fields.kindergartenNumber')}</TableCell>
-            <TableCell>{translate('resources.referrals.fields.groupName')}</TableCell>
-            <TableCell>{translate('resources.referrals.fields.status')}</TableCell>
-            <TableCell>{translate('resources.referrals.fields.offeredAt')}</TableCell>
-            <TableCell>{translate('resources.referrals.fields.confirmBy')}</TableCell>
-            <TableCell>{translate('resources.referrals.fields.presentBy')}</TableCell>
-          </TableRow>
-        </TableHead>
+        <HeadRow labels={['resources.referrals.fields.number', 'resources.referrals.fields.kindergartenNumber', 'resources.referrals.fields.groupName', 'resources.referrals.fields.status', 'resources.referrals.fields.offeredAt', 'resources.referrals.fields.confirmBy', 'resources.referrals.fields.presentBy']} />
         <TableBody>
           {r.referrals.map((x) => (
             <TableRow key={x.id}>
@@ -259,15 +228,7 @@ function History() {
   return (
     <Section title="admin.applications.sections.history">
       <Table size="small">
-        <TableHead>
-          <TableRow>
-            <TableCell>{translate('resources.audit-log.fields.at')}</TableCell>
-            <TableCell>{translate('resources.audit-log.fields.action')}</TableCell>
-            <TableCell>{translate('resources.audit-log.fields.actorName')}</TableCell>
-            <TableCell>{translate('resources.audit-log.fields.toState')}</TableCell>
-            <TableCell>{translate('resources.audit-log.fields.reason')}</TableCell>
-          </TableRow>
-        </TableHead>
+        <HeadRow labels={['resources.audit-log.fields.at', 'resources.audit-log.fields.action', 'resources.audit-log.fields.actorName', 'resources.audit-log.fields.toState', 'resources.audit-log.fields.reason']} />
         <TableBody>
           {r.history.map((h) => (
             <TableRow key={h.id}>

@@ -10,7 +10,7 @@ import { DOCUMENT_KINDS } from '../common/enums.ts';
 import { formatDate, useLocale } from '../common/fields.tsx';
 import type { PanelDataProvider } from '../providers/data-provider.ts';
 import { errorMessage } from '../providers/http.ts';
-import { Section } from './ApplicationShow.tsx';
+import { Section } from '../common/fields.tsx';
 
 type Doc = {
   id: number;

@@ -1,5 +1,5 @@
-/** Small fields shared by the resources: translated enums, status chips, names in the UI language. */
-import { Chip, Typography } from '@mui/material';
+/** Small fields shared by the resources: translated enums, status chips, names in the UI language, sections and table heads of show pages. */
+import { Card, CardContent, Chip, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import type { ReactNode } from 'react';
 import { useLocaleState, useRecordContext, useTranslate } from 'react-admin';
 
@@ -102,5 +102,36 @@ export function DateTimeField({ source, showTime = true }: { source: string; sho
     <Typography variant="body2" component="span">
       {formatDate(record?.[source] as string | null, locale, showTime)}
     </Typography>
+  );
+}
+
+/** A titled card of a show page (title: a translation key). */
+export function Section({ title, children, testId }: { title?: string; children: ReactNode; testId?: string }) {
+  const translate = useTranslate();
+  return (
+    <Card variant="outlined" sx={{ mb: 2 }} data-testid={testId}>
+      <CardContent>
+        {title && (
+          <Typography variant="h6" gutterBottom>
+            {translate(title)}
+          </Typography>
+        )}
+        {children}
+      </CardContent>
+    </Card>
+  );
+}
+
+/** A table's head row: one cell per translation key. */
+export function HeadRow({ labels }: { labels: string[] }) {
+  const translate = useTranslate();
+  return (
+    <TableHead>
+      <TableRow>
+        {labels.map((label) => (
+          <TableCell key={label}>{translate(label)}</TableCell>
+        ))}
+      </TableRow>
+    </TableHead>
   );
 }

@@ -4,6 +4,8 @@
  */
 import simpleRestProvider from 'ra-data-simple-rest';
 import type { DataProvider } from 'react-admin';
+import type { LookupAnswer as CoreLookupAnswer } from '../../../core/lookup.ts';
+import type { PreviewMessage } from '../../server/bot-preview.ts';
 import { API, get, httpClient, post, upload } from './http.ts';
 
 const base = simpleRestProvider(API, httpClient);
@@ -44,30 +46,11 @@ export const dataProvider: PanelDataProvider = {
   botPreview: (body) => post<BotPreviewResponse>('bot-preview', body),
 };
 
-export interface LookupAnswer {
-  id: number;
-  number: string;
-  status: string;
-  childName: string;
-  childIin: string;
-  birthYear: number;
-  applicantName: string;
-  applicantPhone: string | null;
-  representativeName: string | null;
-  districtKk: string;
-  districtRu: string;
-  language: 'kk' | 'ru';
-  channel: string;
-  registeredAt: string;
-  queueNumber: number | null;
-  priorityCategory: string;
-  priorityProof: string;
-  position: number | null;
-  refusalReason: string | null;
-  kindergarten: { number: number; nameKk: string; nameRu: string } | null;
-  nextStep: string;
-  deadline: string | null;
-}
+/** A server type as it arrives here over JSON: its dates are ISO strings. */
+export type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
+
+/** One answer of the call-centre look-up (core/lookup.ts). */
+export type LookupAnswer = Json<CoreLookupAnswer>;
 
 export interface LookupResponse {
   kind: 'iin' | 'number';
@@ -90,18 +73,8 @@ export interface Dashboard {
   perDay: { day: string; channel: string; n: number }[];
 }
 
-export interface BotMessage {
-  id: number;
-  method: string;
-  text: string | null;
-  /** Telegram's parse mode of the text (HTML) — the page renders a safe subset. */
-  parseMode: string | null;
-  inline: { text: string; data: string | null; url: string | null }[][] | null;
-  reply: { text: string; requestContact: boolean }[][] | null;
-  removeKeyboard: boolean;
-  editOf: number | null;
-  document: string | null;
-}
+/** One message the parent bot sent in the preview (admin/server/bot-preview.ts). */
+export type BotMessage = PreviewMessage;
 
 export interface BotPreviewResponse {
   messages: BotMessage[];

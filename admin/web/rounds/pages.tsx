@@ -5,8 +5,8 @@
  */
 import DoneAllIcon from '@mui/icons-material/DoneAll';
 import PreviewIcon from '@mui/icons-material/Preview';
-import { Alert, Box, Card, CardContent, Chip, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
-import { useState, type ReactNode } from 'react';
+import { Alert, Box, Chip, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
+import { useState } from 'react';
 import {
   Button,
   Confirm,
@@ -34,7 +34,7 @@ import {
 } from 'react-admin';
 import { allocationRounds } from '../../../db/schema/referrals.ts';
 import type { RoundOfferRow, RoundSkippedRow } from '../../server/rounds.ts';
-import { bilingual, DateTimeField, formatDate, Line, useLocale } from '../common/fields.tsx';
+import { bilingual, DateTimeField, formatDate, HeadRow, Line, Section, useLocale } from '../common/fields.tsx';
 import { DistrictInput, EnumInput } from '../common/inputs.tsx';
 import type { PanelDataProvider } from '../providers/data-provider.ts';
 import { errorMessage } from '../providers/http.ts';
@@ -202,22 +202,6 @@ function ShowActions() {
   );
 }
 
-function Section({ title, children, testId }: { title?: string; children: ReactNode; testId?: string }) {
-  const translate = useTranslate();
-  return (
-    <Card variant="outlined" sx={{ mb: 2 }} data-testid={testId}>
-      <CardContent>
-        {title && (
-          <Typography variant="h6" gutterBottom>
-            {translate(title)}
-          </Typography>
-        )}
-        {children}
-      </CardContent>
-    </Card>
-  );
-}
-
 const appLink = (id: number, number: string | null) => (
   <a href={`#/applications/${id}/show`} style={{ whiteSpace: 'nowrap' }}>
     {number ?? `#${id}`}
@@ -268,18 +252,7 @@ function Offers() {
         <Typography color="text.secondary">{translate(r.seats ? 'admin.rounds.nobody' : 'admin.rounds.noSeats')}</Typography>
       ) : (
         <Table size="small">
-          <TableHead>
-            <TableRow>
-              <TableCell>{translate('admin.rounds.columns.rank')}</TableCell>
-              <TableCell>{translate('admin.rounds.columns.application')}</TableCell>
-              <TableCell>{translate('admin.rounds.columns.child')}</TableCell>
-              <TableCell>{translate('admin.rounds.columns.queue')}</TableCell>
-              <TableCell>{translate('admin.rounds.columns.list')}</TableCell>
-              <TableCell>{translate('admin.rounds.columns.kindergarten')}</TableCell>
-              <TableCell>{translate('admin.rounds.columns.group')}</TableCell>
-              <TableCell>{translate('admin.rounds.columns.choice')}</TableCell>
-            </TableRow>
-          </TableHead>
+          <HeadRow labels={['admin.rounds.columns.rank', 'admin.rounds.columns.application', 'admin.rounds.columns.child', 'admin.rounds.columns.queue', 'admin.rounds.columns.list', 'admin.rounds.columns.kindergarten', 'admin.rounds.columns.group', 'admin.rounds.columns.choice']} />
           <TableBody>
             {r.offers.map((o) => (
               <TableRow key={o.applicationId}>
@@ -312,15 +285,7 @@ function Skipped() {
   return (
     <Section title="admin.rounds.sections.skipped" testId="round-skipped">
       <Table size="small">
-        <TableHead>
-          <TableRow>
-            <TableCell>{translate('admin.rounds.columns.rank')}</TableCell>
-            <TableCell>{translate('admin.rounds.columns.application')}</TableCell>
-            <TableCell>{translate('admin.rounds.columns.child')}</TableCell>
-            <TableCell>{translate('admin.rounds.columns.queue')}</TableCell>
-            <TableCell>{translate('admin.rounds.columns.reason')}</TableCell>
-          </TableRow>
-        </TableHead>
+        <HeadRow labels={['admin.rounds.columns.rank', 'admin.rounds.columns.application', 'admin.rounds.columns.child', 'admin.rounds.columns.queue', 'admin.rounds.columns.reason']} />
         <TableBody>
           {r.skippedChildren.map((s) => (
             <TableRow key={`${s.applicationId}-${s.reason}`}>
@@ -346,13 +311,7 @@ function Dropped() {
   return (
     <Section title="admin.rounds.sections.dropped" testId="round-dropped">
       <Table size="small">
-        <TableHead>
-          <TableRow>
-            <TableCell>{translate('admin.rounds.columns.application')}</TableCell>
-            <TableCell>{translate('admin.rounds.columns.child')}</TableCell>
-            <TableCell>{translate('admin.rounds.columns.reason')}</TableCell>
-          </TableRow>
-        </TableHead>
+        <HeadRow labels={['admin.rounds.columns.application', 'admin.rounds.columns.child', 'admin.rounds.columns.reason']} />
         <TableBody>
           {r.droppedChildren.map((d) => (
             <TableRow key={d.applicationId}>
