@@ -274,6 +274,37 @@ export async function listParentApplications(
   });
 }
 
+/** The parent's own details as last given, offered again when the same account applies for another child. */
+export interface KnownApplicant {
+  iin: string;
+  fullName: string;
+  phone: string | null;
+  phoneVerified: boolean;
+  address: string | null;
+}
+
+/**
+ * The applicant this account applied as most recently (bound to it, or linked to it by staff):
+ * only an applicant whose applications the account already sees, so nothing new is revealed.
+ * Applications made by power of attorney are left out: there the applicant is someone else.
+ */
+export async function lastApplicantOf(db: Queryable, telegramUserId: number): Promise<KnownApplicant | null> {
+  const [row] = await rowsOf<{ iin: string; full_name: string; phone: string | null; phone_verified: boolean; address: string | null }>(
+    db,
+    sql`
+    select p.iin, p.full_name, p.phones[1] as phone, p.phone_verified_at is not null as phone_verified, p.address
+      from applicants p join applications a on a.applicant_id = p.id
+     where a.representative_id is null
+       and (p.telegram_user_id = ${telegramUserId}
+            or p.id in (select l.applicant_id from applicant_telegram_links l where l.telegram_user_id = ${telegramUserId}))
+     order by a.created_at desc, a.id desc
+     limit 1`,
+  );
+  return row
+    ? { iin: row.iin, fullName: row.full_name, phone: row.phone, phoneVerified: row.phone_verified, address: row.address }
+    : null;
+}
+
 /** The language stored with the applicants bound to this account, if any. */
 export async function getTelegramLanguage(db: Queryable, telegramUserId: number): Promise<Language | null> {
   const rows = await rowsOf<{ language: Language }>(

@@ -11,8 +11,8 @@ import { localDate } from '../../core/calendar.ts';
 import { listDistricts, listKindergartens, type KindergartenChoice } from '../../core/catalogue.ts';
 import { maxDocumentMegabytes } from '../../core/documents.ts';
 import { ValidationError, type FieldError } from '../../core/errors.ts';
-import { normalizeIin } from '../../core/iin.ts';
-import { canSeeApplication, submitFromTelegram } from '../../core/parents.ts';
+import { maskIin, normalizeIin } from '../../core/iin.ts';
+import { canSeeApplication, lastApplicantOf, submitFromTelegram } from '../../core/parents.ts';
 import type { Policy } from '../../core/policy.ts';
 import type { PriorityCategory } from '../../core/queue.ts';
 import type { BotConversation, ConvContext, Language } from '../context.ts';
@@ -26,6 +26,8 @@ import { askDocument, askPhone, choice, kindergartenName, pickKindergartens, pic
 interface Draft {
   consentAt?: string;
   who?: 'parent' | 'representative';
+  /** Whether the parent's details were taken from their last application ('none': there was none). */
+  reuse?: 'yes' | 'no' | 'none';
   repIin?: string;
   repName?: string;
   poaNumber?: string;
@@ -51,6 +53,7 @@ interface Draft {
 const ORDER = [
   'consent',
   'who',
+  'reuse',
   'repIin',
   'repName',
   'poaNumber',
@@ -74,6 +77,7 @@ const REP_STEPS: readonly StepId[] = ['repIin', 'repName', 'poaNumber', 'poaDate
 
 function applies(step: StepId, d: Draft): boolean {
   if (REP_STEPS.includes(step)) return d.who === 'representative';
+  if (step === 'reuse') return d.who === 'parent';
   if (step === 'proof') return d.category !== undefined && d.category !== 'none';
   return true;
 }
@@ -148,8 +152,8 @@ export function createApplyConversation(deps: ApplyDeps) {
     const d = new Dialog(conversation, ctx, deps.labels, 'bot.apply.cancelled');
     const draft: Draft = {};
 
-    /** Runs one step; 'back' when the parent went back from it. */
-    async function step(id: StepId): Promise<'done' | 'back'> {
+    /** Runs one step; 'back' when the parent went back from it, 'skip' when it asked nothing. */
+    async function step(id: StepId): Promise<'done' | 'back' | 'skip'> {
       const t = d.t;
       switch (id) {
         case 'consent': {
@@ -176,6 +180,8 @@ export function createApplyConversation(deps: ApplyDeps) {
           draft.who = who;
           return 'done';
         }
+        case 'reuse':
+          return reuseStep();
         case 'repIin': {
           const iin = await d.ask({ text: (t) => t('bot.apply.rep.iin'), parse: adultIinAnswer });
           if (iin === BACK) return 'back';
@@ -337,6 +343,42 @@ export function createApplyConversation(deps: ApplyDeps) {
           return 'done';
         }
       }
+    }
+
+    /**
+     * A parent applying for another child: their own details (IIN, name, phone, address) from
+     * the last application this account made, instead of typing them again.
+     */
+    async function reuseStep(): Promise<'done' | 'back' | 'skip'> {
+      const known = await d.external((outer) => lastApplicantOf(outer.db, outer.from!.id));
+      if (!known) {
+        draft.reuse = 'none';
+        return 'skip';
+      }
+      const answer = await d.ask({
+        text: (t) =>
+          [
+            t('bot.apply.reuse.question'),
+            '',
+            t('bot.apply.reuse.parent', { name: known.fullName, iin: maskIin(known.iin) }),
+            ...(known.phone ? [t('bot.apply.reuse.phone', { phone: known.phone })] : []),
+            ...(known.address ? [t('bot.apply.reuse.address', { address: known.address })] : []),
+          ].join('\n'),
+        keyboard: (t) => new InlineKeyboard().text(t('bot.apply.reuse.yes'), 'q:yes').row().text(t('bot.apply.reuse.no'), 'q:no'),
+        parse: choice({ yes: true, no: false }),
+      });
+      if (answer === BACK) return 'back';
+      draft.reuse = answer ? 'yes' : 'no';
+      if (answer) {
+        draft.parentIin = known.iin;
+        draft.parentName = known.fullName;
+        if (known.phone) {
+          draft.phone = known.phone;
+          draft.phoneVerified = known.phoneVerified;
+        }
+        if (known.address) draft.address = known.address;
+      }
+      return 'done';
     }
 
     /** The child's IIN: valid, under the age limit, no active application; birth date confirmed. */
@@ -576,7 +618,8 @@ export function createApplyConversation(deps: ApplyDeps) {
         }
         continue;
       }
-      if (!editing) history.push(cursor);
+      // A step that asked nothing is not a step to go back to.
+      if (!editing && result === 'done') history.push(cursor);
       cursor = pending.shift() ?? firstIncomplete(draft) ?? 'summary';
     }
   };

@@ -305,8 +305,71 @@ describe('the one-application-per-child rule', () => {
     expect(lastText(shown)).toContain('Бұл өтінішті сіз бермеген болсаңыз, 1414 байланыс орталығына немесе білім бөліміне хабарласыңыз.');
     expect(lastText(await stranger.say('Айсұлу'))).toBe('Түсінбедім. Төмендегі мәзірден таңдаңыз немесе /help жазыңыз.');
 
-    await fillUntilChild(first, iinFor('1987-03-04'));
+    await first.say('/apply');
+    await first.tap('✅ Келісемін');
+    await first.tap('Ата-ана немесе заңды өкіл');
+    await first.tap('✅ Иә, осылай қалсын');
     expect(lastText(await first.say(childIin))).toContain('Оны «📋 Менің өтініштерім» бөлімінен көре аласыз.');
+  });
+});
+
+describe('a second child', () => {
+  it('offers the parent details of the last application, skips those questions and lets the parent go back', async () => {
+    const { bot, tg } = harness;
+    const p = new FakeParent(bot, tg, { languageCode: 'kk' });
+    const parentIin = iinFor('1988-08-08');
+    await fillUntilChild(p, parentIin);
+    await completeFromChild(p, iinFor(yearsAgo(4, 100)));
+
+    await p.say('/apply');
+    await p.tap('✅ Келісемін');
+    const offer = lastText(await p.tap('Ата-ана немесе заңды өкіл'));
+    expect(offer).toBe(
+      [
+        'Бұрын өтініш бергенсіз. Ата-ананың деректерін өткен жолғыдай қалдырайық па?',
+        '',
+        `Ата-ана: Нұрланова Гүлнар Асқарқызы, ЖСН ••••••••${parentIin.slice(-4)}`,
+        'Телефон: +77775554433',
+        'Мекенжай: Алматы, Төле би көшесі, 1',
+      ].join('\n'),
+    );
+    expect(p.buttons()).toEqual(['✅ Иә, осылай қалсын', '✏️ Жаңадан жазамын', '◀️ Артқа', '✖️ Бас тарту']);
+    expect(lastText(await p.tap('✅ Иә, осылай қалсын'))).toBe('Баланың ЖСН-ін жазыңыз — 12 цифр. Туған күні ЖСН бойынша анықталады.');
+    // Back from the child's IIN returns to the offer, not to questions that were never asked.
+    expect(lastText(await p.tap('◀️ Артқа'))).toContain('Ата-ананың деректерін өткен жолғыдай қалдырайық па?');
+    await p.tap('✅ Иә, осылай қалсын');
+
+    const secondChild = iinFor(yearsAgo(2, 30));
+    await p.say(secondChild);
+    await p.tap('✅ Иә, дұрыс');
+    await p.say('Нұрлан Дана Асқарқызы');
+    await p.say('I-АЖ 888888');
+    await p.say(places.tag);
+    await p.tap(new RegExp(places.districtKk));
+    await p.tap('қазақ тілі');
+    await p.tap('№ 11 "Балапан" балабақшасы');
+    await p.tap('✅ Дайын');
+    // The address was known too: the summary comes straight after the category.
+    const summary = lastText(await p.tap('Жеңілдік жоқ'));
+    expect(summary).toContain('📋 Өтінішті тексеріңіз:');
+    expect(summary).toContain(`Ата-ана: Нұрланова Гүлнар Асқарқызы, ЖСН ${parentIin}`);
+    expect(summary).toContain('Телефон: +77775554433');
+    expect(summary).toContain('Мекенжай: Алматы, Төле би көшесі, 1');
+    const result = await p.tap('✅ Растау және жіберу');
+    expect(result[0]?.text).toContain('✅ Өтініш тіркелді');
+    expect(result[0]?.text).toContain('Нұрлан Дана Асқарқызы');
+    expectTranslated(p);
+
+    const mine = await database.db
+      .select({ applicantId: applications.applicantId })
+      .from(applications)
+      .innerJoin(applicants, eq(applicants.id, applications.applicantId))
+      .where(eq(applicants.iin, parentIin));
+    expect(mine).toHaveLength(2);
+    expect(mine[0]?.applicantId).toBe(mine[1]?.applicantId);
+    const cards = (await p.say('/my')).map((m) => m.text).join('\n');
+    expect(cards).toContain('Нұрлан Әли Асқарұлы');
+    expect(cards).toContain('Нұрлан Дана Асқарқызы');
   });
 });
 

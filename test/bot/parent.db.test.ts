@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerCommands } from '../../bot/commands.ts';
 import { submitApplication } from '../../core/applications.ts';
 import { defaultPolicy } from '../../core/policy.ts';
-import { listParentApplications, submitFromTelegram } from '../../core/parents.ts';
+import { lastApplicantOf, listParentApplications, submitFromTelegram } from '../../core/parents.ts';
 import { createOffers } from '../../core/referrals.ts';
 import { changeStatus } from '../../core/status.ts';
 import type { Database } from '../../db/client.ts';
@@ -85,6 +85,15 @@ describe('who sees which application', () => {
     expect(seen).not.toContain(first.number);
     const [applicant] = await database.db.select().from(applicants).where(eq(applicants.iin, input.applicant.iin));
     expect(applicant?.telegramUserId).toBe(owner.id);
+    // Only the owner's account is offered the parent's details for another child.
+    expect(await lastApplicantOf(database.db, stranger)).toBeNull();
+    expect(await lastApplicantOf(database.db, owner.id)).toEqual({
+      iin: input.applicant.iin,
+      fullName: input.applicant.fullName,
+      phone: '+77012345678',
+      phoneVerified: true,
+      address: input.applicant.address,
+    });
   });
 });
 
@@ -321,6 +330,11 @@ describe('language, commands, help and duplicates', () => {
     // The application waits where it was; the next question comes in Russian.
     const whoMessage = [...p.messages].reverse().find((m) => m.text === 'Өтінішті кім береді?')!;
     await p.tap('Ата-ана немесе заңды өкіл', { messageId: whoMessage.messageId });
+    // This account applied before: its parent's details are offered again, masked.
+    expect(p.last.text).toContain('Вы уже подавали заявление. Оставить данные родителя как в прошлый раз?');
+    expect(p.last.text).toContain('Родитель: Сейітқалиева Әсел Нұрланқызы, ИИН ••••••••');
+    expect(p.buttons()).toEqual(['✅ Да, оставить', '✏️ Ввести заново', '◀️ Назад', '✖️ Отмена']);
+    await p.tap('✏️ Ввести заново');
     expect(p.last.text).toBe('Напишите ИИН родителя (законного представителя) — 12 цифр.');
     const [applicant] = await database.db.select().from(applicants).where(eq(applicants.telegramUserId, p.id)).orderBy(desc(applicants.id));
     expect(applicant?.language).toBe('ru');
