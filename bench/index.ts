@@ -15,6 +15,7 @@ import { seedDemo } from '../db/seed.ts';
 import { allocationCase } from './allocation.ts';
 import { apiCase } from './api.ts';
 import { botCase } from './bot.ts';
+import { poolCase } from './pool.ts';
 import { positionCase } from './position.ts';
 
 export const BENCH_DATABASE = 'balabaqsha_bench';
@@ -48,7 +49,7 @@ export interface BenchCase {
 }
 
 /** Every case, in the order `npm run bench` runs them. Add new cases here. */
-export const CASES: BenchCase[] = [positionCase, allocationCase, botCase, apiCase];
+export const CASES: BenchCase[] = [poolCase, positionCase, allocationCase, botCase, apiCase];
 
 function benchUrl(serverUrl: string): { admin: string; bench: string } {
   const admin = new URL(serverUrl);
