@@ -72,6 +72,9 @@ function message(userId: number, text: string): Update {
   } as Update;
 }
 
+/** USER_HZ: /proc/stat counts in hundredths of a second on Linux. */
+const CLOCK_TICKS = 100;
+
 /** CPU time of the whole machine so far, in µs (Linux /proc/stat; null elsewhere). */
 function machineCpuMicros(): number | null {
   try {
@@ -82,7 +85,6 @@ function machineCpuMicros(): number | null {
     return null;
   }
 }
-const CLOCK_TICKS = 100;
 
 interface Measured {
   perSecond: number;

@@ -274,6 +274,15 @@ export async function listParentApplications(
   });
 }
 
+/** The applicants a Telegram account speaks for, as a subquery: bound to it, or linked to it by staff. */
+function boundApplicantIds(telegramUserId: number): SQL {
+  return sql`(
+    select p.id from applicants p where p.telegram_user_id = ${telegramUserId}
+    union all
+    select l.applicant_id from applicant_telegram_links l where l.telegram_user_id = ${telegramUserId}
+  )`;
+}
+
 /** The parent's own details as last given, offered again when the same account applies for another child. */
 export interface KnownApplicant {
   iin: string;
@@ -294,9 +303,7 @@ export async function lastApplicantOf(db: Queryable, telegramUserId: number): Pr
     sql`
     select p.iin, p.full_name, p.phones[1] as phone, p.phone_verified_at is not null as phone_verified, p.address
       from applicants p join applications a on a.applicant_id = p.id
-     where a.representative_id is null
-       and (p.telegram_user_id = ${telegramUserId}
-            or p.id in (select l.applicant_id from applicant_telegram_links l where l.telegram_user_id = ${telegramUserId}))
+     where a.representative_id is null and p.id in ${boundApplicantIds(telegramUserId)}
      order by a.created_at desc, a.id desc
      limit 1`,
   );
@@ -309,11 +316,9 @@ export async function lastApplicantOf(db: Queryable, telegramUserId: number): Pr
 export async function getTelegramLanguage(db: Queryable, telegramUserId: number): Promise<Language | null> {
   const rows = await rowsOf<{ language: Language }>(
     db,
-    sql`
-    select p.language from applicants p where p.telegram_user_id = ${telegramUserId}
-    union all
-    select p.language from applicant_telegram_links l join applicants p on p.id = l.applicant_id where l.telegram_user_id = ${telegramUserId}
-    limit 1`,
+    // The account's own applicant first, then one staff linked to it.
+    sql`select p.language from applicants p where p.id in ${boundApplicantIds(telegramUserId)}
+        order by p.telegram_user_id is not distinct from ${telegramUserId} desc limit 1`,
   );
   return rows[0]?.language ?? null;
 }
@@ -322,8 +327,7 @@ export async function getTelegramLanguage(db: Queryable, telegramUserId: number)
 export async function setTelegramLanguage(db: Queryable, telegramUserId: number, language: Language): Promise<void> {
   await db.execute(sql`
     update applicants set language = ${language}
-    where language <> ${language} and (telegram_user_id = ${telegramUserId}
-      or id in (select applicant_id from applicant_telegram_links where telegram_user_id = ${telegramUserId}))`);
+    where language <> ${language} and id in ${boundApplicantIds(telegramUserId)}`);
 }
 
 /** Staff link a Telegram account to one application only (the applicant's other ones stay hidden). */

@@ -16,18 +16,20 @@ import { applicationInput, createPlaces, newAdultIin, newChild, type Places } fr
 import {
   client,
   createStaff,
+  everyRole,
   listQuery,
   PDF_MINI,
   PNG_1x1,
+  ROLES,
   signIn,
   testServer,
   totalOf,
   type Client,
+  type Role,
+  type RoleCase,
   type TestApp,
 } from '../support/admin.ts';
 
-type Role = 'admin' | 'district' | 'call_centre' | 'auditor';
-const ROLES: Role[] = ['admin', 'district', 'call_centre', 'auditor'];
 
 // No August freeze during the run, whatever the date: the window is a day that never comes.
 const today = new Date();
@@ -95,11 +97,6 @@ afterAll(async () => {
   await database.close();
 });
 
-interface Case {
-  name: string;
-  allowed: Role[];
-  run: (c: Client) => Promise<{ status: number; json: unknown; text: string }>;
-}
 
 const intakeBody = (places: Places, channel: 'office' | 'centre' = 'office') => {
   const input = applicationInput(places, { childYear: year });
@@ -107,7 +104,7 @@ const intakeBody = (places: Places, channel: 'office' | 'centre' = 'office') => 
   return { ...input, applicant, channel, consent: true };
 };
 
-const cases: Case[] = [
+const cases: RoleCase[] = [
   { name: 'GET /api/applications', allowed: ['admin', 'district', 'auditor'], run: (c) => c.get(`/api/applications?${listQuery({ districtId: mine.districtId })}`) },
   {
     name: 'GET /api/applications/:id',
@@ -291,23 +288,7 @@ async function attach() {
 }
 
 describe('every endpoint × every role', () => {
-  for (const c of cases) {
-    for (const role of ROLES) {
-      const allowed = c.allowed.includes(role);
-      it(`${c.name}: ${role} ${allowed ? 'allowed' : 'forbidden'}`, async () => {
-        const res = await c.run(as[role]);
-        if (allowed) expect([200, 201], `${res.status} ${res.text.slice(0, 300)}`).toContain(res.status);
-        else {
-          expect(res.status, res.text.slice(0, 300)).toBe(403);
-          expect(res.json).toMatchObject({ error: 'forbidden' });
-        }
-      });
-    }
-    it(`${c.name}: 401 without a session`, async () => {
-      const res = await c.run(anonymous);
-      expect(res.status).toBe(401);
-    });
-  }
+  everyRole(cases, () => ({ as, anonymous }));
 });
 
 describe('district scope', () => {

@@ -14,10 +14,8 @@ import { changeStatus } from '../../core/status.ts';
 import { createI18n } from '../../locales/index.ts';
 import { openTestDatabase } from '../support/db.ts';
 import { applicationInput, createPlaces, type Places } from '../support/factories.ts';
-import { client, createStaff, listQuery, signIn, testServer, totalOf, type Client, type TestApp } from '../support/admin.ts';
+import { client, createStaff, everyRole, listQuery, ROLES, signIn, testServer, totalOf, type Client, type Role, type RoleCase, type TestApp } from '../support/admin.ts';
 
-type Role = 'admin' | 'district' | 'call_centre' | 'auditor';
-const ROLES: Role[] = ['admin', 'district', 'call_centre', 'auditor'];
 const IP = '10.5.0.1';
 
 // No August freeze during the run, whatever the date: the window is a day that never comes.
@@ -66,13 +64,7 @@ const quietRound = async () => {
   return res.json.id as number;
 };
 
-interface Case {
-  name: string;
-  allowed: Role[];
-  run: (c: Client) => Promise<{ status: number; json: unknown; text: string }>;
-}
-
-const cases: Case[] = [
+const cases: RoleCase[] = [
   { name: 'GET /api/rounds', allowed: ['admin', 'district', 'auditor'], run: (c) => c.get(`/api/rounds?${listQuery({})}`) },
   { name: 'GET /api/rounds/:id', allowed: ['admin', 'district', 'auditor'], run: async (c) => c.get(`/api/rounds/${await quietRound()}`) },
   { name: 'POST /api/rounds (preview)', allowed: ['admin', 'district'], run: (c) => c.post('/api/rounds', { districtId: quiet.districtId }) },
@@ -80,22 +72,11 @@ const cases: Case[] = [
 ];
 
 describe('every round endpoint × every role', () => {
-  for (const c of cases) {
-    for (const role of ROLES) {
-      const allowed = c.allowed.includes(role);
-      it(`${c.name}: ${role} ${allowed ? 'allowed' : 'forbidden'}`, async () => {
-        const res = await c.run(as[role]);
-        if (allowed) expect([200, 201], `${res.status} ${res.text.slice(0, 300)}`).toContain(res.status);
-        else {
-          expect(res.status, res.text.slice(0, 300)).toBe(403);
-          expect(res.json).toMatchObject({ error: 'forbidden', permission: c.name.startsWith('GET') ? 'referrals.read' : 'referrals.write' });
-        }
-      });
-    }
-    it(`${c.name}: 401 without a session`, async () => {
-      expect((await c.run(anonymous)).status).toBe(401);
-    });
-  }
+  everyRole(
+    cases,
+    () => ({ as, anonymous }),
+    (c) => ({ error: 'forbidden', permission: c.name.startsWith('GET') ? 'referrals.read' : 'referrals.write' }),
+  );
 });
 
 describe('district scope', () => {

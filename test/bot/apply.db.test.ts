@@ -14,6 +14,7 @@ import {
   notifications,
   representatives,
 } from '../../db/schema/index.ts';
+import { lastApplicantOf } from '../../core/parents.ts';
 import { openTestDatabase } from '../support/db.ts';
 import { FakeParent, type ShownMessage } from '../support/fake-telegram.ts';
 import { badChecksum, createBotPlaces, EXE, iinFor, makeBot, PNG, yearsAgo, type BotPlaces } from '../support/bot.ts';
@@ -269,8 +270,10 @@ describe('applying in Russian', () => {
     const [rep] = await database.db.select().from(representatives).where(eq(representatives.id, app!.app.representativeId!));
     expect(rep).toMatchObject({ iin: repIin, telegramUserId: p.id, poaNumber: '12-34/2025', poaDate: '2025-01-15' });
     const [applicant] = await database.db.select().from(applicants).where(eq(applicants.iin, parentIin));
-    // The representative's account does not become the parent's own account.
+    // The representative's account does not become the parent's own account, nor is it offered
+    // the parent's details when it applies again.
     expect(applicant?.telegramUserId).toBeNull();
+    expect(await lastApplicantOf(database.db, p.id)).toBeNull();
     const docs = await database.db.select().from(documents).where(and(eq(documents.applicationId, app!.app.id)));
     expect(docs).toMatchObject([{ kind: 'priority_proof', mimeType: 'image/png', size: PNG.byteLength, verification: 'pending' }]);
     expect(docs[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -339,18 +342,8 @@ describe('a second child', () => {
     expect(lastText(await p.tap('◀️ Артқа'))).toContain('Ата-ананың деректерін өткен жолғыдай қалдырайық па?');
     await p.tap('✅ Иә, осылай қалсын');
 
-    const secondChild = iinFor(yearsAgo(2, 30));
-    await p.say(secondChild);
-    await p.tap('✅ Иә, дұрыс');
-    await p.say('Нұрлан Дана Асқарқызы');
-    await p.say('I-АЖ 888888');
-    await p.say(places.tag);
-    await p.tap(new RegExp(places.districtKk));
-    await p.tap('қазақ тілі');
-    await p.tap('№ 11 "Балапан" балабақшасы');
-    await p.tap('✅ Дайын');
     // The address was known too: the summary comes straight after the category.
-    const summary = lastText(await p.tap('Жеңілдік жоқ'));
+    const summary = lastText(await fillChildAndPlace(p, iinFor(yearsAgo(2, 30)), { name: 'Нұрлан Дана Асқарқызы', kindergarten: '№ 11 "Балапан" балабақшасы' }));
     expect(summary).toContain('📋 Өтінішті тексеріңіз:');
     expect(summary).toContain(`Ата-ана: Нұрланова Гүлнар Асқарқызы, ЖСН ${parentIin}`);
     expect(summary).toContain('Телефон: +77775554433');
@@ -382,17 +375,22 @@ async function fillUntilChild(p: FakeParent, parentIin: string) {
   await p.say('+7 777 555 44 33');
 }
 
-async function completeFromChild(p: FakeParent, childIin: string) {
+/** From the child's IIN to the category (none); answers what the category step showed next. */
+async function fillChildAndPlace(p: FakeParent, childIin: string, child = { name: 'Нұрлан Әли Асқарұлы', kindergarten: '№ 13 "Ақбота" балабақшасы' }) {
   await p.say(childIin);
   await p.tap('✅ Иә, дұрыс');
-  await p.say('Нұрлан Әли Асқарұлы');
+  await p.say(child.name);
   await p.say('I-АЖ 777777');
   await p.say(places.tag);
   await p.tap(new RegExp(places.districtKk));
   await p.tap('қазақ тілі');
-  await p.tap('№ 13 "Ақбота" балабақшасы');
+  await p.tap(child.kindergarten);
   await p.tap('✅ Дайын');
-  await p.tap('Жеңілдік жоқ');
+  return p.tap('Жеңілдік жоқ');
+}
+
+async function completeFromChild(p: FakeParent, childIin: string) {
+  await fillChildAndPlace(p, childIin);
   await p.say('Алматы, Төле би көшесі, 1');
   const result = await p.tap('✅ Растау және жіберу');
   expect(result[0]?.text).toContain('✅ Өтініш тіркелді');

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Database } from '../../db/client.ts';
 import { staffUsers } from '../../db/schema/index.ts';
 import { createServer } from '../../admin/server/index.ts';
@@ -93,6 +93,44 @@ export function client(app: TestApp, session: Session | null) {
 }
 
 export type Client = ReturnType<typeof client>;
+
+/** The four kinds of staff the permission tests sign in as. */
+export type Role = 'admin' | 'district' | 'call_centre' | 'auditor';
+export const ROLES: Role[] = ['admin', 'district', 'call_centre', 'auditor'];
+
+export interface RoleCase {
+  name: string;
+  allowed: Role[];
+  run: (c: Client) => Promise<{ status: number; json: unknown; text: string }>;
+}
+
+/**
+ * One test per case × role (inside a describe): allowed roles get 200 or 201, the others 403
+ * with `forbidden(case)` in the body, and nobody gets in without a session (401). `sessions` is
+ * read when the tests run, after beforeAll signed everyone in.
+ */
+export function everyRole<C extends RoleCase>(
+  cases: C[],
+  sessions: () => { as: Record<Role, Client>; anonymous: Client },
+  forbidden: (c: C) => Record<string, unknown> = () => ({ error: 'forbidden' }),
+): void {
+  for (const c of cases) {
+    for (const role of ROLES) {
+      const allowed = c.allowed.includes(role);
+      it(`${c.name}: ${role} ${allowed ? 'allowed' : 'forbidden'}`, async () => {
+        const res = await c.run(sessions().as[role]);
+        if (allowed) expect([200, 201], `${res.status} ${res.text.slice(0, 300)}`).toContain(res.status);
+        else {
+          expect(res.status, res.text.slice(0, 300)).toBe(403);
+          expect(res.json).toMatchObject(forbidden(c));
+        }
+      });
+    }
+    it(`${c.name}: 401 without a session`, async () => {
+      expect((await c.run(sessions().anonymous)).status).toBe(401);
+    });
+  }
+}
 
 /** react-admin's list query string. */
 export function listQuery(filter: Record<string, unknown> = {}, sort?: [string, 'ASC' | 'DESC'], range?: [number, number]): string {
