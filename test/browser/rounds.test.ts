@@ -138,7 +138,9 @@ describe('allocation rounds in Chromium', () => {
     );
     // The list shows it.
     await page.getByRole('menuitem', { name: 'Орындарды бөлу' }).click();
-    await page.locator('tbody tr').first().waitFor();
+    // The round's page also has a table: wait for the list's URL before reading its first row.
+    await page.waitForURL(/#\/rounds$/);
+    await page.locator('tbody tr', { hasText: 'Сынақ ауданы' }).first().waitFor();
     expect(await page.locator('tbody tr').first().innerText()).toContain('Сынақ ауданы');
     await shot(page, '05-list');
     // A child still waiting: the application page gives an honest expected wait (a new queue: not enough data).
