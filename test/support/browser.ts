@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { inject } from 'vitest';
 import type { Database } from '../../db/client.ts';
 import type { Policy } from '../../core/policy.ts';
 import { testServer } from './admin.ts';
@@ -27,7 +28,7 @@ export async function startServer(database: Database, policy?: Policy): Promise<
 }
 
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: inject('chromiumPath'), args: CHROMIUM_ARGS });
 }
 
 /**
