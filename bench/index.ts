@@ -17,6 +17,7 @@ import { apiCase } from './api.ts';
 import { botCase } from './bot.ts';
 import { poolCase } from './pool.ts';
 import { positionCase } from './position.ts';
+import { startCase } from './start.ts';
 
 export const BENCH_DATABASE = 'balabaqsha_bench';
 
@@ -49,7 +50,7 @@ export interface BenchCase {
 }
 
 /** Every case, in the order `npm run bench` runs them. Add new cases here. */
-export const CASES: BenchCase[] = [poolCase, positionCase, allocationCase, botCase, apiCase];
+export const CASES: BenchCase[] = [poolCase, positionCase, allocationCase, botCase, apiCase, startCase];
 
 function benchUrl(serverUrl: string): { admin: string; bench: string } {
   const admin = new URL(serverUrl);
