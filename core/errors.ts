@@ -48,3 +48,38 @@ export class RuleError extends Error {
     this.name = 'RuleError';
   }
 }
+
+/**
+ * Errors that mean the database server cannot be reached or has dropped the session, rather
+ * than anything wrong with the request: people are told "temporarily unavailable, try again".
+ * The driver's own codes (postgres.js), the socket's, and the server's (SQLSTATE class 08,
+ * shutdown and too many connections, or any FATAL error, which ends the session). Drizzle wraps
+ * the driver's error as `cause`.
+ */
+const UNAVAILABLE_CODES = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01', // admin_shutdown: the backend was terminated
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now: starting up or shutting down
+  '53300', // too_many_connections
+]);
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, severity } = e as { code?: unknown; severity?: unknown };
+    if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+    if (severity === 'FATAL') return true;
+  }
+  return false;
+}

@@ -42,15 +42,32 @@ export interface DatabaseOptions {
   url?: string | undefined;
   dataDir?: string | undefined;
   poolSize?: number | undefined;
+  /**
+   * The server only: how long a query waits to connect or for a free connection before it fails
+   * (core/errors.ts isDatabaseUnavailable). Unset: the driver's defaults (wait 30 s to connect,
+   * then as long as it takes).
+   */
+  timeoutMs?: number | undefined;
   /** An already created PGlite (tests clone a migrated one). */
   pglite?: PGlite;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
+    const seconds = options.timeoutMs ? options.timeoutMs / 1000 : undefined;
     const client = postgres(options.url, {
       max: options.poolSize ?? 10,
       onnotice: () => {},
+      ...(seconds
+        ? {
+            connect_timeout: seconds,
+            acquire_timeout: seconds,
+            // The driver's own backoff grows to 20 s between attempts after a few refused
+            // connects, so queries kept waiting long after the server was back; a quarter of
+            // the budget keeps both the wait and the recovery short.
+            backoff: (retries: number) => Math.min(seconds / 4, 0.05 * 2 ** retries),
+          }
+        : {}),
     });
     const db = drizzlePostgres(client, { schema, casing: 'snake_case' }) as unknown as Db;
     return {

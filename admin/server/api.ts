@@ -4,6 +4,7 @@
  */
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { isDatabaseUnavailable } from '../../core/errors.ts';
 import { applicationsRoutes } from './applications.ts';
 import { auditLogRoutes } from './audit-log.ts';
 import { authRoutes, requireSession } from './auth.ts';
@@ -19,6 +20,7 @@ import { lookupRoutes } from './lookup.ts';
 import { referralsRoutes } from './referrals.ts';
 import { roundsRoutes } from './rounds.ts';
 import { staffUsersRoutes } from './staff-users.ts';
+import { unavailable } from './unavailable.ts';
 
 /** JSON bodies are small; only document uploads may be as large as the policy allows. */
 function limits(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
@@ -61,6 +63,10 @@ export function apiRoutes(deps: ApiDeps): Hono<ApiEnv> {
   api.route('/bot-preview', botPreviewRoutes(deps));
   api.notFound((c) => c.json({ error: 'not_found' }, 404));
   api.onError((err, c) => {
+    if (isDatabaseUnavailable(err)) {
+      deps.logger.warn({ err, reqId: c.get('requestId'), path: c.req.path }, 'database unavailable');
+      return unavailable(c);
+    }
     const answer = errorAnswer(err);
     if (answer) return c.json(answer.body, answer.status);
     deps.logger.error({ err, reqId: c.get('requestId'), path: c.req.path }, 'unhandled error');

@@ -2,12 +2,14 @@ import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { Database } from '../../db/client.ts';
 import type { Config } from '../../core/config.ts';
+import { isDatabaseUnavailable } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Policy } from '../../core/policy.ts';
 import type { SigningKey } from '../../core/signing.ts';
 import { apiRoutes } from './api.ts';
 import { healthRoutes } from './health.ts';
 import { panelRoutes } from './panel.ts';
+import { unavailable } from './unavailable.ts';
 import { verifyRoutes } from './verify.ts';
 
 export interface ServerDeps {
@@ -37,13 +39,17 @@ export function createServer(deps: ServerDeps): Hono<AppEnv> {
       'request',
     );
   });
-  app.route('/health', healthRoutes(deps.database));
+  app.route('/health', healthRoutes(deps.database, deps.config.DATABASE_TIMEOUT_MS));
   if (deps.telegramWebhook) app.route(deps.telegramWebhook.path, deps.telegramWebhook.app);
   app.route('/verify', verifyRoutes(deps));
   app.route('/api', apiRoutes(deps));
   app.route('/', panelRoutes());
   app.notFound((c) => c.json({ error: 'not_found' }, 404));
   app.onError((err, c) => {
+    if (isDatabaseUnavailable(err)) {
+      deps.logger.warn({ err, reqId: c.get('requestId'), path: c.req.path }, 'database unavailable');
+      return unavailable(c);
+    }
     deps.logger.error({ err, reqId: c.get('requestId'), path: c.req.path }, 'unhandled error');
     return c.json({ error: 'internal_error', requestId: c.get('requestId') }, 500);
   });

@@ -31,7 +31,12 @@ export function currentUser(): Promise<Me | null> {
   if (me) return Promise.resolve(me);
   pending ??= get<Me>('auth/me')
     .then(remember)
-    .catch(() => remember(null))
+    .catch((error: unknown) => {
+      // The database is away (503): the session may well be valid, so say "temporarily
+      // unavailable" rather than treat the staff member as signed out.
+      if (error instanceof HttpError && error.status === 503) throw error;
+      return remember(null);
+    })
     .finally(() => {
       pending = null;
     });
