@@ -34,6 +34,12 @@ afterAll(async () => {
 
 const handlersFor = (policy: Policy) => ({ ...referralJobs(() => policy), ...placementJobs(() => policy) });
 
+/** The worker's run at `now`, as main.ts wires it, over this group's referrals only (the database may be shared). */
+async function runJobs(groupId: number, policy: Policy, now: Date): Promise<number> {
+  const ids = (await database.db.select({ id: referrals.id }).from(referrals).where(eq(referrals.groupId, groupId))).map((r) => r.id);
+  return runDueJobs(database.db, handlersFor(policy), { now: () => now, scope: { referralIds: ids } });
+}
+
 interface Setup {
   places: Places;
   groupId: number;
@@ -109,7 +115,7 @@ describe('a freed seat goes to the next child', () => {
     await database.db.update(applications).set({ stopUntil: new Date('2027-01-01T00:00:00Z') }).where(eq(applications.id, stopped));
 
     const afterDeadline = new Date(ref.confirmBy.getTime() + 60_000);
-    await runDueJobs(database.db, handlersFor(policy), { now: () => afterDeadline });
+    await runJobs(groupId, policy, afterDeadline);
 
     expect((await statusOf(ours)).status).toBe('registered');
     expect((await statusOf(ours)).stopUntil).not.toBeNull();
@@ -130,7 +136,7 @@ describe('a freed seat goes to the next child', () => {
     const first = (await offerNextInQueue(database.db, { groupId, actor: staff, policy, now })).referrals[0]!;
     expect(first.applicationId).toBe(a);
     await declineOffer(database.db, { referralId: first.id, actor: parent, policy, now });
-    await runDueJobs(database.db, handlersFor(policy), { now: () => now });
+    await runJobs(groupId, policy, now);
     // The one who declined waits in its old place, without an offer of the seat it turned down.
     expect((await statusOf(a)).status).toBe('registered');
     expect((await getPosition(database.db, a, policy))!.position).toBe(positionOfA);
@@ -140,7 +146,7 @@ describe('a freed seat goes to the next child', () => {
     // Staff decline for the parent (the panel): the same.
     const second = (await live(groupId))[0]!;
     await declineOffer(database.db, { referralId: second.id, actor: staff, policy, now });
-    await runDueJobs(database.db, handlersFor(policy), { now: () => now });
+    await runJobs(groupId, policy, now);
     expect(await live(groupId)).toEqual([expect.objectContaining({ applicationId: a, status: 'offered' })]);
     expect((await offerAudit(a)).map((r) => [r.actorType, r.reason])).toEqual([
       ['staff', null],
@@ -160,7 +166,7 @@ describe('a freed seat goes to the next child', () => {
       const offer = (await offerNextInQueue(database.db, { groupId, actor: staff, policy, now })).referrals[0]!;
       const issued = await confirmOffer(database.db, { referralId: offer.id, actor: parent, policy, signingKey, now });
       const lapseAt = new Date(issued.presentBy!.getTime() + 60_000);
-      await runDueJobs(database.db, handlersFor(policy), { now: () => lapseAt });
+      await runJobs(groupId, policy, lapseAt);
       expect((await database.db.select().from(referrals).where(eq(referrals.id, offer.id)))[0]!.status).toBe('lapsed');
       if (expected === 'moves') {
         expect(lapseAt.getUTCMonth()).not.toBe(7);
@@ -184,7 +190,7 @@ describe('a freed seat goes to the next child', () => {
       (await offerNextInQueue(database.db, { groupId, actor: staff, policy: off, now })).referrals,
     ) as [typeof referrals.$inferSelect, typeof referrals.$inferSelect];
     await declineOffer(database.db, { referralId: a.id, actor: parent, policy: off, now });
-    await runDueJobs(database.db, handlersFor(off), { now: () => new Date(b.confirmBy.getTime() + 60_000) });
+    await runJobs(groupId, off, new Date(b.confirmBy.getTime() + 60_000));
     expect(await live(groupId)).toEqual([]);
     expect(await freeOf(groupId)).toBe(2);
     expect(await seatJob(a.id)).toBeUndefined();
@@ -195,7 +201,7 @@ describe('a freed seat goes to the next child', () => {
     const on = defaultPolicy;
     const c = (await offerNextInQueue(database.db, { groupId, actor: staff, policy: on, now })).referrals[0]!;
     await declineOffer(database.db, { referralId: c.id, actor: parent, policy: on, now });
-    await runDueJobs(database.db, handlersFor(off), { now: () => now });
+    await runJobs(groupId, off, now);
     expect(await seatJob(c.id)).toMatchObject({ status: 'done' });
     expect(await live(groupId)).toEqual([]);
   });
@@ -210,7 +216,7 @@ describe('a freed seat goes to the next child', () => {
     const pair = (await offerNextInQueue(database.db, { groupId, actor: staff, policy, now })).referrals;
     expect(pair.map((r) => r.applicationId)).toEqual([t1, t2]);
 
-    await runDueJobs(database.db, handlersFor(policy), { now: () => new Date(pair[0]!.confirmBy.getTime() + 60_000) });
+    await runJobs(groupId, policy, new Date(pair[0]!.confirmBy.getTime() + 60_000));
     expect((await live(groupId)).map((r) => r.applicationId)).toEqual([u1, u2]);
     expect(await freeOf(groupId)).toBe(0);
     expect((await statusOf(single)).status).toBe('registered');
@@ -229,11 +235,11 @@ describe('a freed seat goes to the next child', () => {
 
     // One seat free: the waiting twins u1, u2 need two and are passed over; s1 gets it.
     await declineOffer(database.db, { referralId: pair[0]!.id, actor: parent, policy, now });
-    await runDueJobs(database.db, handlersFor(policy), { now: () => now });
+    await runJobs(groupId, policy, now);
     expect((await live(groupId)).map((r) => r.applicationId).sort()).toEqual([t2, s1].sort());
     // The other twin declines: t1 waits again, but not for the seat t2 turned down.
     await declineOffer(database.db, { referralId: pair[1]!.id, actor: parent, policy, now });
-    await runDueJobs(database.db, handlersFor(policy), { now: () => now });
+    await runJobs(groupId, policy, now);
     expect((await live(groupId)).map((r) => r.applicationId).sort()).toEqual([s1, s2].sort());
     for (const id of [t1, t2, u1, u2]) expect((await statusOf(id)).status).toBe('registered');
   });
@@ -244,7 +250,7 @@ describe('a freed seat goes to the next child', () => {
     const { groupId, ids } = await setup(['first', 'second'], 1, now);
     const offer = (await offerNextInQueue(database.db, { groupId, actor: staff, policy, now })).referrals[0]!;
     await declineOffer(database.db, { referralId: offer.id, actor: parent, policy, now });
-    expect(await runDueJobs(database.db, handlersFor(policy), { now: () => now })).toBeGreaterThan(0);
+    expect(await runJobs(groupId, policy, now)).toBeGreaterThan(0);
     expect(await seatJob(offer.id)).toMatchObject({ status: 'done', lastError: null, attempts: 1 });
     expect(await live(groupId)).toEqual([]);
     expect(await freeOf(groupId)).toBe(1);
