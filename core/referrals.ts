@@ -204,6 +204,33 @@ export async function declineOffer(db: Queryable, input: ReferralAction): Promis
   });
 }
 
+/**
+ * The application is withdrawn while the child holds an offer or a referral: the parent gives
+ * the place up (declined, as the verification page then says) and the seat is passed on. Called
+ * before the withdrawal's transition, in its transaction, so the referral is locked before the
+ * application, as the deadline job locks them.
+ */
+export async function declineLiveReferral(tx: Tx, input: { applicationId: number; actor: Actor; policy: Policy; now: Date }): Promise<void> {
+  const [r] = await tx
+    .select()
+    .from(referrals)
+    .where(and(eq(referrals.applicationId, input.applicationId), inArray(referrals.status, [...LIVE_REFERRAL])))
+    .for('update');
+  if (!r) return;
+  await tx.update(referrals).set({ status: 'declined', closedAt: input.now }).where(eq(referrals.id, r.id));
+  await audit(tx, input.actor, {
+    action: 'referral.decline',
+    entity: 'referral',
+    entityId: r.id,
+    from: r.status,
+    to: 'declined',
+    reason: 'parent_request',
+    data: { applicationId: r.applicationId, groupId: r.groupId },
+    at: input.now,
+  });
+  await passSeatOn(tx, r, input.now, input.policy);
+}
+
 /** One extension of up to policy.maxExtensionCalendarDays, granted by staff on request. */
 export async function extendReferral(
   db: Queryable,

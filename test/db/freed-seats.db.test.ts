@@ -6,11 +6,12 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.ts';
-import { applications, auditLog, groups, jobs, notifications, referrals } from '../../db/schema/index.ts';
+import { applicants, applications, auditLog, groups, jobs, notifications, referrals } from '../../db/schema/index.ts';
 import { submitApplication } from '../../core/applications.ts';
 import { runDueJobs } from '../../core/jobs.ts';
 import { groupSeats, offerNextInQueue, placementJobs } from '../../core/placement.ts';
 import { defaultPolicy, type Policy } from '../../core/policy.ts';
+import { withdrawByParent } from '../../core/parents.ts';
 import { getPosition } from '../../core/position.ts';
 import { loadSigningKey, type SigningKey } from '../../core/signing.ts';
 import { confirmOffer, declineOffer, referralJobs } from '../../core/referrals.ts';
@@ -242,6 +243,39 @@ describe('a freed seat goes to the next child', () => {
     await runJobs(groupId, policy, now);
     expect((await live(groupId)).map((r) => r.applicationId).sort()).toEqual([s1, s2].sort());
     for (const id of [t1, t2, u1, u2]) expect((await statusOf(id)).status).toBe('registered');
+  });
+
+  it('a parent withdrawing the application while holding an offer or a referral gives the place up: the seat goes on at once', async () => {
+    const policy = defaultPolicy;
+    const now = new Date('2026-11-23T05:00:00Z');
+    const { groupId, ids } = await setup(['first', 'first', 'first'], 2, now);
+    const [a, b, c] = ids as [number, number, number];
+    const offers = [
+      (await offerNextInQueue(database.db, { groupId, actor: staff, policy, now })).referrals[0]!,
+      (await offerNextInQueue(database.db, { groupId, actor: staff, policy, now })).referrals[0]!,
+    ];
+    expect(offers.map((r) => r.applicationId)).toEqual([a, b]);
+    const issued = await confirmOffer(database.db, { referralId: offers[1]!.id, actor: parent, policy, signingKey, now });
+    const telegramOf = async (applicationId: number) =>
+      (await database.db.select({ t: applicants.telegramUserId }).from(applicants).innerJoin(applications, eq(applications.applicantId, applicants.id)).where(eq(applications.id, applicationId)))[0]!.t!;
+
+    await withdrawByParent(database.db, { telegramUserId: await telegramOf(a), applicationId: a, policy, now });
+    await runJobs(groupId, policy, now);
+    expect((await statusOf(a)).status).toBe('withdrawn');
+    expect((await database.db.select().from(referrals).where(eq(referrals.id, offers[0]!.id)))[0]!.status).toBe('declined');
+    expect((await live(groupId)).map((r) => r.applicationId).sort()).toEqual([b, c].sort());
+    await expectOfferedBySystem(c, groupId, offers[0]!.id);
+
+    // An issued referral too; nobody else waits, so the seat stays free, and the deadline job later finds nothing to lapse.
+    await withdrawByParent(database.db, { telegramUserId: await telegramOf(b), applicationId: b, policy, now });
+    await runJobs(groupId, policy, now);
+    expect((await database.db.select().from(referrals).where(eq(referrals.id, issued.id)))[0]!.status).toBe('declined');
+    expect(await freeOf(groupId)).toBe(1);
+    const later = new Date(issued.presentBy!.getTime() + 60_000);
+    await runDueJobs(database.db, handlersFor(policy), { now: () => later, scope: { referralIds: [issued.id] } });
+    expect(await database.db.select().from(jobs).where(and(eq(jobs.dedupeKey, `referral:${issued.id}:expire`)))).toEqual([
+      expect.objectContaining({ status: 'done', lastError: null }),
+    ]);
   });
 
   it('nobody left who ranked the kindergarten: nothing happens and the job is done without an error', async () => {
