@@ -11,6 +11,7 @@ import { loadConfigOrExit } from './core/config.ts';
 import { createJobWorker } from './core/jobs.ts';
 import { createLogger } from './core/logger.ts';
 import { loadPolicy } from './core/policy.ts';
+import { placementJobs } from './core/placement.ts';
 import { referralJobs } from './core/referrals.ts';
 import { loadSigningKey } from './core/signing.ts';
 import { openDatabase } from './db/client.ts';
@@ -61,8 +62,9 @@ async function main(): Promise<void> {
   }
 
   if (config.RUN.includes('workers')) {
-    // Reminders and lapses of offers and referrals: rows in `jobs`, so they survive restarts.
-    const worker = createJobWorker({ db: database.db, handlers: referralJobs(() => policy), logger });
+    // Reminders and lapses of offers and referrals, freed seats passed on: rows in `jobs`, so they survive restarts.
+    const handlers = { ...referralJobs(() => policy), ...placementJobs(() => policy) };
+    const worker = createJobWorker({ db: database.db, handlers, logger });
     worker.start();
     stops.push(() => worker.stop());
     logger.info('job worker started');

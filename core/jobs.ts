@@ -1,4 +1,4 @@
-import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { bulkInsert, type Queryable, type Tx } from '../db/client.ts';
 import { jobs } from '../db/schema/index.ts';
 import type { Logger } from './logger.ts';
@@ -38,7 +38,13 @@ const MAX_ATTEMPTS = 5;
 export async function runDueJobs(
   db: Queryable,
   handlers: Record<string, JobHandler>,
-  options: { now?: () => Date; limit?: number; logger?: Logger } = {},
+  options: {
+    now?: () => Date;
+    limit?: number;
+    logger?: Logger;
+    /** Only the jobs of these referrals (tests that share one database run only their own). */
+    scope?: { referralIds: number[] };
+  } = {},
 ): Promise<number> {
   const clock = options.now ?? (() => new Date());
   let ran = 0;
@@ -50,7 +56,15 @@ export async function runDueJobs(
         const [job] = await tx
           .select()
           .from(jobs)
-          .where(and(eq(jobs.status, 'pending'), lte(jobs.runAt, now)))
+          .where(
+            and(
+              eq(jobs.status, 'pending'),
+              lte(jobs.runAt, now),
+              options.scope
+                ? inArray(sql`(${jobs.payload}->>'referralId')::int`, options.scope.referralIds.length ? options.scope.referralIds : [-1])
+                : undefined,
+            ),
+          )
           .orderBy(asc(jobs.runAt), asc(jobs.id))
           .limit(1)
           .for('update', { skipLocked: true });

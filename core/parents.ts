@@ -23,10 +23,10 @@ import { IllegalTransitionError, NotFoundError, ValidationError } from './errors
 import { maskIin } from './iin.ts';
 import type { Policy } from './policy.ts';
 import type { SigningKey } from './signing.ts';
-import { confirmOffer, declineOffer, liveReferralOf, type Referral } from './referrals.ts';
+import { confirmOffer, declineLiveReferral, declineOffer, liveReferralOf, type Referral } from './referrals.ts';
 import { estimateWait, monthsOf, placesLastYearSql, type ExpectedWait } from './expected-wait.ts';
 import { getPositions, positionFromRow, type QueuePosition, type QueuePositionRow } from './position.ts';
-import { changeStatus, eventsFrom, type Application, type ApplicationStatus } from './status.ts';
+import { eventsFrom, transition, type Application, type ApplicationStatus } from './status.ts';
 
 export type Language = 'kk' | 'ru';
 
@@ -431,14 +431,20 @@ export async function withdrawByParent(
     db,
     sql`select applicant_id from applications where id = ${input.applicationId}`,
   );
-  return changeStatus(db, {
-    applicationId: input.applicationId,
-    event: 'withdraw',
-    actor: { type: 'parent', id: owner?.applicant_id ?? null },
-    reason: 'parent_request',
-    data: { channel: 'bot', telegramUserId: input.telegramUserId },
-    policy: input.policy,
-    ...(input.now ? { now: input.now } : {}),
+  const actor = { type: 'parent' as const, id: owner?.applicant_id ?? null };
+  const now = input.now ?? new Date();
+  return db.transaction(async (tx) => {
+    // A seat held by an offer or referral is freed with the withdrawal, not at its deadline.
+    await declineLiveReferral(tx, { applicationId: input.applicationId, actor, policy: input.policy, now });
+    return transition(tx, {
+      applicationId: input.applicationId,
+      event: 'withdraw',
+      actor,
+      reason: 'parent_request',
+      data: { channel: 'bot', telegramUserId: input.telegramUserId },
+      policy: input.policy,
+      now,
+    });
   });
 }
 

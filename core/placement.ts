@@ -1,12 +1,14 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { rowsOf, type Queryable, type Tx } from '../db/client.ts';
 import { allocationRounds, applications, groups, queues } from '../db/schema/index.ts';
 import { deferredAcceptance, type Unit } from './allocation.ts';
-import { audit, type Actor } from './audit.ts';
+import { audit, SYSTEM, type Actor } from './audit.ts';
 import { NotFoundError, RuleError } from './errors.ts';
+import type { JobHandler } from './jobs.ts';
 import type { Policy } from './policy.ts';
 import { nextList, type QueueList } from './queue.ts';
-import { assertNotFrozen, createOffers, type Referral } from './referrals.ts';
+import { assertNotFrozen, createOffers, SEAT_FREED_JOB, type Referral } from './referrals.ts';
 
 /**
  * Seats and who gets them. Free seats of a group = capacity − enrolled − live offers and
@@ -59,11 +61,21 @@ interface Candidate {
 /**
  * Next in queue: the group's free seat goes to the first child, in the queue's merged order,
  * among those waiting who ranked this kindergarten and are not on the stop list. Twins are
- * offered together, or passed over if the group has fewer seats than twins.
+ * offered together, or passed over if the group has fewer seats than twins. `exclude`: children
+ * not to offer this seat (the one who just gave it up), with their twins.
  */
 export async function offerNextInQueue(
   db: Queryable,
-  input: { groupId: number; actor: Actor; policy: Policy; now?: Date },
+  input: {
+    groupId: number;
+    actor: Actor;
+    policy: Policy;
+    now?: Date;
+    exclude?: number[];
+    /** Recorded on the offer's audit rows (why the system made it). */
+    reason?: string;
+    data?: Record<string, unknown>;
+  },
 ): Promise<{ referrals: Referral[]; skipped: { applicationId: number; reason: string }[] }> {
   const now = input.now ?? new Date();
   assertNotFrozen(now, input.policy);
@@ -77,7 +89,8 @@ export async function offerNextInQueue(
       .where(and(eq(queues.districtId, seats.districtId), eq(queues.birthYear, seats.birthYear), eq(queues.language, seats.language)));
     if (!queue) throw new RuleError('nobody_waiting');
     const skipped: { applicationId: number; reason: string }[] = [];
-    const excluded: number[] = [];
+    const excluded: number[] = [...(input.exclude ?? [])];
+    const passedOver = new Set(input.exclude);
     for (let attempt = 0; attempt < 50; attempt++) {
       const first = async (list: QueueList) => {
         const [row] = await rowsOf<Candidate>(
@@ -116,16 +129,66 @@ export async function offerNextInQueue(
         // The twin group includes the child itself.
         ids.splice(0, ids.length, ...new Set([child.id, ...twins.map((t) => t.id)]));
       }
+      if (ids.some((id) => passedOver.has(id))) {
+        excluded.push(...ids);
+        continue;
+      }
       if (ids.length > seats.free) {
         for (const id of ids) skipped.push({ applicationId: id, reason: 'twins_need_more_seats' });
         excluded.push(...ids);
         continue;
       }
-      const created = await createOffers(tx, [{ applicationIds: ids, groupId: input.groupId }], { actor: input.actor, policy: input.policy, now });
+      const created = await createOffers(tx, [{ applicationIds: ids, groupId: input.groupId }], {
+        actor: input.actor,
+        policy: input.policy,
+        now,
+        ...(input.reason ? { reason: input.reason } : {}),
+        ...(input.data ? { data: input.data } : {}),
+      });
       return { referrals: created, skipped };
     }
     throw new RuleError('nobody_waiting');
   });
+}
+
+const seatFreedPayload = z.object({
+  groupId: z.number().int(),
+  referralId: z.number().int(),
+  applicationIds: z.array(z.number().int()),
+});
+
+/** Why a freed seat may stay free: taken meanwhile, nobody who ranked it waits, or the August freeze. */
+const NOTHING_TO_OFFER = new Set(['no_free_seats', 'nobody_waiting', 'freeze']);
+
+/**
+ * A seat freed by a declined or lapsed offer or referral (core/referrals.ts passSeatOn) goes
+ * to the next child by the rule of offerNextInQueue, made by the system. The policy is read
+ * when the job runs, so a region that turns it off stops pending ones too.
+ */
+export function placementJobs(policy: () => Policy): Record<string, JobHandler> {
+  return {
+    [SEAT_FREED_JOB]: async (tx, job, now) => {
+      const current = policy();
+      if (!current.offerFreedSeats) return;
+      const payload = seatFreedPayload.parse(job.payload);
+      try {
+        await offerNextInQueue(tx, {
+          groupId: payload.groupId,
+          actor: SYSTEM,
+          policy: current,
+          now,
+          exclude: payload.applicationIds,
+          reason: 'seat_freed',
+          data: { freedReferralId: payload.referralId },
+        });
+      } catch (error) {
+        if (error instanceof RuleError && NOTHING_TO_OFFER.has(error.code)) return;
+        // The kindergarten was closed meanwhile: its seats are offered to nobody.
+        if (error instanceof NotFoundError && error.entity === 'group') return;
+        throw error;
+      }
+    },
+  };
 }
 
 export interface RoundOffer {

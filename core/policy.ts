@@ -27,6 +27,8 @@ export const policySchema = z.object({
   stopListDays: z.number().int().min(0).max(60).default(10),
   /** What happens to a child whose offer or referral lapsed: back to the queue, or out of it. */
   onLapse: z.enum(['queue', 'remove']).default('queue'),
+  /** A seat freed by a declined or lapsed offer or referral is offered to the next child at once (off: staff offer it). */
+  offerFreedSeats: z.boolean().default(true),
   /** Calendar days a certificate of military, special-body or teaching work stays valid. */
   certificateValidityDays: z.number().int().min(1).max(365).default(30),
   /** Working days a beneficiary has to prove the right before losing the referral. */

@@ -72,7 +72,7 @@ export interface OfferInput {
 export async function createOffers(
   tx: Tx,
   offers: OfferInput[],
-  ctx: { actor: Actor; policy: Policy; now: Date; roundId?: number | null },
+  ctx: { actor: Actor; policy: Policy; now: Date; roundId?: number | null; reason?: string; data?: Record<string, unknown> },
 ): Promise<Referral[]> {
   if (offers.length === 0) return [];
   const confirmBy = addWorkingDays(ctx.now, ctx.policy.confirmWindowWorkingDays);
@@ -104,13 +104,14 @@ export async function createOffers(
   await transitionMany(tx, {
     event: 'offer',
     actor: ctx.actor,
+    reason: ctx.reason ?? null,
     policy: ctx.policy,
     now: ctx.now,
     items: rows.map((r) => {
       const place = placeOf.get(r.groupId);
       return {
         applicationId: r.applicationId,
-        data: { referralId: byApp.get(r.applicationId)!.id, groupId: r.groupId, roundId: ctx.roundId ?? null },
+        data: { ...ctx.data, referralId: byApp.get(r.applicationId)!.id, groupId: r.groupId, roundId: ctx.roundId ?? null },
         notify: {
           kindergarten: place?.number ?? null,
           kindergartenKk: place?.nameKk ?? null,
@@ -198,8 +199,36 @@ export async function declineOffer(db: Queryable, input: ReferralAction): Promis
       now,
       data: { referralId: r.id },
     });
+    await passSeatOn(tx, r, now, input.policy);
     return declined!;
   });
+}
+
+/**
+ * The application is withdrawn while the child holds an offer or a referral: the parent gives
+ * the place up (declined, as the verification page then says) and the seat is passed on. Called
+ * before the withdrawal's transition, in its transaction, so the referral is locked before the
+ * application, as the deadline job locks them.
+ */
+export async function declineLiveReferral(tx: Tx, input: { applicationId: number; actor: Actor; policy: Policy; now: Date }): Promise<void> {
+  const [r] = await tx
+    .select()
+    .from(referrals)
+    .where(and(eq(referrals.applicationId, input.applicationId), inArray(referrals.status, [...LIVE_REFERRAL])))
+    .for('update');
+  if (!r) return;
+  await tx.update(referrals).set({ status: 'declined', closedAt: input.now }).where(eq(referrals.id, r.id));
+  await audit(tx, input.actor, {
+    action: 'referral.decline',
+    entity: 'referral',
+    entityId: r.id,
+    from: r.status,
+    to: 'declined',
+    reason: 'parent_request',
+    data: { applicationId: r.applicationId, groupId: r.groupId },
+    at: input.now,
+  });
+  await passSeatOn(tx, r, input.now, input.policy);
 }
 
 /** One extension of up to policy.maxExtensionCalendarDays, granted by staff on request. */
@@ -290,6 +319,28 @@ async function lapse(tx: Tx, r: Referral, now: Date, policy: Policy): Promise<vo
     now,
     data: { referralId: r.id },
   });
+  await passSeatOn(tx, r, now, policy);
+}
+
+/** The job that offers a freed seat to the next child in queue (core/placement.ts placementJobs). */
+export const SEAT_FREED_JOB = 'seat.freed';
+
+/**
+ * SPEC: an unconfirmed or unused referral lapses and "the seat goes to the next child"; a
+ * declined one too. A job, so the parent's decline or the lapse never fails because of the
+ * next child, and the offer is made under the group's lock like any other. The child who
+ * freed the seat is not offered it back.
+ */
+async function passSeatOn(tx: Tx, r: Referral, now: Date, policy: Policy): Promise<void> {
+  if (!policy.offerFreedSeats) return;
+  await scheduleJobs(tx, [
+    {
+      kind: SEAT_FREED_JOB,
+      payload: { groupId: r.groupId, referralId: r.id, applicationIds: [r.applicationId] },
+      runAt: now,
+      dedupeKey: `referral:${r.id}:seat`,
+    },
+  ]);
 }
 
 /** Job handlers of the referral's life; the state is re-read, so a moved deadline makes a job a no-op. */
