@@ -220,7 +220,9 @@ describe('applying in Russian', () => {
     const parentIin = iinFor('1991-05-06');
     await p.say(parentIin);
     expect(lastText(await p.say('Ахметова Дана Маратовна'))).toContain('Нужен контактный телефон');
-    expect(texts(await p.say('12345'))[0]).toBe('Номер телефона должен быть казахстанским: +7 и 10 цифр.');
+    expect(texts(await p.say('12345'))[0]).toBe('Нужен казахстанский мобильный номер: +7 и 10 цифр, например +7 707 123 45 67.');
+    // A digit missing is asked again, not "corrected".
+    expect(texts(await p.say('+7 707 123 45 6'))[0]).toBe('Нужен казахстанский мобильный номер: +7 и 10 цифр, например +7 707 123 45 67.');
     expect(texts(await p.say('8 (707) 123-45-67'))).toEqual(['Телефон: +77071234567 ✅', 'Напишите ИИН ребёнка — 12 цифр. Дата рождения определится по ИИН.']);
     const childIin = iinFor(yearsAgo(2, 20), 'male');
     expect(lastText(await p.say(childIin))).toMatch(/^Дата рождения по ИИН: \d\d\.\d\d\.\d{4}\. Верно\?$/);
