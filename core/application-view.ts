@@ -4,7 +4,7 @@
  * position and the nearest children ahead in the same list. Reads only.
  */
 import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
-import type { Queryable } from '../db/client.ts';
+import { rowsOf, type Queryable } from '../db/client.ts';
 import {
   applicants,
   applications,
@@ -18,6 +18,7 @@ import {
   representatives,
   staffUsers,
 } from '../db/schema/index.ts';
+import type { IdentityProof } from './applications.ts';
 import { NotFoundError } from './errors.ts';
 import { expectedWaitInQueue, type ExpectedWait } from './expected-wait.ts';
 import type { Policy } from './policy.ts';
@@ -60,6 +61,24 @@ export interface AheadEntry {
   list: (typeof LIST_NAMES)[QueueList];
 }
 
+/**
+ * Another applicant record with the same IIN as this application's applicant, made by another
+ * Telegram account or with other contacts: the IIN was claimed by someone else too (or by this
+ * person elsewhere). Staff compare and decide; nothing was merged or overwritten.
+ */
+export interface IdentityClaim {
+  applicantId: number;
+  fullName: string;
+  phones: string[];
+  address: string | null;
+  identityProof: IdentityProof;
+  /** The other record is bound to a Telegram account, and it is not this record's account. */
+  otherTelegramAccount: boolean;
+  /** What differs from this application's applicant record. */
+  differs: ('fullName' | 'phone' | 'address' | 'telegram')[];
+  applications: { id: number; number: string; districtId: number; status: Application['status'] }[];
+}
+
 export interface ApplicationDetail {
   application: Application;
   child: typeof children.$inferSelect;
@@ -75,6 +94,8 @@ export interface ApplicationDetail {
   expectedWait: ExpectedWait | null;
   /** The nearest children ahead in the same list, closest first. */
   ahead: AheadEntry[];
+  /** Other records of the applicant's IIN that differ from this one (an identity discrepancy when not empty). */
+  identityClaims: IdentityClaim[];
 }
 
 /** Up to `limit` children waiting just ahead of this one in its own list (same queue and list). */
@@ -110,7 +131,7 @@ export async function getApplicationDetail(db: Queryable, id: number, policy: Po
     .where(eq(applications.id, id));
   if (!row) throw new NotFoundError('application', id);
   const app = row.application;
-  const [kgs, docs, refs, history, position, ahead] = await Promise.all([
+  const [kgs, docs, refs, history, position, ahead, identityClaims] = await Promise.all([
     db
       .select({ id: kindergartens.id, number: kindergartens.number, nameKk: kindergartens.nameKk, nameRu: kindergartens.nameRu })
       .from(kindergartens)
@@ -126,6 +147,7 @@ export async function getApplicationDetail(db: Queryable, id: number, policy: Po
     statusHistory(db, id),
     getPosition(db, id, policy),
     nearestAhead(db, app),
+    identityClaimsOf(db, row.applicant),
   ]);
   const expectedWait = position ? await expectedWaitInQueue(db, position.queueId, position.position) : null;
   return {
@@ -142,7 +164,53 @@ export async function getApplicationDetail(db: Queryable, id: number, policy: Po
     position,
     expectedWait,
     ahead,
+    identityClaims,
   };
+}
+
+const norm = (s: string | null) => (s ?? '').toLocaleLowerCase('kk').replace(/\s+/g, ' ').trim();
+
+/** The other applicant records with this record's IIN that differ from it, with their applications. */
+export async function identityClaimsOf(db: Queryable, applicant: typeof applicants.$inferSelect): Promise<IdentityClaim[]> {
+  const others = await rowsOf<{
+    id: number;
+    full_name: string;
+    phones: string[];
+    address: string | null;
+    telegram_user_id: number | string | null;
+    identity_proof: IdentityProof;
+    applications: IdentityClaim['applications'] | string;
+  }>(
+    db,
+    sql`select p.id, p.full_name, p.phones, p.address, p.telegram_user_id, p.identity_proof,
+        coalesce((select json_agg(json_build_object('id', x.id, 'number', x.number, 'districtId', x.district_id, 'status', x.status) order by x.id)
+                    from applications x where x.applicant_id = p.id), '[]') as applications
+      from applicants p where p.iin = ${applicant.iin} and p.id <> ${applicant.id}
+     order by p.id limit 50`,
+  );
+  return others.flatMap((other) => {
+    const differs: IdentityClaim['differs'] = [];
+    if (norm(other.full_name) !== norm(applicant.fullName)) differs.push('fullName');
+    if (other.phones[0] !== applicant.phones[0]) differs.push('phone');
+    if (norm(other.address) !== norm(applicant.address)) differs.push('address');
+    const telegram = other.telegram_user_id === null ? null : Number(other.telegram_user_id);
+    const otherTelegramAccount = telegram !== null && telegram !== applicant.telegramUserId;
+    if (otherTelegramAccount) differs.push('telegram');
+    if (!differs.length) return [];
+    const apps = other.applications;
+    return [
+      {
+        applicantId: other.id,
+        fullName: other.full_name,
+        phones: other.phones,
+        address: other.address,
+        identityProof: other.identity_proof,
+        otherTelegramAccount,
+        differs,
+        applications: typeof apps === 'string' ? (JSON.parse(apps) as IdentityClaim['applications']) : apps,
+      },
+    ];
+  });
 }
 
 /** Every recorded step of the application, oldest first, with the staff member's name. */

@@ -9,6 +9,7 @@ import {
   kindergartens,
   queues,
   representatives,
+  type SubmittedChild,
 } from '../db/schema/index.ts';
 import { audit, type Actor } from './audit.ts';
 import { localDate } from './calendar.ts';
@@ -88,9 +89,14 @@ export function checkChildIin(iin: string, now: Date, policy: Policy): FieldErro
   return { birthDate: parsed.value.birthDate };
 }
 
-export function checkAdultIin(iin: string, field: string): FieldError | null {
+/** IIN and age rules for the parent, legal representative or attorney (used by the bot step by step, too). */
+export function checkAdultIin(iin: string, field: string, now: Date, policy: Policy): FieldError | null {
   const parsed = parseIin(iin);
-  return parsed.ok ? null : { field, code: IIN_CODES[parsed.error] };
+  if (!parsed.ok) return { field, code: IIN_CODES[parsed.error] };
+  if (ageInYears(parsed.value.birthDate, localDate(now)) < policy.minApplicantAgeYears) {
+    return { field, code: 'applicant_too_young', params: { years: policy.minApplicantAgeYears } };
+  }
+  return null;
 }
 
 function shapeErrors(error: z.ZodError): FieldError[] {
@@ -111,7 +117,7 @@ export function validateApplication(
   if (!parsed.success) return { ok: false, errors: shapeErrors(parsed.error) };
   const input = parsed.data;
   const errors: FieldError[] = [];
-  const applicantIin = checkAdultIin(input.applicant.iin, 'applicant.iin');
+  const applicantIin = checkAdultIin(input.applicant.iin, 'applicant.iin', now, policy);
   if (applicantIin) errors.push(applicantIin);
   const child = checkChildIin(input.child.iin, now, policy);
   if ('code' in child) errors.push(child);
@@ -124,7 +130,7 @@ export function validateApplication(
   });
   if (input.applicant.consentAt > now) errors.push({ field: 'applicant.consentAt', code: 'consent_required' });
   if (input.representative) {
-    const repIin = checkAdultIin(input.representative.iin, 'representative.iin');
+    const repIin = checkAdultIin(input.representative.iin, 'representative.iin', now, policy);
     if (repIin) errors.push(repIin);
     if (input.representative.poaDate > localDate(now)) {
       errors.push({ field: 'representative.poaDate', code: 'date_in_future' });
@@ -194,11 +200,33 @@ export async function ensureQueue(tx: Queryable, districtId: number, birthYear: 
 
 export type SubmitResult = { created: true; application: Application } | { created: false; application: Application };
 
+const digitsOf = (iin: string) => iin.replace(/\D/g, '');
+
+/** What each channel proves about the applicant's IIN (README "Who is applying"). */
+export const IDENTITY_PROOF: Record<ParsedInput['channel'], IdentityProof> = {
+  bot: 'claimed',
+  office: 'document',
+  centre: 'document',
+  portal: 'signature',
+};
+export type IdentityProof = (typeof applicants.identityProof.enumValues)[number];
+
+/** The application lost to an active one that committed first; its person writes are undone. */
+class LostRace extends Error {
+  constructor(readonly winner: Application) {
+    super('an active application for this child committed first');
+  }
+}
+
 /**
- * Submits an application from any channel. A second attempt for a child with an active
- * application returns that application (created: false) instead of failing; the partial
- * unique index makes this hold under concurrency too. With policy.autoRegister the child is
- * registered in the queue in the same transaction: the 30-minute result, at once.
+ * Submits an application from any channel, in one transaction that first takes a lock on the
+ * child's IIN, so submissions for one child run one after another. A submission for a child with
+ * an active application returns that application (created: false) and writes nothing but an
+ * audit row of the attempt; otherwise the child, applicant and representative records are
+ * written together with the application. An existing child's record is never changed: a
+ * different name or certificate is kept on the application for staff (submittedChild). With
+ * policy.autoRegister the child is registered in the queue in the same transaction: the
+ * 30-minute result, at once.
  */
 export async function submitApplication(
   db: Queryable,
@@ -210,60 +238,76 @@ export async function submitApplication(
   const valid = validateApplication(raw, now, policy);
   if (!valid.ok) throw new ValidationError(valid.errors);
   const input = valid.value;
-  const existing = await findActiveApplicationByChildIin(db, input.child.iin);
-  if (existing) return { created: false, application: existing };
-  const placeErrors = await checkPlaces(db, input);
-  if (placeErrors.length) throw new ValidationError(placeErrors);
+  const childIin = digitsOf(input.child.iin);
 
   return db.transaction(async (tx) => {
-    const applicantId = await upsertApplicant(tx, input, now);
-    const childId = await upsertChild(tx, input);
-    const representativeId = input.representative ? await insertRepresentative(tx, input.representative) : null;
-    const birthYear = Number(input.child.birthDate.slice(0, 4));
-    const queue = await ensureQueue(tx, input.districtId, birthYear, input.language);
-    const [inserted] = await tx
-      .insert(applications)
-      .values({
-        number: sql`to_char(${now.toISOString()}::timestamptz at time zone 'Asia/Almaty', 'YYYY') || '-' || lpad(nextval('application_number_seq')::text, 7, '0')`,
-        childId,
-        applicantId,
-        representativeId,
-        districtId: input.districtId,
-        queueId: queue.id,
-        birthYear,
-        language: input.language,
-        kindergartenIds: input.kindergartenIds,
-        priorityCategory: input.priorityCategory,
-        priorityProof: input.priorityCategory === 'none' ? 'none' : 'pending',
-        channel: input.channel,
-        status: 'submitted',
-        statusChangedAt: now,
-        registeredAt: now,
-        motherWorkplace: input.motherWorkplace ?? null,
-        fatherWorkplace: input.fatherWorkplace ?? null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .onConflictDoNothing({
-        target: applications.childId,
-        where: sql`status in ('submitted', 'registered', 'offered', 'referred')`,
-      })
-      .returning();
-    if (!inserted) {
-      const [winner] = await tx
-        .select()
-        .from(applications)
-        .where(and(eq(applications.childId, childId), inArray(applications.status, [...ACTIVE_STATUSES])));
-      if (!winner) throw new Error('active application vanished after a conflict');
-      return { created: false as const, application: winner };
+    // Held until commit: a second submission for this child waits here, then sees the first one's application.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`child:${childIin}`}))`);
+    const existing = await findActiveApplicationByChildIin(tx, childIin);
+    if (existing) return duplicate(tx, existing, input, actor, now);
+    const placeErrors = await checkPlaces(tx, input);
+    if (placeErrors.length) throw new ValidationError(placeErrors);
+
+    let inserted: Application;
+    try {
+      // A savepoint: should an active application appear without this lock (a writer other than
+      // this function), the partial unique index refuses ours and the person writes are undone.
+      inserted = await tx.transaction(async (sp) => {
+        const child = await childFor(sp, input);
+        const applicantId = await applicantFor(sp, input, now);
+        const representativeId = input.representative ? await insertRepresentative(sp, input.representative) : null;
+        const birthYear = Number(input.child.birthDate.slice(0, 4));
+        const queue = await ensureQueue(sp, input.districtId, birthYear, input.language);
+        const [row] = await sp
+          .insert(applications)
+          .values({
+            number: sql`to_char(${now.toISOString()}::timestamptz at time zone 'Asia/Almaty', 'YYYY') || '-' || lpad(nextval('application_number_seq')::text, 7, '0')`,
+            childId: child.id,
+            applicantId,
+            representativeId,
+            districtId: input.districtId,
+            queueId: queue.id,
+            birthYear,
+            language: input.language,
+            kindergartenIds: input.kindergartenIds,
+            priorityCategory: input.priorityCategory,
+            priorityProof: input.priorityCategory === 'none' ? 'none' : 'pending',
+            channel: input.channel,
+            status: 'submitted',
+            statusChangedAt: now,
+            registeredAt: now,
+            motherWorkplace: input.motherWorkplace ?? null,
+            fatherWorkplace: input.fatherWorkplace ?? null,
+            submittedChild: child.submitted,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .onConflictDoNothing({
+            target: applications.childId,
+            where: sql`status in ('submitted', 'registered', 'offered', 'referred')`,
+          })
+          .returning();
+        if (!row) {
+          const [winner] = await sp
+            .select()
+            .from(applications)
+            .where(and(eq(applications.childId, child.id), inArray(applications.status, [...ACTIVE_STATUSES])));
+          if (!winner) throw new Error('active application vanished after a conflict');
+          throw new LostRace(winner);
+        }
+        return row;
+      });
+    } catch (err) {
+      if (err instanceof LostRace) return duplicate(tx, err.winner, input, actor, now);
+      throw err;
     }
-    const submitter: Actor = actor.type === 'parent' ? { type: 'parent', id: applicantId } : actor;
+    const submitter: Actor = actor.type === 'parent' ? { type: 'parent', id: inserted.applicantId } : actor;
     await audit(tx, submitter, {
       action: 'application.submit',
       entity: 'application',
       entityId: inserted.id,
       to: 'submitted',
-      data: { channel: input.channel, representativeId },
+      data: { channel: input.channel, representativeId: inserted.representativeId },
       at: now,
     });
     if (!policy.autoRegister) return { created: true as const, application: inserted };
@@ -279,62 +323,95 @@ export async function submitApplication(
   });
 }
 
-async function upsertApplicant(tx: Tx, input: ParsedInput, now: Date): Promise<number> {
+/** A second submission for a child with an active application: only the attempt is recorded. */
+async function duplicate(tx: Tx, existing: Application, input: ParsedInput, actor: Actor, now: Date): Promise<SubmitResult> {
+  await audit(tx, actor, {
+    action: 'application.submit_duplicate',
+    entity: 'application',
+    entityId: existing.id,
+    data: {
+      channel: input.channel,
+      telegramUserId: input.representative?.telegramUserId ?? input.applicant.telegramUserId ?? null,
+    },
+    at: now,
+  });
+  return { created: false, application: existing };
+}
+
+/**
+ * The applicant record this submission is made under. The bot reuses only the record its own
+ * Telegram account made for this IIN (a typed IIN is a claim: another account's record, or a
+ * proven one, is never read or changed); a submission by power of attorney in the bot gets a
+ * record of its own. The office, the centre and the portal prove the IIN and share one record
+ * per IIN, updated with the contacts given there.
+ */
+async function applicantFor(tx: Tx, input: ParsedInput, now: Date): Promise<number> {
   const a = input.applicant;
-  const phones = a.phones.map((p) => normalizePhone(p) as string);
+  const proof = IDENTITY_PROOF[input.channel];
   const values = {
-    iin: a.iin.replace(/\D/g, ''),
+    iin: digitsOf(a.iin),
     fullName: a.fullName,
-    phones,
+    phones: a.phones.map((p) => normalizePhone(p) as string),
     phoneVerifiedAt: a.phoneVerified ? now : null,
     address: a.address,
     telegramUserId: a.telegramUserId ?? null,
     language: a.language,
     consentAt: a.consentAt,
+    identityProof: proof,
   };
-  const [row] = await tx
-    .insert(applicants)
-    .values(values)
-    .onConflictDoUpdate({
-      target: applicants.iin,
-      set: {
-        fullName: values.fullName,
-        phones: values.phones,
-        address: values.address,
-        language: values.language,
-        consentAt: values.consentAt,
-        // Keep an earlier verification or Telegram link when this channel has none.
-        phoneVerifiedAt: sql`coalesce(excluded.phone_verified_at, ${applicants.phoneVerifiedAt})`,
-        telegramUserId: sql`coalesce(excluded.telegram_user_id, ${applicants.telegramUserId})`,
-      },
-    })
-    .returning({ id: applicants.id });
+  const set = {
+    fullName: values.fullName,
+    phones: values.phones,
+    address: values.address,
+    language: values.language,
+    consentAt: values.consentAt,
+    // An earlier verification holds only while the main phone is the same.
+    phoneVerifiedAt: sql`case when ${applicants.phones}[1] = excluded.phones[1]
+      then coalesce(excluded.phone_verified_at, ${applicants.phoneVerifiedAt}) else excluded.phone_verified_at end`,
+  };
+  const insert = tx.insert(applicants).values(values);
+  const [row] =
+    proof !== 'claimed'
+      ? await insert
+          .onConflictDoUpdate({
+            target: applicants.iin,
+            targetWhere: sql`identity_proof <> 'claimed'`,
+            // Keep a Telegram link when this channel has none.
+            set: { ...set, telegramUserId: sql`coalesce(excluded.telegram_user_id, ${applicants.telegramUserId})` },
+          })
+          .returning({ id: applicants.id })
+      : values.telegramUserId !== null
+        ? await insert
+            .onConflictDoUpdate({ target: [applicants.telegramUserId, applicants.iin], targetWhere: sql`identity_proof = 'claimed'`, set })
+            .returning({ id: applicants.id })
+        : await insert.returning({ id: applicants.id });
   return row!.id;
 }
 
-async function upsertChild(tx: Tx, input: ParsedInput): Promise<number> {
+const sameName = (x: string, y: string) => x.toLocaleLowerCase('kk').replace(/\s+/g, ' ').trim() === y.toLocaleLowerCase('kk').replace(/\s+/g, ' ').trim();
+const sameCertificate = (x: string | null, y: string) => (x ?? '').replace(/[\s.-]/g, '').toUpperCase() === y.replace(/[\s.-]/g, '').toUpperCase();
+
+/** The child's record: created with this submission, or the one on record left as it is. */
+async function childFor(tx: Tx, input: ParsedInput): Promise<{ id: number; submitted: SubmittedChild | null }> {
   const c = input.child;
-  const [row] = await tx
+  const iin = digitsOf(c.iin);
+  const [created] = await tx
     .insert(children)
-    .values({
-      iin: c.iin.replace(/\D/g, ''),
-      fullName: c.fullName,
-      birthDate: c.birthDate,
-      birthCertificateNumber: c.birthCertificateNumber,
-    })
-    .onConflictDoUpdate({
-      target: children.iin,
-      set: { fullName: c.fullName, birthCertificateNumber: c.birthCertificateNumber },
-    })
+    .values({ iin, fullName: c.fullName, birthDate: c.birthDate, birthCertificateNumber: c.birthCertificateNumber })
+    .onConflictDoNothing({ target: children.iin })
     .returning({ id: children.id });
-  return row!.id;
+  if (created) return { id: created.id, submitted: null };
+  const [known] = await tx.select().from(children).where(eq(children.iin, iin));
+  if (!known) throw new Error(`child ${iin} vanished after a conflict`);
+  const differs = !sameName(known.fullName, c.fullName) || !sameCertificate(known.birthCertificateNumber, c.birthCertificateNumber);
+  return { id: known.id, submitted: differs ? { fullName: c.fullName, birthCertificateNumber: c.birthCertificateNumber } : null };
 }
 
 async function insertRepresentative(tx: Tx, r: NonNullable<ParsedInput['representative']>): Promise<number> {
   const [row] = await tx
     .insert(representatives)
     .values({
-      iin: r.iin.replace(/\D/g, ''),
+      iin: digitsOf(r.iin),
       fullName: r.fullName,
       phone: r.phone ? normalizePhone(r.phone) : null,
       telegramUserId: r.telegramUserId ?? null,

@@ -10,12 +10,13 @@
  *  - it is the representative who applied (representatives.telegram_user_id);
  *  - it submitted that application through the bot, or staff linked it to that application only
  *    (application_telegram_links).
- * The bot binds an applicant to an account only when the applicant is new or already bound to
- * it: typing a known parent's IIN never reveals that parent's other applications.
+ * A parent's IIN typed in the bot is a claim: the bot binds an account only to the applicant
+ * record it made itself, so typing a known parent's IIN never reveals, nor changes, that
+ * parent's record or applications.
  */
 import { and, desc, eq, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../db/client.ts';
-import { applicants, applications, applicationTelegramLinks, children, districts, notifications, queues } from '../db/schema/index.ts';
+import { applications, applicationTelegramLinks, children, districts, notifications, queues } from '../db/schema/index.ts';
 import { submitApplication, type ApplicationInput, type SubmitResult } from './applications.ts';
 import { attachDocument, type DocumentKind } from './attachments.ts';
 import { audit, type Actor } from './audit.ts';
@@ -374,23 +375,19 @@ export type TelegramSubmitResult = SubmitResult & {
 };
 
 /**
- * Submits an application made in the bot. Binds the applicant to the account only when the
- * applicant is new or already bound to it; always records that this account submitted this
- * application; attaches the files; and, since the bot shows the registration notice at once,
- * records the registration notification as delivered in the chat instead of sending it again.
+ * Submits an application made in the bot. The applicant record is this account's own claim of
+ * the IIN (core/applications.ts applicantFor): a parent applying for themselves is bound to the
+ * account, one acting by power of attorney is not (the account is the representative's). Always
+ * records that this account submitted this application; attaches the files; and, since the bot
+ * shows the registration notice at once, records the registration notification as delivered in
+ * the chat instead of sending it again.
  */
 export async function submitFromTelegram(db: Queryable, s: TelegramSubmission): Promise<TelegramSubmitResult> {
   const now = s.now ?? new Date();
-  const parentIin = s.input.applicant.iin.replace(/\D/g, '');
-  const [existing] = await db
-    .select({ telegramUserId: applicants.telegramUserId })
-    .from(applicants)
-    .where(eq(applicants.iin, parentIin));
-  const acting = s.input.representative ? null : s.telegramUserId;
-  const bind = !existing || existing.telegramUserId === s.telegramUserId;
   const input: ApplicationInput = {
     ...s.input,
-    applicant: { ...s.input.applicant, telegramUserId: bind ? acting : null },
+    channel: 'bot',
+    applicant: { ...s.input.applicant, telegramUserId: s.input.representative ? null : s.telegramUserId },
   };
   const result = await submitApplication(db, input, { type: 'parent', id: null }, s.policy, now);
   if (!result.created) {

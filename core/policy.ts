@@ -12,6 +12,13 @@ const monthDay = z.object({ month: z.number().int().min(1).max(12), day: z.numbe
 export const policySchema = z.object({
   /** Children must be under this age (years) on the application date. */
   maxAgeYears: z.number().int().min(1).max(8).default(7),
+  /**
+   * The youngest parent, legal representative or attorney who may apply, in whole years on the
+   * application date (every channel). 18: full civil capacity comes at 18 (Civil Code of the
+   * Republic of Kazakhstan, art. 17). A younger parent with full capacity by marriage or
+   * emancipation is rare; the office sees their documents, and a region that needs it lowers this.
+   */
+  minApplicantAgeYears: z.number().int().min(14).max(21).default(18),
   /** How many kindergartens a parent may rank. */
   maxKindergartens: z.number().int().min(1).max(10).default(3),
   /** General children per first-priority child in the merged queue ("1 to 3"). */

@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { hash } from '@node-rs/argon2';
 import { sql } from 'drizzle-orm';
 import { loadConfigOrExit } from '../core/config.ts';
+import { IDENTITY_PROOF } from '../core/applications.ts';
 import { holidaysOf, isWorkingDay, localParts, nextWorkingDay } from '../core/calendar.ts';
 import { makeIin } from '../core/iin.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
@@ -656,6 +657,8 @@ async function seedApplications(
         address: homeAddress(random, district, app.language),
         language: app.language,
         consentAt: registeredAt,
+        // What the channel of the family's first application proved (the bot: a claim only).
+        identityProof: IDENTITY_PROOF[app.channel],
         createdAt: registeredAt,
       });
     }

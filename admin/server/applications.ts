@@ -249,6 +249,13 @@ export function applicationsRoutes(deps: ApiDeps) {
         position: d.position,
         expectedWait: d.expectedWait,
         ahead: d.ahead,
+        // The same IIN given with other contacts or by another Telegram account: staff decide.
+        // Applications outside the user's districts are counted, not shown.
+        identityClaims: d.identityClaims.map(({ applications: apps, ...claim }) => ({
+          ...claim,
+          applications: apps.filter((x) => inScope(c, 'applications.read', x.districtId)),
+          applicationsElsewhere: apps.filter((x) => !inScope(c, 'applications.read', x.districtId)).length,
+        })),
         // What this user may do now; the panel shows these buttons, the API checks again.
         actions: {
           verify: here('applications.verify') && needsVerification(d.application.status, pending),

@@ -129,12 +129,28 @@ function nameAnswer(a: Parameters<typeof textAnswer>[0], t: TFunction): Parsed<s
   return NAME_RE.test(text.value) ? text : fail(t('errors.name_invalid'));
 }
 
-function adultIinAnswer(a: Parameters<typeof textAnswer>[0], t: TFunction): Parsed<string> {
-  const text = textAnswer(a, t, { max: 40 });
-  if (!text.ok) return text;
-  const iin = normalizeIin(text.value);
-  const error = checkAdultIin(iin, 'iin');
-  return error ? fail(t(`errors.${error.code}`, error.params)) : ok(iin);
+/** A parent's, legal representative's or attorney's IIN: valid, and of someone old enough to apply. */
+function adultIinAnswer(now: Date, policy: Policy) {
+  return (a: Parameters<typeof textAnswer>[0], t: TFunction): Parsed<string> => {
+    const text = textAnswer(a, t, { max: 40 });
+    if (!text.ok) return text;
+    const iin = normalizeIin(text.value);
+    const error = checkAdultIin(iin, 'iin', now, policy);
+    return error ? fail(t(`errors.${error.code}`, error.params)) : ok(iin);
+  };
+}
+
+/**
+ * A child who already has an active application: its own family sees which one; anyone else
+ * learns only that there is one and where to ask (a typed IIN proves nothing).
+ */
+function duplicateText(
+  t: TFunction,
+  existing: { mine: false } | { mine: true; number: string; status: string; createdAt: string },
+): string {
+  if (!existing.mine) return t('bot.apply.duplicate.stranger');
+  const text = t('bot.apply.duplicate.text', { number: existing.number, date: formatDate(existing.createdAt), status: t(`status.${existing.status}`) });
+  return `${text}\n\n${t('bot.apply.duplicate.mine')}`;
 }
 
 const errorLine = (t: TFunction, e: FieldError) => `• ${t(`errors.${e.code}`, e.params)}`;
@@ -183,7 +199,7 @@ export function createApplyConversation(deps: ApplyDeps) {
         case 'reuse':
           return reuseStep();
         case 'repIin': {
-          const iin = await d.ask({ text: (t) => t('bot.apply.rep.iin'), parse: adultIinAnswer });
+          const iin = await d.ask({ text: (t) => t('bot.apply.rep.iin'), parse: adultIinAnswer(await d.now(), policy) });
           if (iin === BACK) return 'back';
           draft.repIin = iin;
           return 'done';
@@ -223,10 +239,11 @@ export function createApplyConversation(deps: ApplyDeps) {
           return 'done';
         }
         case 'parentIin': {
+          const adult = adultIinAnswer(await d.now(), policy);
           const iin = await d.ask({
             text: (t) => t('bot.apply.parent.iin'),
             parse: (a, t) => {
-              const parsed = adultIinAnswer(a, t);
+              const parsed = adult(a, t);
               if (parsed.ok && parsed.value === draft.childIin) return fail(t('errors.iin_same_as_applicant'));
               return parsed;
             },
@@ -401,18 +418,11 @@ export function createApplyConversation(deps: ApplyDeps) {
         const existing = await d.external(async (outer) => {
           const app = await findActiveApplicationByChildIin(outer.db, child.iin);
           if (!app) return null;
-          const mine = await canSeeApplication(outer.db, outer.from!.id, app.id);
-          return { number: app.number, status: app.status, createdAt: app.createdAt.toISOString(), mine };
+          // Another family's application: not even its number enters this conversation.
+          if (!(await canSeeApplication(outer.db, outer.from!.id, app.id))) return { mine: false as const };
+          return { mine: true as const, number: app.number, status: app.status, createdAt: app.createdAt.toISOString() };
         });
-        if (existing) {
-          const t = d.t;
-          const lines = [
-            t('bot.apply.duplicate.text', { number: existing.number, date: formatDate(existing.createdAt), status: t(`status.${existing.status}`) }),
-            '',
-            t(existing.mine ? 'bot.apply.duplicate.mine' : 'bot.apply.duplicate.other'),
-          ];
-          return d.finish(lines.join('\n'));
-        }
+        if (existing) return d.finish(duplicateText(d.t, existing));
         const confirmed = await d.ask({
           text: (t) => t('bot.apply.child.birthDate', { date: formatDay(child.birthDate) }),
           keyboard: (t) => new InlineKeyboard().text(t('bot.apply.child.yes'), 'q:yes').text(t('bot.apply.child.no'), 'q:no'),
@@ -536,6 +546,7 @@ export function createApplyConversation(deps: ApplyDeps) {
         }
         try {
           const r = await submitFromTelegram(outer.db, { input: formInput(uid, lang), telegramUserId: uid, documents, policy, now });
+          if (!r.created && !r.visible) return { status: 'stranger' as const };
           return {
             status: 'ok' as const,
             created: r.created,
@@ -545,7 +556,6 @@ export function createApplyConversation(deps: ApplyDeps) {
             queueNumber: r.application.queueNumber,
             registeredAt: r.application.registeredAt.toISOString(),
             position: r.position,
-            visible: r.visible,
             proofMissing: proofLost || r.rejectedDocuments.length > 0,
           };
         } catch (err) {
@@ -558,9 +568,9 @@ export function createApplyConversation(deps: ApplyDeps) {
         await d.say([t('bot.apply.invalid'), ...result.errors.map((e) => errorLine(t, e))].join('\n'));
         return 'invalid';
       }
+      if (result.status === 'stranger') return d.finish(duplicateText(t, { mine: false }));
       if (!result.created) {
-        const text = t('bot.apply.duplicate.text', { number: result.number, date: formatDate(result.registeredAt), status: t(`status.${result.appStatus}`) });
-        return d.finish(`${text}\n\n${t(result.visible ? 'bot.apply.duplicate.mine' : 'bot.apply.duplicate.other')}`);
+        return d.finish(duplicateText(t, { mine: true, number: result.number, status: result.appStatus, createdAt: result.registeredAt }));
       }
       const lines: string[] = [];
       if (result.appStatus === 'registered') {

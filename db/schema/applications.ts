@@ -4,6 +4,7 @@ import {
   check,
   customType,
   index,
+  jsonb,
   integer,
   pgTable,
   primaryKey,
@@ -25,6 +26,11 @@ import {
 } from './enums.ts';
 import { districts } from './places.ts';
 import { applicants, children, representatives } from './people.ts';
+
+export interface SubmittedChild {
+  fullName: string;
+  birthCertificateNumber: string;
+}
 
 export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => 'bytea',
@@ -96,6 +102,11 @@ export const applications = pgTable(
     refusalComment: text(),
     motherWorkplace: text(),
     fatherWorkplace: text(),
+    /**
+     * The child's name and birth certificate as this submission gave them, when the child was
+     * already on record with others: a submission never changes the child's record, staff compare.
+     */
+    submittedChild: jsonb().$type<SubmittedChild>(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

@@ -38,6 +38,13 @@ export const priorityCategoryEnum = pgEnum('priority_category', [
   'teacher',
 ]);
 
+/**
+ * What the channel that created an applicant record proved about the person holding its IIN
+ * (README "Who is applying"): typed in the bot (a claim), an identity document seen at the
+ * office or the public service centre, a digital signature on the portal.
+ */
+export const identityProofEnum = pgEnum('identity_proof', ['claimed', 'document', 'signature']);
+
 export const proofStateEnum = pgEnum('proof_state', ['none', 'pending', 'verified', 'rejected', 'expired']);
 
 export const documentKindEnum = pgEnum('document_kind', [

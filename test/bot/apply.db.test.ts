@@ -18,6 +18,7 @@ import { lastApplicantOf } from '../../core/parents.ts';
 import { openTestDatabase } from '../support/db.ts';
 import { FakeParent, type ShownMessage } from '../support/fake-telegram.ts';
 import { badChecksum, createBotPlaces, EXE, iinFor, makeBot, PNG, yearsAgo, type BotPlaces } from '../support/bot.ts';
+import { client, createStaff, signIn, testServer } from '../support/admin.ts';
 
 let database: Database;
 let places: BotPlaces;
@@ -220,7 +221,9 @@ describe('applying in Russian', () => {
     const parentIin = iinFor('1991-05-06');
     await p.say(parentIin);
     expect(lastText(await p.say('Ахметова Дана Маратовна'))).toContain('Нужен контактный телефон');
-    expect(texts(await p.say('12345'))[0]).toBe('Номер телефона должен быть казахстанским: +7 и 10 цифр.');
+    expect(texts(await p.say('12345'))[0]).toBe('Нужен казахстанский мобильный номер: +7 и 10 цифр, например +7 707 123 45 67.');
+    // A digit missing is asked again, not "corrected".
+    expect(texts(await p.say('+7 707 123 45 6'))[0]).toBe('Нужен казахстанский мобильный номер: +7 и 10 цифр, например +7 707 123 45 67.');
     expect(texts(await p.say('8 (707) 123-45-67'))).toEqual(['Телефон: +77071234567 ✅', 'Напишите ИИН ребёнка — 12 цифр. Дата рождения определится по ИИН.']);
     const childIin = iinFor(yearsAgo(2, 20), 'male');
     expect(lastText(await p.say(childIin))).toMatch(/^Дата рождения по ИИН: \d\d\.\d\d\.\d{4}\. Верно\?$/);
@@ -287,7 +290,7 @@ describe('applying in Russian', () => {
 });
 
 describe('the one-application-per-child rule', () => {
-  it('shows the existing application and stops, to its own parent and to anyone else', async () => {
+  it('shows the existing application to its own parent; anyone else learns only that there is one and where to ask', async () => {
     const { bot, tg } = harness;
     const birthDate = yearsAgo(4, 10);
     const childIin = iinFor(birthDate);
@@ -295,26 +298,134 @@ describe('the one-application-per-child rule', () => {
     await fillUntilChild(first, iinFor('1987-03-03'));
     await completeFromChild(first, childIin);
     const [app] = await database.db
-      .select({ number: applications.number })
+      .select({ number: applications.number, registeredAt: applications.registeredAt })
       .from(applications)
       .innerJoin(children, eq(children.id, applications.childId))
       .where(eq(children.iin, childIin));
+    const [y, m, d] = app!.registeredAt.toISOString().slice(0, 10).split('-');
 
     const stranger = new FakeParent(bot, tg, { languageCode: 'kk' });
     await fillUntilChild(stranger, iinFor('1986-06-06'));
-    const shown = await stranger.say(childIin);
-    expect(lastText(shown)).toContain(`Бұл балаға белсенді өтініш бұрыннан бар:\n№ ${app!.number}`);
-    expect(lastText(shown)).toContain('Мәртебесі: Кезекте');
-    expect(lastText(shown)).toContain('Бұл өтінішті сіз бермеген болсаңыз, 1414 байланыс орталығына немесе білім бөліміне хабарласыңыз.');
+    const shown = lastText(await stranger.say(childIin));
+    expect(shown).toBe(
+      'Бұл балаға өтініш бұрыннан бар: бір балаға бір ғана өтініш беріледі.\n\nСұрағыңыз болса, білім бөліміне немесе 1414 бірыңғай байланыс орталығына хабарласыңыз.',
+    );
+    // Nothing of the application: no number, no date, no status.
+    expect(shown).not.toContain(app!.number);
+    expect(shown).not.toContain(`${d}.${m}.${y}`);
+    expect(shown).not.toContain('Кезекте');
     expect(lastText(await stranger.say('Айсұлу'))).toBe('Түсінбедім. Төмендегі мәзірден таңдаңыз немесе /help жазыңыз.');
 
     await first.say('/apply');
     await first.tap('✅ Келісемін');
     await first.tap('Ата-ана немесе заңды өкіл');
     await first.tap('✅ Иә, осылай қалсын');
-    expect(lastText(await first.say(childIin))).toContain('Оны «📋 Менің өтініштерім» бөлімінен көре аласыз.');
+    const own = lastText(await first.say(childIin));
+    expect(own).toContain(`Бұл балаға белсенді өтініш бұрыннан бар:\n№ ${app!.number}`);
+    expect(own).toContain('Мәртебесі: Кезекте');
+    expect(own).toContain('Оны «📋 Менің өтініштерім» бөлімінен көре аласыз.');
   });
 });
+
+describe('a typed IIN is a claim', () => {
+  it("another account typing a parent's IIN changes nothing of that parent's record, applications or bot; staff see the discrepancy", async () => {
+    const { bot, tg } = harness;
+    const parentIin = iinFor('1989-09-09');
+    // Y applies for their child.
+    const y = new FakeParent(bot, tg, { languageCode: 'kk' });
+    await fillUntilChild(y, parentIin);
+    const yChild = iinFor(yearsAgo(4, 50));
+    await completeFromChild(y, yChild);
+    const yApp = await applicationOf(yChild);
+    const [yRecordBefore] = await database.db.select().from(applicants).where(eq(applicants.id, yApp.applicantId));
+    const yCardsBefore = texts(await y.say('/my')).join('\n');
+
+    // X types Y's IIN with X's own name, phone and address, for another child.
+    const x = new FakeParent(bot, tg, { languageCode: 'kk' });
+    await fillUntilChild(x, parentIin, { name: 'Басқаев Ерлан Серікұлы', phone: '+7 705 111 22 33' });
+    const xChild = iinFor(yearsAgo(3, 20));
+    await fillChildAndPlace(x, xChild, { name: 'Басқаев Дамир Ерланұлы', kindergarten: '№ 11 "Балапан" балабақшасы' });
+    await x.say('Шымкент, Байтұрсынов көшесі, 7');
+    expect((await x.tap('✅ Растау және жіберу'))[0]?.text).toContain('✅ Өтініш тіркелді');
+    const xApp = await applicationOf(xChild);
+
+    // Y's record and the contacts of Y's application are as they were.
+    expect(xApp.applicantId).not.toBe(yApp.applicantId);
+    const [yRecordAfter] = await database.db.select().from(applicants).where(eq(applicants.id, yApp.applicantId));
+    expect(yRecordAfter).toEqual(yRecordBefore);
+    const [yAppAfter] = await database.db
+      .select({ applicantId: applications.applicantId, fullName: applicants.fullName, phones: applicants.phones, address: applicants.address })
+      .from(applications)
+      .innerJoin(applicants, eq(applicants.id, applications.applicantId))
+      .where(eq(applications.id, yApp.id));
+    expect(yAppAfter).toEqual({ applicantId: yApp.applicantId, fullName: 'Нұрланова Гүлнар Асқарқызы', phones: ['+77775554433'], address: 'Алматы, Төле би көшесі, 1' });
+    // X's application keeps X's details as given.
+    const [xRecord] = await database.db.select().from(applicants).where(eq(applicants.id, xApp.applicantId));
+    expect(xRecord).toMatchObject({ iin: parentIin, fullName: 'Басқаев Ерлан Серікұлы', phones: ['+77051112233'], address: 'Шымкент, Байтұрсынов көшесі, 7', telegramUserId: x.id, identityProof: 'claimed' });
+
+    // What Y's account sees is unchanged: Y's child only, and Y's own details offered again.
+    const yCardsAfter = texts(await y.say('/my')).join('\n');
+    expect(yCardsAfter).toBe(yCardsBefore);
+    expect(yCardsAfter).not.toContain('Басқаев Дамир Ерланұлы');
+    expect(texts(await x.say('/my')).join('\n')).not.toContain(yApp.number);
+    await y.say('/apply');
+    await y.tap('✅ Келісемін');
+    const offer = lastText(await y.tap('Ата-ана немесе заңды өкіл'));
+    expect(offer).toContain('Ата-ана: Нұрланова Гүлнар Асқарқызы');
+    expect(offer).toContain('Телефон: +77775554433');
+    expect(offer).toContain('Мекенжай: Алматы, Төле би көшесі, 1');
+    expect(offer).not.toContain('Басқаев');
+    await y.say('/cancel');
+
+    // Staff see on both applications that the IIN was claimed by another account with other contacts.
+    const app = testServer(database);
+    const admin = await createStaff(database, ['admin']);
+    const staff = client(app, await signIn(app, admin.login, admin.password, '10.1.10.1'));
+    const onX = await staff.get(`/api/applications/${xApp.id}`);
+    expect(onX.status).toBe(200);
+    expect(onX.json.applicant).toMatchObject({ fullName: 'Басқаев Ерлан Серікұлы', identityProof: 'claimed' });
+    expect(onX.json.identityClaims).toEqual([
+      expect.objectContaining({
+        applicantId: yApp.applicantId,
+        fullName: 'Нұрланова Гүлнар Асқарқызы',
+        phones: ['+77775554433'],
+        otherTelegramAccount: true,
+        differs: ['fullName', 'phone', 'address', 'telegram'],
+        applications: [expect.objectContaining({ id: yApp.id, number: yApp.number })],
+        applicationsElsewhere: 0,
+      }),
+    ]);
+    const onY = await staff.get(`/api/applications/${yApp.id}`);
+    expect(onY.json.identityClaims).toEqual([
+      expect.objectContaining({ applicantId: xApp.applicantId, fullName: 'Басқаев Ерлан Серікұлы', otherTelegramAccount: true }),
+    ]);
+  });
+
+  it('refuses a child\'s IIN as the parent\'s: the applicant must be of age', async () => {
+    const { bot, tg } = harness;
+    const p = new FakeParent(bot, tg, { languageCode: 'kk' });
+    await p.say('/apply');
+    await p.tap('✅ Келісемін');
+    await p.tap('Ата-ана немесе заңды өкіл');
+    expect(texts(await p.say(iinFor(yearsAgo(2, 30))))).toEqual([
+      'ЖСН бойынша өтініш берушіге әлі 18 жас толмаған: өтінішті кемінде 18 жастағы ата-ана немесе заңды өкіл береді. ЖСН-ді тексеріңіз.',
+      'Ата-ананың (заңды өкілдің) ЖСН-ін жазыңыз — 12 цифр.',
+    ]);
+    // Days before the 18th birthday is too young; just after it is enough (a day's margin for Almaty's date).
+    expect(texts(await p.say(iinFor(yearsAgo(18, -2))))[0]).toContain('18 жас толмаған');
+    expect(lastText(await p.say(iinFor(yearsAgo(18, 1))))).toBe('Ата-ананың тегін, атын және әкесінің атын жазыңыз.');
+    await p.say('/cancel');
+  });
+});
+
+async function applicationOf(childIin: string) {
+  const [row] = await database.db
+    .select({ app: applications })
+    .from(applications)
+    .innerJoin(children, eq(children.id, applications.childId))
+    .where(eq(children.iin, childIin));
+  return row!.app;
+}
 
 describe('a second child', () => {
   it('offers the parent details of the last application, skips those questions and lets the parent go back', async () => {
@@ -366,13 +477,13 @@ describe('a second child', () => {
   });
 });
 
-async function fillUntilChild(p: FakeParent, parentIin: string) {
+async function fillUntilChild(p: FakeParent, parentIin: string, parent = { name: 'Нұрланова Гүлнар Асқарқызы', phone: '+7 777 555 44 33' }) {
   await p.say('/apply');
   await p.tap('✅ Келісемін');
   await p.tap('Ата-ана немесе заңды өкіл');
   await p.say(parentIin);
-  await p.say('Нұрланова Гүлнар Асқарқызы');
-  await p.say('+7 777 555 44 33');
+  await p.say(parent.name);
+  await p.say(parent.phone);
 }
 
 /** From the child's IIN to the category (none); answers what the category step showed next. */

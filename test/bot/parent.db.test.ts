@@ -83,10 +83,12 @@ describe('who sees which application', () => {
     const seen = (await strangerParent.say('/my')).map((m) => m.text).join('\n');
     expect(seen).toContain(result.application.number);
     expect(seen).not.toContain(first.number);
-    const [applicant] = await database.db.select().from(applicants).where(eq(applicants.iin, input.applicant.iin));
-    expect(applicant?.telegramUserId).toBe(owner.id);
-    // Only the owner's account is offered the parent's details for another child.
-    expect(await lastApplicantOf(database.db, stranger)).toBeNull();
+    // The owner's record stays bound to the owner; the stranger's claim is a record of its own.
+    const records = await database.db.select().from(applicants).where(eq(applicants.iin, input.applicant.iin));
+    expect(records.map((r) => r.telegramUserId).sort()).toEqual([owner.id, stranger].sort());
+    expect(result.application.applicantId).not.toBe(first.applicantId);
+    // Each account is offered only the details it gave itself.
+    expect(await lastApplicantOf(database.db, stranger)).toMatchObject({ iin: input.applicant.iin, fullName: second.applicant.fullName });
     expect(await lastApplicantOf(database.db, owner.id)).toEqual({
       iin: input.applicant.iin,
       fullName: input.applicant.fullName,

@@ -3,7 +3,7 @@
  * acting by power of attorney, the documents with previews, the queue position and who is
  * ahead, referrals, and the full status history. Actions sit in the top bar.
  */
-import { Box, Chip, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
+import { Alert, Box, Chip, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
 import { ListButton, Show, TopToolbar, useRecordContext, useTranslate } from 'react-admin';
 import { bilingual, formatDate, HeadRow, Line, Section, StatusChip, useLocale } from '../common/fields.tsx';
 import type { ApplicationDetail } from '../../../core/application-view.ts';
@@ -22,10 +22,14 @@ function Actions() {
   );
 }
 
+/** An identity claim as the API sends it: applications outside the user's districts only counted. */
+type Claim = ApplicationDetail['identityClaims'][number] & { applicationsElsewhere: number };
+
 /** /api/applications/:id: core/application-view.ts's detail (dates arrive as strings) and the user's actions. */
 type Rec = ApplicationDetail['application'] &
-  Omit<ApplicationDetail, 'application'> & {
+  Omit<ApplicationDetail, 'application' | 'identityClaims'> & {
     id: number;
+    identityClaims: Claim[];
     actions: { verify: boolean; refuse: boolean; priority: boolean; downloadDocuments: boolean; uploadDocuments: boolean };
   };
 
@@ -93,6 +97,7 @@ function People() {
       <Line label="admin.applications.address">{a.address}</Line>
       <Line label="admin.applications.consentAt">{formatDate(a.consentAt, locale)}</Line>
       <Line label="admin.applications.telegram">{a.telegramUserId ? translate('ra.boolean.true') : translate('ra.boolean.false')}</Line>
+      <Line label="admin.applications.identityProof">{translate(`admin.applications.identityProofs.${a.identityProof}`)}</Line>
       {rep && (
         <Box sx={{ mt: 2 }}>
           <Typography variant="subtitle1">{translate('admin.applications.sections.representative')}</Typography>
@@ -102,6 +107,62 @@ function People() {
           <Line label="admin.applications.poa">
             {translate('admin.applications.poaText', { number: rep.poaNumber, date: formatDate(rep.poaDate, locale, false), issuer: rep.poaIssuer })}
           </Line>
+        </Box>
+      )}
+    </Section>
+  );
+}
+
+/**
+ * What this submission gave that does not agree with the records: the applicant's IIN in other
+ * records with other contacts or another Telegram account, and the child as typed when their
+ * record says otherwise. Nothing was merged or overwritten; staff compare with the documents.
+ */
+function Discrepancies() {
+  const r = useRecordContext<Rec>();
+  const translate = useTranslate();
+  if (!r || (!r.identityClaims.length && !r.submittedChild)) return null;
+  return (
+    <Section title="admin.applications.sections.discrepancies" testId="discrepancies">
+      {r.identityClaims.length > 0 && (
+        <Alert severity="warning" sx={{ mb: 1 }}>
+          {translate('admin.applications.discrepancy.identity')}
+        </Alert>
+      )}
+      {r.identityClaims.map((claim) => (
+        <Box key={claim.applicantId} sx={{ mb: 1.5 }}>
+          <Line label="resources.applications.fields.applicantName">{claim.fullName}</Line>
+          <Line label="admin.applications.phones">{claim.phones.map(maskedPhone(false)).join(', ')}</Line>
+          <Line label="admin.applications.address">{claim.address}</Line>
+          <Line label="admin.applications.identityProof">
+            {translate(`admin.applications.identityProofs.${claim.identityProof}`)}
+            {claim.otherTelegramAccount && `, ${translate('admin.applications.discrepancy.otherTelegram')}`}
+          </Line>
+          <Line label="admin.applications.discrepancy.applications">
+            {claim.applications.map((x, i) => (
+              <span key={x.id}>
+                {i > 0 && ', '}
+                <a href={`#/applications/${x.id}/show`}>{x.number}</a>
+              </span>
+            ))}
+            {claim.applicationsElsewhere > 0 && (
+              <div>{translate('admin.applications.discrepancy.elsewhere', { count: claim.applicationsElsewhere })}</div>
+            )}
+          </Line>
+          <Typography variant="body2" color="text.secondary">
+            {translate('admin.applications.discrepancy.differs', {
+              fields: claim.differs.map((f) => translate(`admin.applications.discrepancy.fields.${f}`)).join(', '),
+            })}
+          </Typography>
+        </Box>
+      ))}
+      {r.submittedChild && (
+        <Box>
+          <Alert severity="warning" sx={{ mb: 1 }}>
+            {translate('admin.applications.discrepancy.child')}
+          </Alert>
+          <Line label="resources.applications.fields.childName">{r.submittedChild.fullName}</Line>
+          <Line label="admin.applications.birthCertificate">{r.submittedChild.birthCertificateNumber}</Line>
         </Box>
       )}
     </Section>
@@ -263,6 +324,7 @@ function Details() {
         <Header />
         <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', lg: '1fr 1fr' }, gap: 2 }}>
           <Box>
+            <Discrepancies />
             <Child />
             <People />
           </Box>
