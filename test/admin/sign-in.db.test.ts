@@ -35,7 +35,7 @@ function login(server: TestApp, body: { login: string; password: string }, ip: s
   );
 }
 
-async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
+async function timed<T>(run: () => T | Promise<T>): Promise<[Awaited<T>, number]> {
   const started = performance.now();
   const result = await run();
   return [result, performance.now() - started];
