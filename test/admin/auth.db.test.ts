@@ -1,11 +1,16 @@
 /** Sign-in, sessions, CSRF, throttling and the forced password change, on PGlite and PostgreSQL. */
 import { createHash, randomInt } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Hono } from 'hono';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.ts';
 import { auditLog, staffSessions, staffUsers } from '../../db/schema/index.ts';
 import { loadConfig } from '../../core/config.ts';
 import { SESSION_CACHE_MS, sessionFromToken, updateStaffUser } from '../../core/staff.ts';
+import { panelRoutes } from '../../admin/server/panel.ts';
 import { openTestDatabase } from '../support/db.ts';
 import { client, createStaff, ipEnv, signIn, testServer, type TestApp } from '../support/admin.ts';
 
@@ -210,5 +215,38 @@ describe('the forced password change at first login', () => {
     const [user] = await database.db.select().from(staffUsers).where(eq(staffUsers.id, staff.id));
     expect(user!.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     await signIn(app, staff.login, 'Алатау таулары 2026!', freshIp());
+  });
+});
+
+describe('security headers', () => {
+  it('on every /api answer: nosniff, a CSP that loads nothing and forbids framing, no HSTS over http', async () => {
+    for (const res of [await app.request('/api/auth/me'), await login({ login: 'nobody', password: 'x' }, freshIp()), await app.request('/api/nothing-here')]) {
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('strict-transport-security')).toBeNull();
+    }
+  });
+
+  it('HSTS when PUBLIC_URL is https, on the API, /verify and the panel', async () => {
+    const secureApp = testServer(database, undefined, { PUBLIC_URL: 'https://balabaqsha.example.kz' });
+    for (const path of ['/api/auth/me', '/verify/0123456789abcdef0123456789abcdef', '/admin/', '/health']) {
+      expect((await secureApp.request(path)).headers.get('strict-transport-security'), path).toBe('max-age=31536000');
+    }
+  });
+
+  it('the panel: its own CSP, which lets MUI inject styles but runs only our scripts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'panel-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>panel</title>');
+    const panel = new Hono().route('/', panelRoutes(loadConfig({}), dir));
+    const res = await panel.request('/admin/');
+    expect(res.status).toBe(200);
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self' 'unsafe-inline'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('same-origin');
   });
 });
