@@ -8,7 +8,8 @@
  *  - one address, any login: 30 free attempts, then the same.
  *  - a login from anywhere: 20 free attempts, then every check waits the delay, but none is
  *    refused: a stranger guessing from elsewhere makes the owner wait seconds, never hours.
- * A right password clears the first and the third counters. The owner signing in from their
+ * A right password clears the first and the third counters and takes back its own count from
+ * the second, so only failures add up. The owner signing in from their
  * own address therefore never meets the attacker's counters but the third, which only delays;
  * behind a shared address (an office NAT, or a proxy when TRUST_PROXY is not set) they share
  * the second one, and get in after a delay of at most SIGN_IN_DELAY_MAX_MS once the attacker
@@ -143,12 +144,17 @@ export async function login(
   await db.transaction(async (tx) => {
     await tx.delete(staffSessions).where(and(eq(staffSessions.userId, user.id), lt(staffSessions.expiresAt, now)));
     await tx.insert(staffSessions).values({ id: sessionIdOf(token), userId: user.id, csrfToken, createdAt: now, lastSeenAt: now, expiresAt });
-    // The owner proved the password: their login's counters start again (the address's does
-    // not, or one valid account would reset an address's budget for guessing others). Rows
-    // left from old attempts go too, so the table holds only the current window.
+    // The owner proved the password: their login's counters start again. The address only
+    // gets this attempt back (an office signing in counts nothing), never its failures, or one
+    // valid account would reset an address's budget for guessing others. Rows left from old
+    // attempts go too, so the table holds only the current window.
     await tx
       .delete(signInThrottle)
       .where(sql`${inArray(signInThrottle.key, [rules[0]!.key, rules[2]!.key])} or ${lt(signInThrottle.lastAt, windowStart)}`);
+    await tx
+      .update(signInThrottle)
+      .set({ attempts: sql`greatest(${signInThrottle.attempts} - 1, 0)` })
+      .where(eq(signInThrottle.key, rules[1]!.key));
     await audit(tx, { type: 'staff', id: user.id }, {
       action: 'staff.login',
       entity: 'staff_user',

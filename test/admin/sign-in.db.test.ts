@@ -120,6 +120,20 @@ describe('an attacker guessing many logins from one address', () => {
   });
 });
 
+describe('an office behind one address', () => {
+  it('signs in as often as it likes: only failures count against the address', async () => {
+    const office = freshIp();
+    const staff = await createStaff(database, ['district_staff'], { districtIds: [1] });
+    for (let i = 0; i < SIGN_IN_LIMITS.perAddress + 2; i++) expect((await login(app, staff, office)).status).toBe(200);
+    const logins = await database.db
+      .select({ data: auditLog.data })
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'staff.login'), eq(auditLog.entityId, staff.id)));
+    expect(logins).toHaveLength(SIGN_IN_LIMITS.perAddress + 2);
+    expect(logins.filter((r) => (r.data as { waitedMs?: number }).waitedMs)).toEqual([]);
+  });
+});
+
 describe('the client address', () => {
   const proxy = '10.250.0.1';
   const addressOfLastFailure = async (name: string) => ((await failuresOf(name)).at(-1)!.data as { ip: string }).ip;
