@@ -47,7 +47,8 @@ export const PERMISSIONS = {
   'dashboard.read': ['admin', 'district_staff', 'auditor'],
   'districts.read': ['admin', 'district_staff', 'call_centre', 'auditor'],
   lookup: ['admin', 'call_centre'],
-  'bot.preview': ['admin', 'district_staff', 'call_centre', 'auditor'],
+  /** Staff who explain the bot to parents; the sandbox is too costly to offer every desk. */
+  'bot.preview': ['admin', 'district_staff'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
