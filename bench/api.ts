@@ -19,7 +19,8 @@ import { loadConfig } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
 import { loadPolicy } from '../core/policy.ts';
 import { generateSigningKey } from '../core/signing.ts';
-import { hashPassword, login } from '../core/staff.ts';
+import { login } from '../core/sign-in.ts';
+import { hashPassword } from '../core/staff.ts';
 import { openDatabase } from '../db/client.ts';
 import { staffUsers } from '../db/schema/index.ts';
 import { fillApplications } from './fill.ts';
@@ -129,7 +130,7 @@ export const apiCase: BenchCase = {
       await database.db
         .insert(staffUsers)
         .values({ login: 'bench-district', fullName: 'Bench', passwordHash: await hashPassword(password), roles: ['district_staff'], districtIds: [districtId] });
-      const session = await login(database.db, { login: 'bench-district', password, ip: '127.0.0.1' });
+      const session = await login(database.db, { login: 'bench-district', password, ip: '127.0.0.1' }, loadConfig({}));
       if (!session.ok) throw new Error('bench login failed');
       const policy = await loadPolicy(database.db);
       const app = createServer({

@@ -1,4 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
 /**
@@ -26,6 +27,25 @@ const configSchema = z.object({
   BOT_WEBHOOK_SECRET: z.string().regex(/^[\w-]{16,256}$/).optional(),
   TELEGRAM_API_ROOT: z.url().optional(),
   PUBLIC_URL: z.url().optional(),
+  /**
+   * Who may tell us the client's address in X-Forwarded-For: a hop count (1 = the proxy in
+   * front of us) or a comma-separated list of proxy addresses, CIDRs or proxy-addr's names
+   * (loopback, linklocal, uniquelocal). Unset: the header is ignored and the socket's address
+   * counts, so nobody can pick the address the sign-in throttle and /verify's limit see.
+   */
+  TRUST_PROXY: z
+    .string()
+    .refine(isTrustProxy, 'a hop count, or a comma-separated list of addresses, CIDRs, loopback, linklocal, uniquelocal')
+    .optional(),
+  /** Failed sign-ins past the free ones wait before the password is checked: base × 2^n, capped. */
+  SIGN_IN_DELAY_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+  SIGN_IN_DELAY_MAX_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  /** A staff session ends this long after sign-in, whatever happens: a working day. */
+  STAFF_SESSION_MAX_HOURS: z.coerce.number().min(0.01).max(24).default(9),
+  /** ...and this long after its last request (a desk computer left signed in). */
+  STAFF_SESSION_IDLE_MINUTES: z.coerce.number().min(1).max(24 * 60).default(30),
+  /** Requests per minute one client address may make to /verify (a QR code is scanned a few times). */
+  VERIFY_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
   /** Comma-separated list of process parts to run: http, bot, workers. */
   RUN: z
     .string()
@@ -42,6 +62,24 @@ const configSchema = z.object({
     .refine(isEd25519PrivateKey, 'must be an Ed25519 private key: base64 of the PKCS#8 DER, or a PEM')
     .optional(),
 });
+
+function isTrustProxy(value: string): boolean {
+  if (/^\d+$/.test(value)) return true;
+  try {
+    proxyaddr.compile(trustList(value));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** TRUST_PROXY's list form, split for proxy-addr. */
+export function trustList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
 
 function isEd25519PrivateKey(value: string): boolean {
   try {

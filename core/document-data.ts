@@ -52,17 +52,22 @@ export interface ReferralDocumentData {
   presentBy: Date | null;
   extendedUntil: Date | null;
   signature: string | null;
+  /** The unguessable part of the verify link (the number is sequential, so it stays off the link). */
+  verifyToken: string;
   /** Where the QR code points; null until the referral has a number. */
   verifyUrl: string | null;
 }
 
 type UrlConfig = Pick<Config, 'PUBLIC_URL' | 'PORT'>;
 
-/** The public page that checks referral `number` (its QR code points here). */
-export function verificationUrl(config: UrlConfig, number: string): string {
+/** The public page that checks the referral of `token` (its QR code points here). */
+export function verificationUrl(config: UrlConfig, token: string): string {
   const base = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
-  return `${base}/verify/${encodeURIComponent(number)}`;
+  return `${base}/verify/${encodeURIComponent(token)}`;
 }
+
+/** What referrals.verify_token looks like; anything else is not looked up. */
+export const VERIFY_TOKEN = /^[0-9a-f]{32}$/;
 
 async function loadReferral(db: Queryable, where: SQL, config: UrlConfig): Promise<ReferralDocumentData | null> {
   const [row] = await db
@@ -114,7 +119,8 @@ async function loadReferral(db: Queryable, where: SQL, config: UrlConfig): Promi
     presentBy: r.presentBy,
     extendedUntil: r.extendedUntil,
     signature: r.signature,
-    verifyUrl: r.number ? verificationUrl(config, r.number) : null,
+    verifyToken: r.verifyToken,
+    verifyUrl: r.number ? verificationUrl(config, r.verifyToken) : null,
   };
 }
 
@@ -123,8 +129,8 @@ export function loadReferralDocumentData(db: Queryable, referralId: number, conf
   return loadReferral(db, eq(referrals.id, referralId), config);
 }
 
-export function loadReferralDocumentDataByNumber(db: Queryable, number: string, config: UrlConfig): Promise<ReferralDocumentData | null> {
-  return loadReferral(db, eq(referrals.number, number), config);
+function loadReferralDocumentDataByToken(db: Queryable, token: string, config: UrlConfig): Promise<ReferralDocumentData | null> {
+  return loadReferral(db, eq(referrals.verifyToken, token), config);
 }
 
 /** The signed content of an issued referral (see core/signing.ts); null before it is issued. */
@@ -180,14 +186,18 @@ export type ReferralCheck =
       group: { birthYear: number; language: Language };
     };
 
-/** Re-computes the referral's signature from its row and says whether it is genuine and valid. */
+/**
+ * Re-computes the signature of the referral behind a verify link's token from its row and says
+ * whether it is genuine and valid. A sequential number is not a token: it finds nothing.
+ */
 export async function checkReferral(
   db: Queryable,
-  number: string,
+  token: string,
   config: Pick<Config, 'SIGNING_KEY' | 'PUBLIC_URL' | 'PORT'>,
   now: Date = new Date(),
 ): Promise<ReferralCheck> {
-  const data = await loadReferralDocumentDataByNumber(db, number, config);
+  if (!VERIFY_TOKEN.test(token)) return { found: false };
+  const data = await loadReferralDocumentDataByToken(db, token, config);
   if (!data?.number) return { found: false };
   const content = referralContentOf(data);
   const genuine = content !== null && (await verifyStoredSignature(db, content, data.signature, config));

@@ -1,16 +1,17 @@
 /**
  * Staff accounts of the panel: roles and what each may do, district scope, passwords
- * (argon2id), sessions and login throttling. The permission checks are pure functions; the
+ * (argon2id) and sessions. Signing in, and its throttle, is core/sign-in.ts. The permission checks are pure functions; the
  * API enforces them on every request and the panel only mirrors them.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { and, eq, getTableColumns, gt, lt, ne, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, gt, ne, sql } from 'drizzle-orm';
 import { createInsertSchema } from 'drizzle-zod';
 import { z } from 'zod';
 import { rowsOf, type Queryable } from '../db/client.ts';
 import { staffRoleEnum, staffSessions, staffUsers } from '../db/schema/index.ts';
 import { audit, type Actor } from './audit.ts';
+import type { Config } from './config.ts';
 import { NotFoundError, ValidationError, type FieldError } from './errors.ts';
 
 export const STAFF_ROLES = staffRoleEnum.enumValues;
@@ -46,7 +47,8 @@ export const PERMISSIONS = {
   'dashboard.read': ['admin', 'district_staff', 'auditor'],
   'districts.read': ['admin', 'district_staff', 'call_centre', 'auditor'],
   lookup: ['admin', 'call_centre'],
-  'bot.preview': ['admin', 'district_staff', 'call_centre', 'auditor'],
+  /** Staff who explain the bot to parents; the sandbox is too costly to offer every desk. */
+  'bot.preview': ['admin', 'district_staff'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -280,91 +282,43 @@ export async function changeOwnPassword(
 // ---------------------------------------------------------------------------------------------
 // Sessions and login
 
-/** A working day and a half: long enough for a shift, short enough that a lost laptop expires. */
-export const SESSION_HOURS = 12;
-
-/**
- * Failed logins are counted from the audit log (action staff.login_failed) over a sliding
- * window, so the limit holds across processes and restarts and every attempt is on record.
- */
-export const LOGIN_THROTTLE = { windowMinutes: 15, perLogin: 5, perIp: 30 } as const;
-
 export function sessionIdOf(token: string): string {
   return createHash('sha256').update(token).digest('hex');
-}
-
-export type LoginResult =
-  | { ok: true; token: string; csrfToken: string; expiresAt: Date; user: StaffPrincipal }
-  | { ok: false; code: 'invalid_credentials' }
-  | { ok: false; code: 'rate_limited'; retryAfterSeconds: number };
-
-// Verifying against a real hash when the login is unknown keeps the answer time the same.
-let dummyHash: Promise<string> | null = null;
-
-export async function login(
-  db: Queryable,
-  input: { login: string; password: string; ip: string; now?: Date },
-): Promise<LoginResult> {
-  const now = input.now ?? new Date();
-  const loginName = normalizeLogin(input.login).slice(0, 64);
-  const since = new Date(now.getTime() - LOGIN_THROTTLE.windowMinutes * 60_000);
-  const [failures] = await rowsOf<{ by_login: number; by_ip: number }>(
-    db,
-    sql`select count(*) filter (where data->>'login' = ${loginName})::int as by_login,
-               count(*) filter (where data->>'ip' = ${input.ip})::int as by_ip
-        from audit_log where action = 'staff.login_failed' and at > ${since.toISOString()}::timestamptz`,
-  );
-  if ((failures?.by_login ?? 0) >= LOGIN_THROTTLE.perLogin || (failures?.by_ip ?? 0) >= LOGIN_THROTTLE.perIp) {
-    return { ok: false, code: 'rate_limited', retryAfterSeconds: LOGIN_THROTTLE.windowMinutes * 60 };
-  }
-  const [user] = await db.select().from(staffUsers).where(eq(staffUsers.login, loginName));
-  const valid = user
-    ? await verifyPassword(user.passwordHash, input.password)
-    : await verifyPassword(await (dummyHash ??= hashPassword(oneTimePassword())), input.password).then(() => false);
-  if (!user || !valid || user.active !== 1) {
-    await audit(db, user ? { type: 'staff', id: user.id } : { type: 'system' }, {
-      action: 'staff.login_failed',
-      entity: 'staff_user',
-      entityId: user?.id ?? null,
-      data: { login: loginName, ip: input.ip },
-      at: now,
-    });
-    return { ok: false, code: 'invalid_credentials' };
-  }
-  const token = randomBytes(32).toString('base64url');
-  const csrfToken = randomBytes(32).toString('base64url');
-  const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000);
-  await db.transaction(async (tx) => {
-    await tx.delete(staffSessions).where(and(eq(staffSessions.userId, user.id), lt(staffSessions.expiresAt, now)));
-    await tx.insert(staffSessions).values({ id: sessionIdOf(token), userId: user.id, csrfToken, createdAt: now, expiresAt });
-    await audit(tx, { type: 'staff', id: user.id }, {
-      action: 'staff.login',
-      entity: 'staff_user',
-      entityId: user.id,
-      data: { ip: input.ip },
-      at: now,
-    });
-  });
-  return { ok: true, token, csrfToken, expiresAt, user: publicUser(user) };
 }
 
 export interface StaffSession {
   id: string;
   csrfToken: string;
   expiresAt: Date;
+  lastSeenAt: Date;
   user: StaffPrincipal;
 }
+
+/** How long a session lives: at most a working day, and not while nobody uses it. */
+export type SessionSettings = Pick<Config, 'STAFF_SESSION_MAX_HOURS' | 'STAFF_SESSION_IDLE_MINUTES'>;
+
+/** last_seen_at is written at most this often: the idle timeout needs minutes, not milliseconds. */
+const SEEN_GRANULARITY_MS = 60_000;
 
 function buildSessionQuery(db: Queryable) {
   const { passwordHash: _hash, ...user } = getTableColumns(staffUsers);
   return db
-    .select({ id: staffSessions.id, csrfToken: staffSessions.csrfToken, expiresAt: staffSessions.expiresAt, user })
+    .select({
+      id: staffSessions.id,
+      csrfToken: staffSessions.csrfToken,
+      expiresAt: staffSessions.expiresAt,
+      lastSeenAt: staffSessions.lastSeenAt,
+      user,
+    })
     .from(staffSessions)
     .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.userId))
     .where(
       and(
         eq(staffSessions.id, sql.placeholder('id')),
         gt(staffSessions.expiresAt, sql`${sql.placeholder('now')}::timestamptz`),
+        gt(staffSessions.lastSeenAt, sql`${sql.placeholder('idleSince')}::timestamptz`),
+        // A shorter STAFF_SESSION_MAX_HOURS applies to sessions opened before it was set.
+        gt(staffSessions.createdAt, sql`${sql.placeholder('bornAfter')}::timestamptz`),
         eq(staffUsers.active, 1),
       ),
     )
@@ -390,17 +344,31 @@ export const SESSION_CACHE_MS = 2_000;
 const SESSION_CACHE_SIZE = 10_000;
 const sessionCache = new Map<string, { session: StaffSession; until: number }>();
 
-/** The live session of a cookie token, with its active user; one primary-key join. */
-export async function sessionFromToken(db: Queryable, token: string, now: Date = new Date()): Promise<StaffSession | null> {
+/**
+ * The live session of a cookie token, with its active user; one primary-key join. A session
+ * idle for STAFF_SESSION_IDLE_MINUTES or older than STAFF_SESSION_MAX_HOURS is over.
+ */
+export async function sessionFromToken(
+  db: Queryable,
+  token: string,
+  settings: SessionSettings,
+  now: Date = new Date(),
+): Promise<StaffSession | null> {
   if (!/^[\w-]{20,100}$/.test(token)) return null;
   const id = sessionIdOf(token);
   const cached = sessionCache.get(id);
   if (cached && cached.until > now.getTime() && cached.session.expiresAt > now) return cached.session;
   let query = sessionQueries.get(db);
   if (!query) sessionQueries.set(db, (query = buildSessionQuery(db)));
-  const [row] = await query.execute({ id, now: now.toISOString() });
+  const idleSince = new Date(now.getTime() - settings.STAFF_SESSION_IDLE_MINUTES * 60_000);
+  const bornAfter = new Date(now.getTime() - settings.STAFF_SESSION_MAX_HOURS * 3_600_000);
+  const [row] = await query.execute({ id, now: now.toISOString(), idleSince: idleSince.toISOString(), bornAfter: bornAfter.toISOString() });
   sessionCache.delete(id);
   if (!row) return null;
+  if (now.getTime() - row.lastSeenAt.getTime() >= SEEN_GRANULARITY_MS) {
+    await db.update(staffSessions).set({ lastSeenAt: now }).where(eq(staffSessions.id, id));
+    row.lastSeenAt = now;
+  }
   sessionCache.set(id, { session: row, until: now.getTime() + SESSION_CACHE_MS });
   if (sessionCache.size > SESSION_CACHE_SIZE) sessionCache.delete(sessionCache.keys().next().value!);
   return row;

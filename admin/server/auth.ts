@@ -3,15 +3,18 @@
  * SameSite=Strict cookie and is stored hashed (staff_sessions.id = sha256). Every request that
  * changes something must carry the session's CSRF token in X-CSRF-Token (the panel gets it from
  * /api/auth/login and /api/auth/me, which other sites cannot read) and, when the browser sends
- * an Origin, come from our own origin. Failed logins are throttled per login and per IP from the
- * audit log (core/staff.ts LOGIN_THROTTLE), so the limit holds across processes and restarts.
+ * an Origin, come from our own origin. Failed logins are slowed per login, per address and per
+ * login from an address (core/sign-in.ts), in the database, so the limits hold across processes.
+ * The cookie has no Expires: it ends with the browser; the server ends the session after
+ * STAFF_SESSION_MAX_HOURS, or STAFF_SESSION_IDLE_MINUTES without a request.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
-import { changeOwnPassword, login, logout, permissionsOf, sessionFromToken, type StaffSession } from '../../core/staff.ts';
+import { login } from '../../core/sign-in.ts';
+import { changeOwnPassword, logout, permissionsOf, sessionFromToken, type StaffSession } from '../../core/staff.ts';
+import { clientAddress } from './client-address.ts';
 import { parseBody, readJson, type ApiDeps, type ApiEnv, type ApiContext } from './context.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -33,15 +36,6 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function clientIp(c: ApiContext): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    // app.request() in tests has no socket.
-    return 'unknown';
-  }
-}
-
 /** A browser's Origin, when it sends one, must be ours (or PUBLIC_URL's). */
 function originAllowed(c: ApiContext, deps: ApiDeps): boolean {
   const origin = c.req.header('origin');
@@ -55,7 +49,7 @@ function originAllowed(c: ApiContext, deps: ApiDeps): boolean {
 export function requireSession(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const token = getCookie(c, cookieName(deps));
-    const session = token ? await sessionFromToken(deps.database.db, token) : null;
+    const session = token ? await sessionFromToken(deps.database.db, token, deps.config) : null;
     if (!session) return c.json({ error: 'unauthenticated' }, 401);
     if (!SAFE_METHODS.has(c.req.method)) {
       const sent = c.req.header('x-csrf-token') ?? '';
@@ -97,7 +91,7 @@ export function authRoutes(deps: ApiDeps) {
         return c.json({ error: 'csrf' }, 403);
       }
       const input = parseBody(loginSchema, await readJson(c));
-      const result = await login(db, { ...input, ip: clientIp(c) });
+      const result = await login(db, { ...input, ip: clientAddress(c, deps.config) }, deps.config);
       if (!result.ok) {
         if (result.code === 'rate_limited') {
           c.header('Retry-After', String(result.retryAfterSeconds));
@@ -110,9 +104,9 @@ export function authRoutes(deps: ApiDeps) {
         sameSite: 'Strict',
         secure: secure(deps),
         path: '/',
-        expires: result.expiresAt,
+        // No Expires or Max-Age: the cookie ends with the browser (shared desk computers).
       });
-      return c.json(me({ id: '', csrfToken: result.csrfToken, expiresAt: result.expiresAt, user: result.user }));
+      return c.json(me({ id: '', csrfToken: result.csrfToken, expiresAt: result.expiresAt, lastSeenAt: new Date(), user: result.user }));
     })
     .use('*', requireSession(deps))
     .get('/me', (c) => c.json(me(c.get('session'))))

@@ -7,8 +7,13 @@
  * The bot runs on a sandbox: an in-memory PGlite, migrated with the same migrations, holding a
  * copy of the reference data (districts, kindergartens, groups, policy). An application made in
  * the preview is a real application of the sandbox, never of the service: staff can try every
- * path without putting a test child in a real queue. The sandbox is made on first use (a few
- * seconds) and lives as long as the process.
+ * path without putting a test child in a real queue.
+ *
+ * The sandbox costs hundreds of megabytes and seconds to start, so a process holds at most one,
+ * shared by every server it runs: made on first use, closed after PREVIEW_IDLE_MS unused and
+ * made afresh after PREVIEW_MAX_STEPS steps (its database grows with every chat), and replaced
+ * when a server on another database asks. Only admins and district staff may use it
+ * (core/staff.ts 'bot.preview'): they are the ones who explain the bot to parents.
  */
 import { Hono } from 'hono';
 import type { i18n } from 'i18next';
@@ -36,6 +41,11 @@ const botInfo = {
 const PREVIEW_USER_BASE = 9_000_000_000_000;
 /** A number the sandbox accepts as the parent's shared contact. */
 const PREVIEW_PHONE = '+77000000000';
+/** Unused this long, the sandbox is closed and its memory freed; the next step makes a new one. */
+export const PREVIEW_IDLE_MS = 10 * 60_000;
+/** After this many steps the sandbox is made afresh, so its database cannot grow without end. */
+export const PREVIEW_MAX_STEPS = 2_000;
+const PREVIEW_SHOWN_MESSAGES = 500;
 
 export interface PreviewMessage {
   id: number;
@@ -94,6 +104,7 @@ function parseMultipart(raw: string): Record<string, unknown> {
  */
 class PreviewTelegram {
   private nextId = 1;
+  /** Messages that can still be edited; the oldest are forgotten, like a chat scrolled away. */
   private readonly shown = new Map<number, PreviewMessage>();
   private pending: PreviewMessage[] = [];
 
@@ -134,6 +145,7 @@ class PreviewTelegram {
           document: method === 'sendDocument' ? String(p.fileName ?? 'document') : null,
         };
         this.shown.set(message.id, message);
+        if (this.shown.size > PREVIEW_SHOWN_MESSAGES) this.shown.delete(this.shown.keys().next().value!);
         this.pending.push(message);
         return { message_id: message.id, date: now, chat, text: message.text ?? '', ...(inline ? { reply_markup: markup } : {}) };
       }
@@ -168,19 +180,29 @@ class PreviewTelegram {
   }
 }
 
-/** The sandbox database, the bot on it and its fake Telegram, made once per process. */
-export class BotPreview {
-  private ready: Promise<{ sandbox: Database; bot: ReturnType<typeof createBot>; telegram: PreviewTelegram }> | null = null;
+type Sandbox = { sandbox: Database; bot: ReturnType<typeof createBot>; telegram: PreviewTelegram };
+
+/** The sandbox database, the bot on it and its fake Telegram: one per process at a time. */
+class BotPreview {
+  private ready: Promise<Sandbox> | null = null;
   private updateId = Date.now();
   private queue: Promise<unknown> = Promise.resolve();
+  private steps = 0;
+  private idleTimer: NodeJS.Timeout | null = null;
+  /** The service database the reference data is copied from. */
+  source: Database | null = null;
+  /** How many sandboxes this process has started, for the tests of its limits. */
+  started = 0;
+  /** The limits, shrunk by tests. */
+  idleMs = PREVIEW_IDLE_MS;
+  maxSteps = PREVIEW_MAX_STEPS;
 
-  constructor(private readonly deps: ApiDeps & { i18n?: i18n }) {}
-
-  private start() {
+  private start(deps: ApiDeps & { i18n?: i18n }): Promise<Sandbox> {
     this.ready ??= (async () => {
+      this.started++;
       const sandbox = await openDatabase({ dataDir: 'memory://' });
       await sandbox.migrate();
-      const source = this.deps.database.db;
+      const source = deps.database.db;
       // Reference data only, ids kept: the bot lists the same districts and kindergartens.
       const copy = async <T extends Record<string, unknown>>(rows: T[], insert: (batch: T[]) => Promise<unknown>) => {
         for (let i = 0; i < rows.length; i += 500) await insert(rows.slice(i, i + 500));
@@ -194,10 +216,10 @@ export class BotPreview {
       const bot = createBot(
         {
           db: sandbox.db,
-          logger: this.deps.logger.child({ part: 'bot-preview' }),
-          config: { ...this.deps.config, BOT_TOKEN: PREVIEW_TOKEN, TELEGRAM_API_ROOT: undefined },
-          policy: this.deps.policy,
-          i18n: this.deps.i18n ?? (await createI18n()),
+          logger: deps.logger.child({ part: 'bot-preview' }),
+          config: { ...deps.config, BOT_TOKEN: PREVIEW_TOKEN, TELEGRAM_API_ROOT: undefined },
+          policy: deps.policy,
+          i18n: deps.i18n ?? (await createI18n()),
           signingKey: generateSigningKey(),
           fetch: telegram.fetch,
         },
@@ -212,9 +234,14 @@ export class BotPreview {
    * One step of a staff member's preview chat; steps are run one at a time, so the messages
    * returned are exactly those this step caused.
    */
-  step(staffId: number, input: PreviewInput): Promise<PreviewMessage[]> {
+  step(deps: ApiDeps & { i18n?: i18n }, staffId: number, input: PreviewInput): Promise<PreviewMessage[]> {
     const run = async () => {
-      const { sandbox, bot, telegram } = await this.start();
+      if (this.idleTimer) clearTimeout(this.idleTimer);
+      // A sandbox copied from another database, or one grown by many chats, starts afresh.
+      if (this.source !== deps.database || this.steps >= this.maxSteps) await this.close();
+      this.source = deps.database;
+      this.steps++;
+      const { sandbox, bot, telegram } = await this.start(deps);
       const chatId = PREVIEW_USER_BASE + staffId;
       telegram.take();
       if (input.action === 'reset') {
@@ -248,15 +275,33 @@ export class BotPreview {
       await bot.handleUpdate(update);
       return telegram.take();
     };
-    const result = this.queue.then(run, run);
+    const result = this.queue.then(run, run).finally(() => {
+      this.idleTimer = setTimeout(() => void this.whenIdle(), this.idleMs);
+      this.idleTimer.unref();
+    });
     this.queue = result.catch(() => undefined);
     return result;
   }
 
+  /** Frees the sandbox unless a step is on its way (queued steps clear the timer first). */
+  private whenIdle(): Promise<void> {
+    const run = () => this.close();
+    const closed = this.queue.then(run, run);
+    this.queue = closed.catch(() => undefined);
+    return closed;
+  }
+
   async close(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     const ready = this.ready;
     this.ready = null;
-    if (ready) await (await ready).sandbox.close();
+    this.steps = 0;
+    if (ready) await (await ready).sandbox.close().catch(() => undefined);
+  }
+
+  get open(): boolean {
+    return this.ready !== null;
   }
 }
 
@@ -268,18 +313,18 @@ const previewSchema = z.discriminatedUnion('action', [
 ]);
 export type PreviewInput = z.output<typeof previewSchema>;
 
-/** Every preview made in this process, so tests and shutdown can close their sandboxes. */
-const previews = new Set<BotPreview>();
-export async function closeBotPreviews(): Promise<void> {
-  await Promise.all([...previews].map((p) => p.close()));
+/** The process's one preview. */
+export const botPreview = new BotPreview();
+
+/** For shutdown and tests: frees the sandbox now. */
+export function closeBotPreviews(): Promise<void> {
+  return botPreview.close();
 }
 
 export function botPreviewRoutes(deps: ApiDeps) {
-  const preview = new BotPreview(deps);
-  previews.add(preview);
   return new Hono<ApiEnv>().post('/', need('bot.preview'), async (c) => {
     const input = parseBody(previewSchema, await readJson(c));
-    const messages = await preview.step(c.get('session').user.id, input);
+    const messages = await botPreview.step(deps, c.get('session').user.id, input);
     return c.json({ messages });
   });
 }

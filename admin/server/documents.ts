@@ -88,7 +88,12 @@ export function documentsRoutes(deps: ApiDeps) {
       c.header('Content-Disposition', disposition(type ? 'inline' : 'attachment', name));
       c.header('X-Content-Type-Options', 'nosniff');
       c.header('Cache-Control', 'private, no-store');
-      if (type?.startsWith('image/')) c.header('Content-Security-Policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'");
+      // The panel shows it in its own frame (the server's default forbids any framing).
+      c.header('X-Frame-Options', 'SAMEORIGIN');
+      c.header(
+        'Content-Security-Policy',
+        type?.startsWith('image/') ? "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'" : "frame-ancestors 'self'",
+      );
       return c.body(new Uint8Array(bytes));
     })
     .post('/', need('documents.upload'), async (c) => {

@@ -10,6 +10,7 @@ import { apiRoutes } from './api.ts';
 import { healthRoutes } from './health.ts';
 import { panelRoutes } from './panel.ts';
 import { unavailable } from './unavailable.ts';
+import { securityHeaders } from './security-headers.ts';
 import { verifyRoutes } from './verify.ts';
 
 export interface ServerDeps {
@@ -29,6 +30,7 @@ export type AppEnv = { Variables: { requestId: string } };
 export function createServer(deps: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId());
+  app.use(securityHeaders(deps.config));
   app.use(async (c, next) => {
     // Request lines are debug output: when they are off, a request costs nothing here.
     if (!deps.logger.isLevelEnabled('debug')) return next();
@@ -43,7 +45,7 @@ export function createServer(deps: ServerDeps): Hono<AppEnv> {
   if (deps.telegramWebhook) app.route(deps.telegramWebhook.path, deps.telegramWebhook.app);
   app.route('/verify', verifyRoutes(deps));
   app.route('/api', apiRoutes(deps));
-  app.route('/', panelRoutes());
+  app.route('/', panelRoutes(deps.config));
   app.notFound((c) => c.json({ error: 'not_found' }, 404));
   app.onError((err, c) => {
     if (isDatabaseUnavailable(err)) {

@@ -1,19 +1,31 @@
 /**
- * The public page a referral's QR code opens: GET /verify/:number says whether the referral is
+ * The public page a referral's QR code opens: GET /verify/:token says whether the referral is
  * genuine (its signature, recomputed from the database row, verifies with the public key) and
  * whether it is still valid, in Kazakh or Russian (?lang=kk|ru, Kazakh by default).
  * No login, and no personal data: no names, IINs, birth dates or addresses; only what a
  * kindergarten needs to accept it (its number, the district, the group, the dates).
- * GET /verify/:number.json answers the same as JSON.
+ * GET /verify/:token.json answers the same as JSON.
+ *
+ * The link carries the referral's random token (referrals.verify_token), not its number: the
+ * numbers are sequential, and a page that answered them let anyone count the referrals issued.
+ * A number gets the same 404 as any made-up link; no number-based link was ever printed outside
+ * demo data, and answering numbers "as before" would keep the count open. Each client address
+ * may ask VERIFY_RATE_LIMIT times a minute (hono-rate-limiter's memory store: one entry per
+ * address, IPv6 per /64, dropped a window after its last request).
  */
-import { Hono } from 'hono';
+import { createHash } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { rateLimiter } from 'hono-rate-limiter';
+import ipaddr from 'ipaddr.js';
 import { html, raw } from 'hono/html';
 import type { i18n, TFunction } from 'i18next';
 import { localDate } from '../../core/calendar.ts';
 import { checkReferral, type ReferralCheck } from '../../core/document-data.ts';
 import { formatDateTime, formatShortDay } from '../../core/documents-pdf.ts';
 import { createI18n, LANGUAGES, type Language } from '../../locales/index.ts';
+import { clientAddress } from './client-address.ts';
 import type { ServerDeps } from './index.ts';
+import { pageHeaders } from './security-headers.ts';
 
 export interface VerifyDeps extends Pick<ServerDeps, 'database' | 'config'> {
   /** The process's i18next instance; one is made from locales/ when omitted. */
@@ -32,7 +44,23 @@ h1{font-size:1.1rem;color:#555;margin:0 0 .25rem}h2{font-size:1.5rem;margin:0 0 
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.4rem 1rem;margin:0 0 1rem}dt{color:#666}dd{margin:0}
 .note{font-size:.85rem;color:#666}nav{text-align:right;font-size:.9rem}`;
 
-function page(t: TFunction, lang: Language, number: string, body: ReturnType<typeof html>) {
+/** The page's one style block, allowed by its hash: no inline script or style can be slipped in. */
+const CSP = {
+  defaultSrc: ["'none'"],
+  styleSrc: [`'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+};
+
+/** IPv6 clients usually hold a whole /64: counting per address would let one client count as many. */
+function rateKey(address: string): string {
+  if (!ipaddr.isValid(address)) return address;
+  const parsed = ipaddr.process(address);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  return `${(parsed as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16)).join(':')}::/64`;
+}
+
+function page(t: TFunction, lang: Language, title: string, body: ReturnType<typeof html>) {
   const other = lang === 'kk' ? 'ru' : 'kk';
   return html`<!doctype html>
 <html lang="${lang}">
@@ -40,7 +68,7 @@ function page(t: TFunction, lang: Language, number: string, body: ReturnType<typ
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>${t('documents.verify.title')} · ${number}</title>
+<title>${title}</title>
 <style>${raw(STYLE)}</style>
 </head>
 <body>
@@ -83,45 +111,62 @@ export function verifyRoutes(deps: VerifyDeps): Hono {
   const translator = async (lang: Language) => (deps.i18n ?? (await (i18nReady ??= createI18n()))).getFixedT(lang);
   const now = deps.now ?? (() => new Date());
 
-  return new Hono().get('/:number', async (c) => {
-    const param = c.req.param('number');
-    const asJson = param.endsWith('.json');
-    const number = asJson ? param.slice(0, -'.json'.length) : param;
-    const queryLang = c.req.query('lang');
-    const lang: Language = LANGUAGES.find((l) => l === queryLang) ?? 'kk';
-    c.header('Cache-Control', 'no-store');
-    c.header('X-Robots-Tag', 'noindex');
-    c.header('Referrer-Policy', 'no-referrer');
-    const at = now();
-    const check = await checkReferral(deps.database.db, number, deps.config, at);
-
-    if (asJson) {
-      if (!check.found) return c.json({ number, found: false }, 404);
-      return c.json({
-        number: check.number,
-        found: true,
-        genuine: check.genuine,
-        // A row that fails its signature says nothing reliable about its state.
-        ...(check.genuine
-          ? {
-              state: check.state,
-              issuedOn: check.issuedAt ? localDate(check.issuedAt) : null,
-              validUntil: check.validUntil ? localDate(check.validUntil) : null,
-              kindergarten: { number: check.kindergartenNumber, name: check.kindergartenName },
-              district: check.district,
-              group: check.group,
-            }
-          : {}),
-        checkedAt: at.toISOString(),
-      });
-    }
-
-    const t = await translator(lang);
-    if (!check.found) {
-      const body = html`<h2>${t('documents.verify.notFound', { number })}</h2>
-<p class="verdict bad" data-verdict="not-found">${t('documents.verify.notFoundHint')}</p>`;
-      return c.html(page(t, lang, number, body), 404);
-    }
-    return c.html(page(t, lang, number, foundBody(t, lang, check, at)));
+  const langOf = (c: Context): Language => LANGUAGES.find((l) => l === c.req.query('lang')) ?? 'kk';
+  const limit = rateLimiter({
+    windowMs: 60_000,
+    limit: deps.config.VERIFY_RATE_LIMIT,
+    keyGenerator: (c) => rateKey(clientAddress(c, deps.config)),
+    handler: async (c) => {
+      if (c.req.path.endsWith('.json')) return c.json({ error: 'rate_limited' }, 429);
+      const t = await translator(langOf(c));
+      const body = html`<p class="verdict info" data-verdict="rate-limited">${t('documents.verify.rateLimited')}</p>`;
+      return c.html(page(t, langOf(c), t('documents.verify.title'), body), 429);
+    },
   });
+
+  return new Hono()
+    .use(pageHeaders(deps.config, CSP))
+    .use(async (c, next) => {
+      c.header('Cache-Control', 'no-store');
+      c.header('X-Robots-Tag', 'noindex');
+      await next();
+    })
+    .use(limit)
+    .get('/:token', async (c) => {
+      const param = c.req.param('token');
+      const asJson = param.endsWith('.json');
+      const token = asJson ? param.slice(0, -'.json'.length) : param;
+      const lang = langOf(c);
+      const at = now();
+      const check = await checkReferral(deps.database.db, token, deps.config, at);
+
+      if (asJson) {
+        if (!check.found) return c.json({ found: false }, 404);
+        return c.json({
+          number: check.number,
+          found: true,
+          genuine: check.genuine,
+          // A row that fails its signature says nothing reliable about its state.
+          ...(check.genuine
+            ? {
+                state: check.state,
+                issuedOn: check.issuedAt ? localDate(check.issuedAt) : null,
+                validUntil: check.validUntil ? localDate(check.validUntil) : null,
+                kindergarten: { number: check.kindergartenNumber, name: check.kindergartenName },
+                district: check.district,
+                group: check.group,
+              }
+            : {}),
+          checkedAt: at.toISOString(),
+        });
+      }
+
+      const t = await translator(lang);
+      if (!check.found) {
+        const body = html`<h2>${t('documents.verify.notFound')}</h2>
+<p class="verdict bad" data-verdict="not-found">${t('documents.verify.notFoundHint')}</p>`;
+        return c.html(page(t, lang, t('documents.verify.title'), body), 404);
+      }
+      return c.html(page(t, lang, `${t('documents.verify.title')} · ${check.number}`, foundBody(t, lang, check, at)));
+    });
 }

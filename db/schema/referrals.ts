@@ -15,6 +15,14 @@ export const referrals = pgTable(
     id: serial().primaryKey(),
     /** Set when issued. */
     number: text(),
+    /**
+     * What the QR code and the verify link carry: 122 random bits, so nobody counts referrals by
+     * trying links (the sequential number stays printed on the paper). Made by the database, so
+     * every insert gets one; gen_random_uuid() is built into PostgreSQL 13+ and PGlite.
+     */
+    verifyToken: text()
+      .notNull()
+      .default(sql`replace(gen_random_uuid()::text, '-', '')`),
     applicationId: integer()
       .notNull()
       .references(() => applications.id),
@@ -36,6 +44,7 @@ export const referrals = pgTable(
   },
   (t) => [
     uniqueIndex().on(t.number),
+    uniqueIndex().on(t.verifyToken),
     // No child ever holds two live offers.
     uniqueIndex('referrals_one_live_per_application')
       .on(t.applicationId)

@@ -452,6 +452,9 @@ describe('documents', () => {
     expect(res.headers.get('content-type')).toBe('image/png');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('content-disposition')).toMatch(/^inline; filename="scan.png"/);
+    // Only the panel itself may show it in a frame.
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'self'");
     const views = await database.db.select().from(auditLog).where(and(eq(auditLog.action, 'document.view'), eq(auditLog.entityId, doc.id)));
     expect(views).toHaveLength(1);
 

@@ -1,15 +1,22 @@
 /** Sign-in, sessions, CSRF, throttling and the forced password change, on PGlite and PostgreSQL. */
 import { createHash, randomInt } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Hono } from 'hono';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.ts';
 import { auditLog, staffSessions, staffUsers } from '../../db/schema/index.ts';
-import { LOGIN_THROTTLE, SESSION_CACHE_MS, sessionFromToken, updateStaffUser } from '../../core/staff.ts';
+import { loadConfig } from '../../core/config.ts';
+import { SESSION_CACHE_MS, sessionFromToken, updateStaffUser } from '../../core/staff.ts';
+import { panelRoutes } from '../../admin/server/panel.ts';
 import { openTestDatabase } from '../support/db.ts';
 import { client, createStaff, ipEnv, signIn, testServer, type TestApp } from '../support/admin.ts';
 
 let database: Database;
 let app: TestApp;
+const config = loadConfig({});
 
 beforeAll(async () => {
   database = await openTestDatabase();
@@ -41,6 +48,8 @@ describe('login', () => {
     expect(cookie).toContain('SameSite=Strict');
     expect(cookie).toContain('Path=/');
     expect(cookie).not.toContain('Secure');
+    // A session cookie: it ends when the browser closes (shared desk computers).
+    expect(cookie).not.toMatch(/Expires|Max-Age/i);
     const body = (await res.json()) as { csrfToken: string; permissions: string[]; roles: string[] };
     expect(body.roles).toEqual(['auditor']);
     expect(body.permissions).toContain('audit.read');
@@ -49,7 +58,8 @@ describe('login', () => {
     const [session] = await database.db.select().from(staffSessions).where(eq(staffSessions.userId, staff.id));
     expect(session!.id).toBe(createHash('sha256').update(token).digest('hex'));
     expect(session!.id).not.toContain(token);
-    expect(session!.expiresAt.getTime() - Date.now()).toBeGreaterThan(11 * 3_600_000);
+    // A working day at most (STAFF_SESSION_MAX_HOURS, 9 by default).
+    expect(session!.expiresAt.getTime() - session!.createdAt.getTime()).toBe(9 * 3_600_000);
   });
 
   it('uses a __Host- Secure cookie behind https', async () => {
@@ -76,21 +86,6 @@ describe('login', () => {
     const failures = await database.db.select().from(auditLog).where(and(eq(auditLog.action, 'staff.login_failed'), eq(auditLog.entityId, staff.id)));
     expect(failures).toHaveLength(2);
     expect(failures[0]!.data).toEqual({ login: staff.login, ip });
-  });
-
-  it('throttles a login after repeated failures, even with the right password, and an address after many', async () => {
-    const staff = await createStaff(database, ['auditor']);
-    const ip = freshIp();
-    for (let i = 0; i < LOGIN_THROTTLE.perLogin; i++) expect((await login({ login: staff.login, password: `wrong ${i}` }, ip)).status).toBe(401);
-    const blocked = await login({ login: staff.login, password: staff.password }, freshIp());
-    expect(blocked.status).toBe(429);
-    expect(blocked.headers.get('retry-after')).toBe(String(LOGIN_THROTTLE.windowMinutes * 60));
-
-    const noisy = freshIp();
-    for (let i = 0; i < LOGIN_THROTTLE.perIp; i++) await login({ login: `guess-${i}-${randomInt(0, 1e9)}`, password: 'x' }, noisy);
-    const other = await createStaff(database, ['auditor']);
-    expect((await login({ login: other.login, password: other.password }, noisy)).status).toBe(429);
-    expect((await login({ login: other.login, password: other.password }, freshIp())).status).toBe(200);
   });
 
   it('accepts only JSON from our own origin (login CSRF)', async () => {
@@ -149,8 +144,8 @@ describe('sessions', () => {
     // Another instance logs it out: this one trusts its lookup for at most SESSION_CACHE_MS.
     await database.db.delete(staffSessions).where(eq(staffSessions.userId, other.id));
     const token = second.cookie.split('=')[1]!;
-    expect(await sessionFromToken(database.db, token)).not.toBeNull();
-    expect(await sessionFromToken(database.db, token, new Date(Date.now() + SESSION_CACHE_MS + 1))).toBeNull();
+    expect(await sessionFromToken(database.db, token, config)).not.toBeNull();
+    expect(await sessionFromToken(database.db, token, config, new Date(Date.now() + SESSION_CACHE_MS + 1))).toBeNull();
     expect((await client(app, second).get('/api/auth/me')).status).toBe(401);
   });
 
@@ -160,6 +155,36 @@ describe('sessions', () => {
     await database.db.update(staffSessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(staffSessions.userId, staff.id));
     expect((await client(app, session).get('/api/auth/me')).status).toBe(401);
     expect((await client(app, { ...session, cookie: 'bq_session=abc' }).get('/api/auth/me')).status).toBe(401);
+  });
+
+  it('ends a session after STAFF_SESSION_IDLE_MINUTES without a request, and keeps a used one alive', async () => {
+    const staff = await createStaff(database, ['admin']);
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+    const used = await signIn(app, staff.login, staff.password, freshIp());
+    await database.db.update(staffSessions).set({ lastSeenAt: minutesAgo(29) }).where(eq(staffSessions.userId, staff.id));
+    expect((await client(app, used).get('/api/auth/me')).status).toBe(200);
+    // The request counted as activity: the idle clock starts again.
+    const [seen] = await database.db.select().from(staffSessions).where(eq(staffSessions.userId, staff.id));
+    expect(Date.now() - seen!.lastSeenAt.getTime()).toBeLessThan(60_000);
+
+    const idle = await signIn(app, staff.login, staff.password, freshIp());
+    const idleId = createHash('sha256').update(idle.cookie.split('=')[1]!).digest('hex');
+    await database.db.update(staffSessions).set({ lastSeenAt: minutesAgo(31) }).where(eq(staffSessions.id, idleId));
+    expect((await client(app, idle).get('/api/auth/me')).status).toBe(401);
+  });
+
+  it('ends a session STAFF_SESSION_MAX_HOURS after sign-in however busy it is', async () => {
+    const staff = await createStaff(database, ['admin']);
+    const session = await signIn(app, staff.login, staff.password, freshIp());
+    const c = client(app, session);
+    const id = createHash('sha256').update(session.cookie.split('=')[1]!).digest('hex');
+    // Opened 9 h 1 min ago with the 12 hours the service used to give, and used a minute ago.
+    const createdAt = new Date(Date.now() - (9 * 60 + 1) * 60_000);
+    await database.db
+      .update(staffSessions)
+      .set({ createdAt, expiresAt: new Date(createdAt.getTime() + 12 * 3_600_000), lastSeenAt: new Date(Date.now() - 60_000) })
+      .where(eq(staffSessions.id, id));
+    expect((await c.get('/api/auth/me')).status).toBe(401);
   });
 });
 
@@ -190,5 +215,38 @@ describe('the forced password change at first login', () => {
     const [user] = await database.db.select().from(staffUsers).where(eq(staffUsers.id, staff.id));
     expect(user!.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     await signIn(app, staff.login, 'Алатау таулары 2026!', freshIp());
+  });
+});
+
+describe('security headers', () => {
+  it('on every /api answer: nosniff, a CSP that loads nothing and forbids framing, no HSTS over http', async () => {
+    for (const res of [await app.request('/api/auth/me'), await login({ login: 'nobody', password: 'x' }, freshIp()), await app.request('/api/nothing-here')]) {
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('strict-transport-security')).toBeNull();
+    }
+  });
+
+  it('HSTS when PUBLIC_URL is https, on the API, /verify and the panel', async () => {
+    const secureApp = testServer(database, undefined, { PUBLIC_URL: 'https://balabaqsha.example.kz' });
+    for (const path of ['/api/auth/me', '/verify/0123456789abcdef0123456789abcdef', '/admin/', '/health']) {
+      expect((await secureApp.request(path)).headers.get('strict-transport-security'), path).toBe('max-age=31536000');
+    }
+  });
+
+  it('the panel: its own CSP, which lets MUI inject styles but runs only our scripts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'panel-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>panel</title>');
+    const panel = new Hono().route('/', panelRoutes(loadConfig({}), dir));
+    const res = await panel.request('/admin/');
+    expect(res.status).toBe(200);
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self' 'unsafe-inline'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('same-origin');
   });
 });

@@ -150,7 +150,7 @@ describe('the staff panel in Chromium', () => {
     const { page, problems, close } = await watchedPage(browser);
     await signInAs(page, server.url, callCentre.login, callCentre.password);
     await page.locator('input[name=query]').waitFor();
-    // The call centre sees the look-up and the bot preview, nothing else.
+    // The call centre sees the look-up, nothing else.
     expect(await page.getByText('Өтініштер').count()).toBe(0);
     await page.locator('input[name=query]').fill(input.child.iin);
     await page.keyboard.press('Enter');
@@ -260,7 +260,7 @@ describe('the staff panel in Chromium', () => {
 
   it('lets staff talk to the real parent bot in either language', async () => {
     const { page, problems, close } = await watchedPage(browser);
-    await signInAs(page, server.url, callCentre.login, callCentre.password);
+    await signInAs(page, server.url, staff.login, staff.password);
     await page.goto(`${server.url}/admin/#/bot-preview`);
     const chat = page.getByTestId('chat');
     await chat.getByText('Сәлеметсіз бе!').waitFor({ timeout: 60_000 });

@@ -56,6 +56,7 @@ let key: SigningKey;
 let first: Application;
 let second: Application;
 let referralNumber: string;
+let referralToken: string;
 let referralId: number;
 const issuedAt = new Date('2026-03-02T05:00:00Z');
 const presentBy = new Date('2026-03-10T18:59:59.999Z');
@@ -91,6 +92,7 @@ beforeAll(async () => {
     })
     .returning();
   referralId = referral!.id;
+  referralToken = referral!.verifyToken;
   await signReferralRecord(database.db, referralId, key);
 });
 afterAll(async () => {
@@ -117,8 +119,8 @@ describe('signing keys', () => {
     expect(row).toMatchObject({ active: 1, privateKey: null });
     // The key generated before is no longer active but still checks what it signed.
     expect(await publicKeyFor(database.db, key.kid, {})).not.toBeNull();
-    expect((await checkReferral(database.db, referralNumber, { ...config, SIGNING_KEY: signingKey }, issuedAt)).found).toBe(true);
-    const check = await checkReferral(database.db, referralNumber, config, issuedAt);
+    expect((await checkReferral(database.db, referralToken, { ...config, SIGNING_KEY: signingKey }, issuedAt)).found).toBe(true);
+    const check = await checkReferral(database.db, referralToken, config, issuedAt);
     expect(check.found && check.genuine).toBe(true);
     // Back without the setting: a generated key signs again (the config key's private half was never stored).
     const generated = await loadSigningKey(database.db, {}, { warn });
@@ -137,7 +139,7 @@ describe('referral PDF (appendix 3)', () => {
       language: 'kk',
       kindergarten: { number: 1 },
       group: { birthYear: first.birthYear, language: 'kk' },
-      verifyUrl: `https://balabaqsha.example.kz/verify/${referralNumber}`,
+      verifyUrl: `https://balabaqsha.example.kz/verify/${referralToken}`,
     });
     expect(data!.signature).toMatch(new RegExp(`^${key.kid}\\.`));
     expect(signReferral(referralContentOf(data!)!, key)).toBe(data!.signature);
@@ -167,7 +169,7 @@ describe('referral PDF (appendix 3)', () => {
       `Жолдама ${longKk('2026-03-02')} берілді`,
       'Білім басқармасының басшысы',
       'Мөр',
-      `https://balabaqsha.example.kz/verify/${referralNumber}`,
+      `https://balabaqsha.example.kz/verify/${referralToken}`,
     ]) {
       expect(text, phrase).toContain(phrase);
     }
@@ -196,7 +198,7 @@ describe('referral PDF (appendix 3)', () => {
       `Направление выдано ${longRu('2026-03-02')}`,
       'Руководитель управления образования',
       'Печать',
-      `https://balabaqsha.example.kz/verify/${referralNumber}`,
+      `https://balabaqsha.example.kz/verify/${referralToken}`,
     ]) {
       expect(text, phrase).toContain(phrase);
     }
@@ -269,7 +271,7 @@ describe('public verification page', () => {
   };
 
   it('says a genuine referral is valid until its date, in Kazakh by default, without personal data', async () => {
-    const res = await get(`/verify/${referralNumber}`);
+    const res = await get(`/verify/${referralToken}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -287,12 +289,12 @@ describe('public verification page', () => {
   });
 
   it('answers in Russian with ?lang=ru and as JSON', async () => {
-    const body = await (await get(`/verify/${referralNumber}?lang=ru`)).text();
+    const body = await (await get(`/verify/${referralToken}?lang=ru`)).text();
     expect(body).toContain('<html lang="ru">');
     expect(body).toContain('Подлинное');
     expect(body).toContain(`не позднее ${short('2026-03-10')} включительно`);
     expect(body).toContain('href="?lang=kk"');
-    const json = await (await get(`/verify/${referralNumber}.json`)).json();
+    const json = await (await get(`/verify/${referralToken}.json`)).json();
     expect(json).toMatchObject({ number: referralNumber, found: true, genuine: true, state: 'valid', validUntil: '2026-03-10', issuedOn: '2026-03-02' });
     const serialized = JSON.stringify(json);
     for (const item of await personal()) expect(serialized, item).not.toContain(item);
@@ -302,7 +304,7 @@ describe('public verification page', () => {
     const [child] = await database.db.select().from(children).where(eq(children.id, first.childId));
     try {
       await database.db.update(children).set({ fullName: 'Басқа Бала Ұлы' }).where(eq(children.id, first.childId));
-      const res = await get(`/verify/${referralNumber}`);
+      const res = await get(`/verify/${referralToken}`);
       expect(res.status).toBe(200);
       const body = await res.text();
       expect(body).toContain('data-verdict="not-genuine"');
@@ -314,24 +316,24 @@ describe('public verification page', () => {
     }
     try {
       await database.db.update(referrals).set({ presentBy: new Date('2026-04-10T18:59:59.999Z') }).where(eq(referrals.id, referralId));
-      const json = await (await get(`/verify/${referralNumber}.json`)).json();
+      const json = await (await get(`/verify/${referralToken}.json`)).json();
       expect(json).toEqual({ number: referralNumber, found: true, genuine: false, checkedAt: at.toISOString() });
     } finally {
       await database.db.update(referrals).set({ presentBy }).where(eq(referrals.id, referralId));
     }
-    expect(await (await get(`/verify/${referralNumber}`)).text()).toContain('data-verdict="genuine"');
+    expect(await (await get(`/verify/${referralToken}`)).text()).toContain('data-verdict="genuine"');
   });
 
   it('tells used, lapsed and expired referrals apart (the status is read live, not signed)', async () => {
     const after = new Hono().route('/verify', verifyRoutes({ database, config, now: () => new Date('2026-03-11T05:00:00Z') }));
-    expect(await (await after.request(`/verify/${referralNumber}`)).text()).toContain('data-state="expired"');
+    expect(await (await after.request(`/verify/${referralToken}`)).text()).toContain('data-state="expired"');
     for (const [status, text] of [
       ['enrolled', 'Пайдаланылды'],
       ['lapsed', 'белгіленген мерзімде пайдаланылмады'],
       ['cancelled', 'білім басқармасы жолдаманы жойды'],
     ] as const) {
       await database.db.update(referrals).set({ status }).where(eq(referrals.id, referralId));
-      const body = await (await get(`/verify/${referralNumber}`)).text();
+      const body = await (await get(`/verify/${referralToken}`)).text();
       expect(body).toContain('data-verdict="genuine"');
       expect(body).toContain(`data-state="${status}"`);
       expect(body).toContain(text);
@@ -339,23 +341,64 @@ describe('public verification page', () => {
     await database.db.update(referrals).set({ status: 'issued' }).where(eq(referrals.id, referralId));
   });
 
-  it('answers 404 for an unknown number and escapes what it echoes', async () => {
+  it('answers 404 for a made-up link and echoes nothing of it', async () => {
     const res = await get(`/verify/${encodeURIComponent('2026-<script>alert(1)</script>')}`);
     expect(res.status).toBe(404);
     const body = await res.text();
     expect(body).toContain('data-verdict="not-found"');
-    expect(body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
-    expect(body).not.toContain('<script>');
+    expect(body).not.toContain('script');
     const json = await get('/verify/2026-NOPE.json');
     expect(json.status).toBe(404);
-    expect(await json.json()).toEqual({ number: '2026-NOPE', found: false });
+    expect(await json.json()).toEqual({ found: false });
+  });
+
+  it('does not answer a referral’s sequential number: only its token', async () => {
+    expect(referralToken).toMatch(/^[0-9a-f]{32}$/);
+    const data = await loadReferralDocumentData(database.db, referralId, config);
+    expect(data!.verifyUrl).toBe(`https://balabaqsha.example.kz/verify/${referralToken}`);
+    const byNumber = await get(`/verify/${encodeURIComponent(referralNumber)}`);
+    expect(byNumber.status).toBe(404);
+    expect(await byNumber.text()).not.toContain(referralNumber);
+    expect((await get(`/verify/${encodeURIComponent(referralNumber)}.json`)).status).toBe(404);
+    expect((await checkReferral(database.db, referralNumber, config, at)).found).toBe(false);
+    // The token of every referral is its own, also of rows made before the column existed.
+    const tokens = await database.db.select({ token: referrals.verifyToken }).from(referrals);
+    expect(new Set(tokens.map((r) => r.token)).size).toBe(tokens.length);
+  });
+
+  it('answers 429 with Retry-After past VERIFY_RATE_LIMIT requests a minute from one address', async () => {
+    const limited = new Hono().route('/verify', verifyRoutes({ database, config: { ...config, VERIFY_RATE_LIMIT: 5 }, now: () => at }));
+    const from = (ip: string) => ({ incoming: { socket: { remoteAddress: ip, remotePort: 40000, remoteFamily: 'IPv4' } } });
+    for (let i = 0; i < 5; i++) expect((await limited.request(`/verify/${referralToken}`, {}, from('192.0.2.10'))).status).toBe(200);
+    const refused = await limited.request(`/verify/${referralToken}?lang=ru`, {}, from('192.0.2.10'));
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect(await refused.text()).toContain('Слишком много проверок');
+    expect((await limited.request(`/verify/${referralToken}.json`, {}, from('192.0.2.10'))).status).toBe(429);
+    // Another address is not affected; one IPv6 /64 counts as one client.
+    expect((await limited.request(`/verify/${referralToken}`, {}, from('192.0.2.11'))).status).toBe(200);
+    for (let i = 0; i < 5; i++) await limited.request(`/verify/${referralToken}`, {}, from(`2001:db8:1:2::${i + 1}`));
+    expect((await limited.request(`/verify/${referralToken}`, {}, from('2001:db8:1:2:ffff::9'))).status).toBe(429);
+  });
+
+  it('forbids framing and inline code: CSP with frame-ancestors none and the style block by hash, nosniff', async () => {
+    const res = await get(`/verify/${referralToken}`);
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toMatch(/style-src 'sha256-[\w+/=]+'/);
+    expect(csp).not.toContain('unsafe-inline');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
   });
 
   it('is mounted on the server at /verify', async () => {
     // Imported here: the whole server (panel API and all) should not be needed by the tests above.
     const { createServer } = await import('../../admin/server/index.ts');
     const server = createServer({ database, config, logger: createLogger('silent'), policy: defaultPolicy, signingKey: generateSigningKey() });
-    const res = await server.request(`/verify/${referralNumber}`);
+    const res = await server.request(`/verify/${referralToken}`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('data-verdict="genuine"');
   });

@@ -30,19 +30,20 @@ function referral(number: string, verifyUrl: string): ReferralDocumentData {
     presentBy: new Date('2026-03-10T18:59:59.999Z'),
     extendedUntil: null,
     signature: null,
+    verifyToken: verifyUrl.split('/').pop()!,
     verifyUrl,
   };
 }
 
 describe('the referral QR code', () => {
   it.each([
-    ['kk', 'https://balabaqsha.example.kz/', '2026-000123'],
-    ['ru', 'https://balabaqsha.example.kz', '2026-987654'],
-    ['kk', 'http://10.0.0.5:8080/', '2027-000001'],
-  ] as const)('%s, PUBLIC_URL %s: holds exactly %s’s verification URL', async (lang, publicUrl, number) => {
-    const url = verificationUrl({ PUBLIC_URL: publicUrl, PORT: 3000 }, number);
-    expect(url).toBe(`${publicUrl.replace(/\/$/, '')}/verify/${number}`);
-    const pdf = await renderReferralPdf(referral(number, url), lang);
+    ['kk', 'https://balabaqsha.example.kz/', '0f3a9c51d2e84b7a9c6d1e2f3a4b5c6d'],
+    ['ru', 'https://balabaqsha.example.kz', 'a1b2c3d4e5f60718293a4b5c6d7e8f90'],
+    ['kk', 'http://10.0.0.5:8080/', 'ffffffffffffffffffffffffffffffff'],
+  ] as const)('%s, PUBLIC_URL %s: holds exactly the verification URL of token %s', async (lang, publicUrl, token) => {
+    const url = verificationUrl({ PUBLIC_URL: publicUrl, PORT: 3000 }, token);
+    expect(url).toBe(`${publicUrl.replace(/\/$/, '')}/verify/${token}`);
+    const pdf = await renderReferralPdf(referral('2026-000123', url), lang);
     // One image on the page, and it is the QR code.
     expect(pdfImages(pdf)).toHaveLength(1);
     expect(pdfQrCodes(pdf)).toEqual([url]);

@@ -91,7 +91,7 @@ describe('the referral life, on a fake clock across Nauryz', () => {
     expect(issued.presentBy!.toISOString()).toBe('2026-04-02T18:59:59.999Z'); // 5 working days: 26 Mar → 2 Apr
     expect((await statusOf(ids[0]!)).status).toBe('referred');
     // Signed: the public page says genuine and valid until the present-by date.
-    expect(await checkReferral(database.db, issued.number!, config, new Date('2026-03-27T05:00:00Z'))).toMatchObject({
+    expect(await checkReferral(database.db, issued.verifyToken, config, new Date('2026-03-27T05:00:00Z'))).toMatchObject({
       found: true,
       genuine: true,
       state: 'valid',
@@ -103,7 +103,7 @@ describe('the referral life, on a fake clock across Nauryz', () => {
 
     const extended = await extendReferral(database.db, { referralId: ref!.id, days: 30, reason: 'child_ill', actor: staff, policy, signingKey, now: new Date('2026-03-30T05:00:00Z') });
     expect(extended.extendedUntil!.toISOString()).toBe('2026-05-02T18:59:59.999Z');
-    expect(await checkReferral(database.db, issued.number!, config, new Date('2026-04-20T05:00:00Z'))).toMatchObject({
+    expect(await checkReferral(database.db, issued.verifyToken, config, new Date('2026-04-20T05:00:00Z'))).toMatchObject({
       genuine: true,
       state: 'valid',
       validUntil: extended.extendedUntil,
@@ -129,7 +129,7 @@ describe('the referral life, on a fake clock across Nauryz', () => {
     expect(lapsed.status).toBe('registered');
     expect(lapsed.stopUntil!.getTime()).toBe(afterLapse.getTime() + 10 * 86_400_000);
     expect((await database.db.select().from(referrals).where(eq(referrals.id, ref!.id)))[0]!.status).toBe('lapsed');
-    expect(await checkReferral(database.db, issued.number!, config, afterLapse)).toMatchObject({ genuine: true, state: 'lapsed' });
+    expect(await checkReferral(database.db, issued.verifyToken, config, afterLapse)).toMatchObject({ genuine: true, state: 'lapsed' });
     expect((await notes(ids[0]!)).map((n) => n.kind)).toEqual(
       expect.arrayContaining(['status_offer', 'reminder_offered', 'referral_extended', 'reminder_issued', 'status_lapse']),
     );
