@@ -11,13 +11,14 @@ import { applicants, applications, children, queueCounts, queues } from '../../d
 import { applicationInputSchema, submitApplication } from '../../core/applications.ts';
 import { getApplicationDetail } from '../../core/application-view.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
+import { INT_RANGES, isoDay } from '../../core/input.ts';
 import { classifyQuery } from '../../core/lookup.ts';
 import { decidePriorityClaim } from '../../core/priority.ts';
 import { can, canInDistrict } from '../../core/staff.ts';
 import { canTransition, changeStatus } from '../../core/status.ts';
 import { needsVerification, REFUSAL_REASONS, verifyApplication } from '../../core/verification.ts';
 import { actorOf, inScope, need, parseBody, pathId, readJson, scopeWhere, type ApiContext, type ApiDeps, type ApiEnv } from './context.ts';
-import { dateFrom, dateTo, int, likePattern, listParams, oneOrMany, pageOf, prepared, readListQuery, sendList, type ListQuery, type ListSpec } from './simple-rest.ts';
+import { dateFrom, dateTo, int, intOf, likePattern, listParams, oneOrMany, pageOf, prepared, readListQuery, sendList, type ListQuery, type ListSpec } from './simple-rest.ts';
 
 const a = applications;
 const statusSchema = z.enum(a.status.enumValues);
@@ -110,9 +111,9 @@ const QUEUE_COUNT_FILTERS = new Set(['status', 'districtId', 'birthYear', 'langu
  * because PostgreSQL otherwise re-plans it on every call: planning cost more than the answer.
  */
 const fastFilterSchema = z.object({
-  districtId: int,
+  districtId: intOf(a.districtId),
   status: statusSchema,
-  birthYear: int.optional(),
+  birthYear: intOf(a.birthYear).optional(),
   language: z.enum(a.language.enumValues).optional(),
 });
 type FastFilter = z.output<typeof fastFilterSchema>;
@@ -177,8 +178,15 @@ async function countApplications(c: ApiContext, deps: ApiDeps, filter: Record<st
   return row?.n ?? 0;
 }
 
+/** Ids as the columns hold them (serial, int4): a bigger number would reach PostgreSQL as an error. */
+const rowId = z.number().int().min(1).max(INT_RANGES.int4.max);
+const representativeSchema = applicationInputSchema.shape.representative.unwrap().unwrap();
+
 const intakeSchema = applicationInputSchema.omit({ applicant: true, channel: true }).extend({
   applicant: applicationInputSchema.shape.applicant.omit({ consentAt: true, telegramUserId: true }),
+  representative: representativeSchema.extend({ poaDate: isoDay }).nullish(),
+  districtId: rowId,
+  kindergartenIds: z.array(rowId).min(1),
   channel: z.enum(['office', 'centre']),
   /** The operator confirms the applicant consented to the use of their personal data. */
   consent: z.literal(true),

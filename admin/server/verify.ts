@@ -11,6 +11,8 @@ import { html, raw } from 'hono/html';
 import type { i18n, TFunction } from 'i18next';
 import { localDate } from '../../core/calendar.ts';
 import { checkReferral, type ReferralCheck } from '../../core/document-data.ts';
+import { ValidationError } from '../../core/errors.ts';
+import { hasControlChars } from '../../core/input.ts';
 import { formatDateTime, formatShortDay } from '../../core/documents-pdf.ts';
 import { createI18n, LANGUAGES, type Language } from '../../locales/index.ts';
 import type { ServerDeps } from './index.ts';
@@ -87,6 +89,7 @@ export function verifyRoutes(deps: VerifyDeps): Hono {
     const param = c.req.param('number');
     const asJson = param.endsWith('.json');
     const number = asJson ? param.slice(0, -'.json'.length) : param;
+    if (hasControlChars(number)) throw new ValidationError([{ field: 'number', code: 'control_chars' }]);
     const queryLang = c.req.query('lang');
     const lang: Language = LANGUAGES.find((l) => l === queryLang) ?? 'kk';
     c.header('Cache-Control', 'no-store');
