@@ -7,10 +7,12 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { rowsOf } from '../../db/client.ts';
-import { applicants, applications, children, queueCounts, queues } from '../../db/schema/index.ts';
+import { applicants, applications, children, districts, queueCounts, queues } from '../../db/schema/index.ts';
 import { applicationInputSchema, submitApplication } from '../../core/applications.ts';
 import { getApplicationDetail } from '../../core/application-view.ts';
+import { audit } from '../../core/audit.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
+import { maskIin, normalizeIin } from '../../core/iin.ts';
 import { INT_RANGES, isoDay } from '../../core/input.ts';
 import { classifyQuery } from '../../core/lookup.ts';
 import { decidePriorityClaim } from '../../core/priority.ts';
@@ -210,6 +212,29 @@ export function applicationsRoutes(deps: ApiDeps) {
     return row.districtId;
   }
 
+  /**
+   * The answer to an intake for a child who already has an active application. Staff who may read
+   * that application see which one it is; anyone else learns only that it exists and which
+   * district's department to send the parent to — no id, number or status, so typing IINs at the
+   * intake cannot probe children of other districts. Every such answer is audited.
+   */
+  async function duplicateAnswer(c: ApiContext, app: { id: number; number: string; status: string; districtId: number }, childIin: string) {
+    const visible = can(c.get('session').user, 'applications.read') && inScope(c, 'applications.read', app.districtId);
+    await audit(db, actorOf(c), {
+      action: 'application.duplicate_answer',
+      entity: 'application',
+      entityId: app.id,
+      // The IIN masked as in the look-up's audit rows; the application id says which child.
+      data: { childIin: maskIin(normalizeIin(childIin)), answer: visible ? 'shown' : 'elsewhere', districtId: app.districtId },
+    });
+    if (visible) return { id: app.id, number: app.number, status: app.status, duplicate: true, visible: true };
+    const [district] = await db
+      .select({ id: districts.id, nameKk: districts.nameKk, nameRu: districts.nameRu })
+      .from(districts)
+      .where(eq(districts.id, app.districtId));
+    return { duplicate: true, visible: false, elsewhere: { district: district ?? null } };
+  }
+
   return new Hono<ApiEnv>()
     .get('/', need('applications.read'), async (c) => {
       const query = readListQuery(c);
@@ -282,9 +307,8 @@ export function applicationsRoutes(deps: ApiDeps) {
         now,
       );
       const app = result.application;
-      // The duplicate check shows the existing application instead of a second one (as the bot does).
-      const visible = can(c.get('session').user, 'applications.read') && inScope(c, 'applications.read', app.districtId);
-      return c.json({ id: app.id, number: app.number, status: app.status, duplicate: !result.created, visible }, result.created ? 201 : 200);
+      if (result.created) return c.json({ id: app.id, number: app.number, status: app.status, duplicate: false, visible: true }, 201);
+      return c.json(await duplicateAnswer(c, app, input.child.iin));
     })
     .post('/:id/verify', need('applications.verify'), async (c) => {
       const id = pathId(c);
