@@ -4,6 +4,7 @@
  * (400), never a database error (500).
  */
 import { z } from 'zod';
+import type { FieldError } from './errors.ts';
 
 /**
  * Control characters: C0 (except tab, line feed and carriage return), DEL, C1, and halves of a
@@ -17,27 +18,41 @@ export function hasControlChars(text: string): boolean {
   return CONTROL_CHARS.test(text);
 }
 
-/**
- * The dotted path of the first string (or object key) with a control character in a parsed
- * JSON value, '' for the value itself; null when there is none.
- */
-export function controlCharPath(value: unknown, path: string[] = []): string | null {
-  if (typeof value === 'string') return hasControlChars(value) ? path.join('.') : null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = controlCharPath(value[i], [...path, String(i)]);
-      if (found !== null) return found;
-    }
-    return null;
+/** No form of the service nests deeper; a deeper body is junk, and walking it would exhaust the stack. */
+export const MAX_JSON_DEPTH = 32;
+
+function tooDeep(value: unknown): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= MAX_JSON_DEPTH) return true;
+    for (const inner of Object.values(current)) stack.push([inner, depth + 1]);
   }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, inner] of Object.entries(value)) {
-      if (hasControlChars(key)) return [...path, key].join('.');
-      const found = controlCharPath(inner, [...path, key]);
-      if (found !== null) return found;
-    }
+  return false;
+}
+
+/** The dotted path of the first string (or object key) with a control character; null when none. */
+function controlCharPath(value: unknown, path: string[] = []): string | null {
+  if (typeof value === 'string') return hasControlChars(value) ? path.join('.') : null;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, inner] of Object.entries(value)) {
+    if (hasControlChars(key)) return [...path, key].join('.');
+    const found = controlCharPath(inner, [...path, key]);
+    if (found !== null) return found;
   }
   return null;
+}
+
+/**
+ * What is wrong with a parsed JSON input before any schema looks at it: nested deeper than any
+ * form (field '', invalid), or a control character in a string or key (its path, control_chars).
+ */
+export function jsonInputError(value: unknown, field = ''): FieldError | null {
+  if (tooDeep(value)) return { field, code: 'invalid' };
+  const bad = controlCharPath(value);
+  if (bad === null) return null;
+  return { field: [field, bad].filter(Boolean).join('.'), code: 'control_chars' };
 }
 
 /** A zod string without control characters; its issue carries the code `control_chars`. */

@@ -11,7 +11,7 @@ import type { Database } from '../../db/client.ts';
 import type { Config } from '../../core/config.ts';
 import { uniqueViolation } from '../../db/constraints.ts';
 import { ConflictError, IllegalTransitionError, NotFoundError, RuleError, ValidationError, type FieldError } from '../../core/errors.ts';
-import { controlCharPath, integer, INT_RANGES } from '../../core/input.ts';
+import { integer, INT_RANGES, jsonInputError } from '../../core/input.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Policy } from '../../core/policy.ts';
 import { can, districtScope, staffActor, type Permission, type StaffSession } from '../../core/staff.ts';
@@ -67,7 +67,8 @@ export function pathId(c: ApiContext): number {
 
 /**
  * The JSON body, or a 400: a body that is not JSON is the client's mistake, and so is a control
- * character in any of its strings (core/input.ts) — checked here once for every route.
+ * character in any of its strings, or nesting no form has (core/input.ts) — checked here once
+ * for every route.
  */
 export async function readJson(c: ApiContext): Promise<unknown> {
   let body: unknown;
@@ -76,8 +77,8 @@ export async function readJson(c: ApiContext): Promise<unknown> {
   } catch {
     throw new ValidationError([{ field: '', code: 'invalid' }]);
   }
-  const bad = controlCharPath(body);
-  if (bad !== null) throw new ValidationError([{ field: bad, code: 'control_chars' }]);
+  const error = jsonInputError(body);
+  if (error) throw new ValidationError([error]);
   return body;
 }
 

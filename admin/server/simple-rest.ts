@@ -6,7 +6,7 @@
 import { and, asc, desc, gte, inArray, lte, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { ValidationError } from '../../core/errors.ts';
-import { controlCharPath, integer, INT_RANGES, isoDateOrTime } from '../../core/input.ts';
+import { integer, INT_RANGES, isoDateOrTime, jsonInputError } from '../../core/input.ts';
 import type { ApiContext } from './context.ts';
 
 export const MAX_PAGE = 100;
@@ -47,8 +47,8 @@ function json<T>(raw: string | undefined, schema: z.ZodType<T>, field: string): 
   } catch {
     throw new ValidationError([{ field, code: 'invalid' }]);
   }
-  const bad = controlCharPath(value);
-  if (bad !== null) throw new ValidationError([{ field: bad ? `${field}.${bad}` : field, code: 'control_chars' }]);
+  const error = jsonInputError(value, field);
+  if (error) throw new ValidationError([error]);
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new ValidationError([{ field, code: 'invalid' }]);
   return parsed.data;

@@ -103,6 +103,8 @@ const HOSTILE_BODIES: { body: string; type?: string }[] = [
   { body: '\u0000' },
   { body: '{"x":"\\u0000"}' },
   { body: '['.repeat(20_000) },
+  { body: '['.repeat(50_000) + ']'.repeat(50_000) },
+  { body: '{"a":'.repeat(20_000) + '"\u0000"' + '}'.repeat(20_000) },
   { body: '{"__proto__":{"polluted":1},"constructor":{"prototype":{"x":1}}}' },
   { body: '{"a":1}', type: 'text/plain' },
   { body: 'a=1&b=%00', type: 'application/x-www-form-urlencoded' },
@@ -330,6 +332,7 @@ function requestsFor(method: string, path: string, who: Who, rnd: ReturnType<typ
       'districtId=%00',
       'districtId=-1',
       'filter[]=1&filter[]=2',
+      `filter=${encodeURIComponent(`{"q":${'['.repeat(5000)}${']'.repeat(5000)}}`)}`,
     ];
     for (const q of rnd.sample(raw, 6)) out.push({ who, method, path: `${at}?${q}` });
   }
@@ -432,6 +435,10 @@ describe('the five causes the sweep found, one by one', () => {
     const search = await as.admin.get(`/api/applications?${listQuery({ q: 'Айсұлу\u0000' })}`);
     expect(search.status).toBe(400);
     expect(fieldsOf(search)).toEqual([{ field: 'filter.q', code: 'control_chars' }]);
+    // Nesting no form has is refused before anything walks it.
+    const deep = await send({ who: 'call_centre', method: 'POST', path: '/api/lookup', type: 'application/json', body: `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}` }, 0);
+    expect(deep.status).toBe(400);
+    expect(JSON.parse(deep.text).fields).toEqual([{ field: '', code: 'invalid' }]);
     // Line breaks and tabs in a comment are text, not control characters.
     const refuse = await as.district.post(`/api/applications/${(await application()).id}/refuse`, { reason: 'other', comment: 'бірінші жол\nекінші\tжол' });
     expect(refuse.status, refuse.text).toBe(200);
