@@ -55,11 +55,6 @@ export function jsonInputError(value: unknown, field = ''): FieldError | null {
   return { field: [field, bad].filter(Boolean).join('.'), code: 'control_chars' };
 }
 
-/** A zod string without control characters; its issue carries the code `control_chars`. */
-export function plainText(schema: z.ZodString = z.string()) {
-  return schema.refine((text) => !hasControlChars(text), { params: { code: 'control_chars' } });
-}
-
 /**
  * Years a date sent to the service may have: PostgreSQL's own range is far wider, but no date of
  * this service (births of parents, registrations, filters of the panel) lies outside this one.

@@ -103,9 +103,6 @@ export function parseBody<S extends z.ZodType>(schema: S, raw: unknown): z.outpu
 
 export function fieldErrorsOf(error: z.ZodError): FieldError[] {
   return error.issues.map((issue) => {
-    // A refinement names its own code (core/input.ts plainText: control_chars).
-    const own = issue.code === 'custom' && typeof issue.params?.code === 'string' ? issue.params.code : null;
-    if (own) return { field: issue.path.join('.'), code: own };
     const missing = issue.code === 'invalid_type' && issue.input === undefined;
     const code = missing || (issue.code === 'too_small' && issue.origin === 'string') ? 'required' : issue.code === 'too_big' ? 'too_long' : 'invalid';
     return { field: issue.path.join('.'), code };
