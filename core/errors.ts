@@ -17,6 +17,14 @@ export class ValidationError extends Error {
   }
 }
 
+/** The value is already taken by another record (a unique constraint): a 409 with field errors. */
+export class ConflictError extends ValidationError {
+  constructor(fields: FieldError[]) {
+    super(fields);
+    this.name = 'ConflictError';
+  }
+}
+
 export class NotFoundError extends Error {
   constructor(
     readonly entity: string,

@@ -2,13 +2,14 @@
  * Kindergartens and their groups as the education department keeps them: an admin adds and
  * edits them; every change is audited. Validation comes from the tables' own definitions.
  */
-import { eq, sql } from 'drizzle-orm';
+import { eq, getTableName, sql } from 'drizzle-orm';
 import { createInsertSchema } from 'drizzle-zod';
 import type { z } from 'zod';
 import { rowsOf, type Queryable } from '../db/client.ts';
+import { checkViolation, uniqueViolation } from '../db/constraints.ts';
 import { districts, groups, kindergartens } from '../db/schema/index.ts';
 import { audit, type Actor } from './audit.ts';
-import { NotFoundError, ValidationError, type FieldError } from './errors.ts';
+import { ConflictError, NotFoundError, ValidationError, type FieldError } from './errors.ts';
 
 const name = (s: z.ZodString) => s.trim().min(1).max(300);
 
@@ -43,11 +44,16 @@ function parse<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
   return parsed.data;
 }
 
-/** Database constraint names mapped to the field a person can fix. */
+/**
+ * Constraint violations mapped to the field a person can fix, by SQLSTATE and the constraint's
+ * columns as the schema defines them (db/constraints.ts), whatever name the migration gave it.
+ */
 function constraintError(err: unknown): ValidationError | null {
-  const text = String((err as { cause?: unknown })?.cause ?? '') + String((err as Error)?.message ?? '');
-  if (text.includes('kindergartens_district_id_number_unique')) return new ValidationError([{ field: 'number', code: 'number_taken' }]);
-  if (text.includes('groups_capacity_check')) return new ValidationError([{ field: 'enrolled', code: 'enrolled_over_capacity' }]);
+  const unique = uniqueViolation(err);
+  if (unique?.table === getTableName(kindergartens) && unique.columns.includes('number')) {
+    return new ConflictError([{ field: 'number', code: 'number_taken' }]);
+  }
+  if (checkViolation(err)?.table === getTableName(groups)) return new ValidationError([{ field: 'enrolled', code: 'enrolled_over_capacity' }]);
   return null;
 }
 

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Queryable } from '../db/client.ts';
 import { applicants, applications, children, districts, groups, kindergartens, referrals, representatives } from '../db/schema/index.ts';
 import { audit, type Actor } from './audit.ts';
-import { ValidationError } from './errors.ts';
+import { ValidationError, type FieldError } from './errors.ts';
 import { maskIin, normalizeIin } from './iin.ts';
 import { maskPhone } from './phone.ts';
 import type { Policy } from './policy.ts';
@@ -17,7 +17,7 @@ import type { Application, ApplicationStatus } from './status.ts';
 
 export const lookupInputSchema = z.object({
   query: z.string().trim().min(1).max(40),
-  reason: z.string().trim().min(5).max(500),
+  reason: z.string().trim().max(500),
 });
 
 export type LookupQuery = { kind: 'iin'; iin: string } | { kind: 'number'; number: string };
@@ -108,11 +108,19 @@ export async function lookupApplications(
   now: Date = new Date(),
 ): Promise<{ query: LookupQuery; results: LookupAnswer[] }> {
   const parsed = lookupInputSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ValidationError(
-      parsed.error.issues.map((i) => ({ field: i.path.join('.'), code: i.path[0] === 'reason' ? 'reason_required' : 'required' })),
-    );
+  const errors: FieldError[] = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => ({
+        field: i.path.join('.'),
+        code: i.code === 'too_big' ? 'too_long' : i.path[0] === 'reason' ? 'reason_required' : 'required',
+      }));
+  // Each look-up carries its own reason: none at all is "give a reason", a few letters "too short".
+  const reason = lookupInputSchema.shape.reason.safeParse((raw as { reason?: unknown } | null)?.reason);
+  if (reason.success && !reason.data) errors.push({ field: 'reason', code: 'reason_required' });
+  else if (reason.success && [...reason.data].length < policy.lookupReasonMinChars) {
+    errors.push({ field: 'reason', code: 'reason_too_short', params: { min: policy.lookupReasonMinChars } });
   }
+  if (!parsed.success || errors.length) throw new ValidationError(errors);
   const query = classifyQuery(parsed.data.query);
   if (!query) throw new ValidationError([{ field: 'query', code: 'lookup_query' }]);
 

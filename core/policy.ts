@@ -73,6 +73,8 @@ export const policySchema = z.object({
   reminderWorkingDaysBefore: z.number().int().min(0).max(5).default(1),
   /** Register bot and portal applications at once when automatic checks pass (the 30-minute result). */
   autoRegister: z.boolean().default(true),
+  /** The shortest reason a call-centre agent may give for a look-up (who calls and why). */
+  lookupReasonMinChars: z.number().int().min(1).max(100).default(5),
   /** Uploaded documents. */
   maxDocumentBytes: z.number().int().min(1024).default(10 * 1024 * 1024),
   documentMimeTypes: z.array(z.string()).default(['image/jpeg', 'image/png', 'application/pdf']),

@@ -7,17 +7,20 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { rowsOf } from '../../db/client.ts';
-import { applicants, applications, children, queueCounts, queues } from '../../db/schema/index.ts';
+import { applicants, applications, children, districts, queueCounts, queues } from '../../db/schema/index.ts';
 import { applicationInputSchema, submitApplication } from '../../core/applications.ts';
 import { getApplicationDetail } from '../../core/application-view.ts';
+import { audit } from '../../core/audit.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
+import { maskIin, normalizeIin } from '../../core/iin.ts';
+import { INT_RANGES, isoDay } from '../../core/input.ts';
 import { classifyQuery } from '../../core/lookup.ts';
 import { decidePriorityClaim } from '../../core/priority.ts';
 import { can, canInDistrict } from '../../core/staff.ts';
 import { canTransition, changeStatus } from '../../core/status.ts';
 import { needsVerification, REFUSAL_REASONS, verifyApplication } from '../../core/verification.ts';
 import { actorOf, inScope, need, parseBody, pathId, readJson, scopeWhere, type ApiContext, type ApiDeps, type ApiEnv } from './context.ts';
-import { dateFrom, dateTo, int, likePattern, listParams, oneOrMany, pageOf, prepared, readListQuery, sendList, type ListQuery, type ListSpec } from './simple-rest.ts';
+import { dateFrom, dateTo, int, intOf, likePattern, listParams, oneOrMany, pageOf, prepared, readListQuery, sendList, type ListQuery, type ListSpec } from './simple-rest.ts';
 
 const a = applications;
 const statusSchema = z.enum(a.status.enumValues);
@@ -110,9 +113,9 @@ const QUEUE_COUNT_FILTERS = new Set(['status', 'districtId', 'birthYear', 'langu
  * because PostgreSQL otherwise re-plans it on every call: planning cost more than the answer.
  */
 const fastFilterSchema = z.object({
-  districtId: int,
+  districtId: intOf(a.districtId),
   status: statusSchema,
-  birthYear: int.optional(),
+  birthYear: intOf(a.birthYear).optional(),
   language: z.enum(a.language.enumValues).optional(),
 });
 type FastFilter = z.output<typeof fastFilterSchema>;
@@ -177,8 +180,15 @@ async function countApplications(c: ApiContext, deps: ApiDeps, filter: Record<st
   return row?.n ?? 0;
 }
 
+/** Ids as the columns hold them (serial, int4): a bigger number would reach PostgreSQL as an error. */
+const rowId = z.number().int().min(1).max(INT_RANGES.int4.max);
+const representativeSchema = applicationInputSchema.shape.representative.unwrap().unwrap();
+
 const intakeSchema = applicationInputSchema.omit({ applicant: true, channel: true }).extend({
   applicant: applicationInputSchema.shape.applicant.omit({ consentAt: true, telegramUserId: true }),
+  representative: representativeSchema.extend({ poaDate: isoDay }).nullish(),
+  districtId: rowId,
+  kindergartenIds: z.array(rowId).min(1),
   channel: z.enum(['office', 'centre']),
   /** The operator confirms the applicant consented to the use of their personal data. */
   consent: z.literal(true),
@@ -200,6 +210,29 @@ export function applicationsRoutes(deps: ApiDeps) {
     const [row] = await db.select({ districtId: a.districtId }).from(a).where(eq(a.id, id));
     if (!row || !inScope(c, permission, row.districtId)) throw new NotFoundError('application', id);
     return row.districtId;
+  }
+
+  /**
+   * The answer to an intake for a child who already has an active application. Staff who may read
+   * that application see which one it is; anyone else learns only that it exists and which
+   * district's department to send the parent to — no id, number or status, so typing IINs at the
+   * intake cannot probe children of other districts. Every such answer is audited.
+   */
+  async function duplicateAnswer(c: ApiContext, app: { id: number; number: string; status: string; districtId: number }, childIin: string) {
+    const visible = can(c.get('session').user, 'applications.read') && inScope(c, 'applications.read', app.districtId);
+    await audit(db, actorOf(c), {
+      action: 'application.duplicate_answer',
+      entity: 'application',
+      entityId: app.id,
+      // The IIN masked as in the look-up's audit rows; the application id says which child.
+      data: { childIin: maskIin(normalizeIin(childIin)), answer: visible ? 'shown' : 'elsewhere', districtId: app.districtId },
+    });
+    if (visible) return { id: app.id, number: app.number, status: app.status, duplicate: true, visible: true };
+    const [district] = await db
+      .select({ id: districts.id, nameKk: districts.nameKk, nameRu: districts.nameRu })
+      .from(districts)
+      .where(eq(districts.id, app.districtId));
+    return { duplicate: true, visible: false, elsewhere: { district: district ?? null } };
   }
 
   return new Hono<ApiEnv>()
@@ -281,9 +314,8 @@ export function applicationsRoutes(deps: ApiDeps) {
         now,
       );
       const app = result.application;
-      // The duplicate check shows the existing application instead of a second one (as the bot does).
-      const visible = can(c.get('session').user, 'applications.read') && inScope(c, 'applications.read', app.districtId);
-      return c.json({ id: app.id, number: app.number, status: app.status, duplicate: !result.created, visible }, result.created ? 201 : 200);
+      if (result.created) return c.json({ id: app.id, number: app.number, status: app.status, duplicate: false, visible: true }, 201);
+      return c.json(await duplicateAnswer(c, app, input.child.iin));
     })
     .post('/:id/verify', need('applications.verify'), async (c) => {
       const id = pathId(c);

@@ -6,10 +6,12 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Database } from '../../db/client.ts';
 import type { Config } from '../../core/config.ts';
-import { IllegalTransitionError, NotFoundError, RuleError, ValidationError, type FieldError } from '../../core/errors.ts';
+import { uniqueViolation } from '../../db/constraints.ts';
+import { ConflictError, IllegalTransitionError, NotFoundError, RuleError, ValidationError, type FieldError } from '../../core/errors.ts';
+import { integer, INT_RANGES, jsonInputError } from '../../core/input.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Policy } from '../../core/policy.ts';
 import { can, districtScope, staffActor, type Permission, type StaffSession } from '../../core/staff.ts';
@@ -52,28 +54,43 @@ export function inScope(c: ApiContext, permission: Permission, districtId: numbe
   return scope === 'all' || scope.includes(districtId);
 }
 
-export const idParam = z.coerce.number().int().positive().max(2_147_483_647);
+/** A record id (serial, int4) as a JSON number or a string of digits. */
+export const idParam = integer({ min: 1, max: INT_RANGES.int4.max });
 
-/** The :id of the path, or a 404 for anything that is not one. */
+/** The :id of the path, or a 404 for anything that is not one (only digits: no "1e3", " 1" or "0x1F"). */
 export function pathId(c: ApiContext): number {
-  const parsed = idParam.safeParse(c.req.param('id'));
-  if (!parsed.success) throw new NotFoundError('record', String(c.req.param('id')).slice(0, 40));
+  const raw = c.req.param('id') ?? '';
+  const parsed = idParam.safeParse(raw);
+  if (!/^\d+$/.test(raw) || !parsed.success) throw new NotFoundError('record', raw.slice(0, 40));
   return parsed.data;
 }
 
-/** The JSON body, or a 400: a body that is not JSON is the client's mistake. */
+/**
+ * The JSON body, or a 400: a body that is not JSON is the client's mistake, and so is a control
+ * character in any of its strings, or nesting no form has (core/input.ts) — checked here once
+ * for every route.
+ */
 export async function readJson(c: ApiContext): Promise<unknown> {
+  let body: unknown;
   try {
-    return await c.req.json();
+    body = await c.req.json();
   } catch {
     throw new ValidationError([{ field: '', code: 'invalid' }]);
   }
+  const error = jsonInputError(body);
+  if (error) throw new ValidationError([error]);
+  return body;
 }
 
-/** The named fields of a JSON object body (react-admin's update sends the whole record back). */
+/**
+ * The named fields of a JSON object body (react-admin's update sends the whole record back); a
+ * body without any of them changes nothing and is a 400.
+ */
 export function pick(body: unknown, keys: readonly string[]): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError([{ field: '', code: 'invalid' }]);
-  return Object.fromEntries(Object.entries(body).filter(([key]) => keys.includes(key)));
+  const picked = Object.fromEntries(Object.entries(body).filter(([key]) => keys.includes(key)));
+  if (!Object.keys(picked).length) throw new ValidationError([{ field: '', code: 'nothing_to_change', params: { fields: keys.join(', ') } }]);
+  return picked;
 }
 
 /** Parses with a zod schema; issues become field errors with codes from errors.* in locales. */
@@ -94,9 +111,11 @@ export function fieldErrorsOf(error: z.ZodError): FieldError[] {
 
 /**
  * core's errors as answers: field errors are 400 with codes (the panel translates errors.<code>),
- * unknown records 404, illegal moves 409. Anything else is the caller's opaque 500.
+ * a value another record holds 409 with the field, unknown records 404, illegal moves 409.
+ * Anything else is the caller's opaque 500.
  */
 export function errorAnswer(err: unknown): { status: ContentfulStatusCode; body: Record<string, unknown> } | null {
+  if (err instanceof ConflictError) return { status: 409, body: { error: 'conflict', message: 'ra.message.invalid_form', fields: err.fields } };
   if (err instanceof ValidationError) {
     return { status: 400, body: { error: 'validation', message: 'ra.message.invalid_form', fields: err.fields } };
   }
@@ -106,5 +125,9 @@ export function errorAnswer(err: unknown): { status: ContentfulStatusCode; body:
   }
   if (err instanceof RuleError) return { status: 409, body: { error: err.code, message: `errors.${err.code}`, params: err.params } };
   if (err instanceof HTTPException && err.status < 500) return { status: err.status, body: { error: 'bad_request' } };
+  // A unique constraint core did not expect to meet (a race between two requests, say): the field
+  // is the constraint's last column as the schema names it.
+  const unique = uniqueViolation(err);
+  if (unique) return { status: 409, body: { error: 'conflict', message: 'errors.taken', fields: [{ field: unique.columns.at(-1) ?? '', code: 'taken' }] } };
   return null;
 }

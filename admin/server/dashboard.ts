@@ -11,9 +11,9 @@ import { rowsOf } from '../../db/client.ts';
 import { addDays, localDate, startOfLocalDay } from '../../core/calendar.ts';
 import { QUALITY_INDICATORS } from '../../core/feedback.ts';
 import { districtScope } from '../../core/staff.ts';
-import { need, type ApiDeps, type ApiEnv } from './context.ts';
+import { idParam, need, type ApiDeps, type ApiEnv } from './context.ts';
 
-const querySchema = z.object({ districtId: z.coerce.number().int().positive().optional() });
+const querySchema = z.object({ districtId: idParam.optional() });
 
 /** Days of history on the dashboard's chart and the window of the yearly indicators. */
 const CHART_DAYS = 14;

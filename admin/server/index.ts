@@ -7,6 +7,7 @@ import type { Logger } from '../../core/logger.ts';
 import type { Policy } from '../../core/policy.ts';
 import type { SigningKey } from '../../core/signing.ts';
 import { apiRoutes } from './api.ts';
+import { errorAnswer } from './context.ts';
 import { healthRoutes } from './health.ts';
 import { panelRoutes } from './panel.ts';
 import { unavailable } from './unavailable.ts';
@@ -48,6 +49,9 @@ export function createServer(deps: ServerDeps): Hono<AppEnv> {
   app.route('/', panelRoutes(deps.config));
   app.notFound((c) => c.json({ error: 'not_found' }, 404));
   app.onError((err, c) => {
+    // A malformed request (bad input outside /api, a path that does not decode) is the client's.
+    const answer = errorAnswer(err) ?? (err instanceof URIError ? { status: 400 as const, body: { error: 'bad_request' } } : null);
+    if (answer) return c.json(answer.body, answer.status);
     if (isDatabaseUnavailable(err)) {
       deps.logger.warn({ err, reqId: c.get('requestId'), path: c.req.path }, 'database unavailable');
       return unavailable(c);

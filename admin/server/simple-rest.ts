@@ -6,6 +6,7 @@
 import { and, asc, desc, gte, inArray, lte, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { ValidationError } from '../../core/errors.ts';
+import { integer, INT_RANGES, isoDateOrTime, jsonInputError } from '../../core/input.ts';
 import type { ApiContext } from './context.ts';
 
 export const MAX_PAGE = 100;
@@ -46,38 +47,71 @@ function json<T>(raw: string | undefined, schema: z.ZodType<T>, field: string): 
   } catch {
     throw new ValidationError([{ field, code: 'invalid' }]);
   }
+  const error = jsonInputError(value, field);
+  if (error) throw new ValidationError([error]);
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new ValidationError([{ field, code: 'invalid' }]);
   return parsed.data;
 }
 
-/** A filter value validated by `schema`: one value (=) or a list of them (IN). */
+/** The range of an integer column's PostgreSQL type, from the Drizzle schema (null: not an integer). */
+function intRange(column: AnyColumn): { min: number; max: number } | null {
+  switch (column.columnType) {
+    case 'PgSmallInt':
+    case 'PgSmallSerial':
+      return INT_RANGES.int2;
+    case 'PgInteger':
+    case 'PgSerial':
+      return INT_RANGES.int4;
+    case 'PgBigInt53':
+    case 'PgBigSerial53':
+      return INT_RANGES.int8;
+    default:
+      return null;
+  }
+}
+
+/**
+ * A filter value validated by `schema`: one value (=) or a list of them (IN). Numbers must also
+ * fit the column's type (a smallint takes no 40000), so PostgreSQL never sees one out of range.
+ */
 export function oneOrMany<T>(column: AnyColumn, schema: z.ZodType<T>): FilterBuilder {
+  const range = intRange(column);
+  const fits = (v: unknown) => !range || typeof v !== 'number' || (v >= range.min && v <= range.max);
   const parser = z.union([schema, z.array(schema).min(1).max(MAX_IDS)]);
   return (value) => {
     const parsed = parser.safeParse(value);
     if (!parsed.success) throw new ValidationError([{ field: 'filter', code: 'invalid' }]);
     const v = parsed.data;
+    if (!(Array.isArray(v) ? v.every(fits) : fits(v))) throw new ValidationError([{ field: 'filter', code: 'invalid' }]);
     return Array.isArray(v) ? inArray(column, v) : sql`${column} = ${v}`;
   };
 }
 
-export const int = z.coerce.number().int().min(-2_147_483_648).max(2_147_483_647);
+/** An integer that fits the column's type (int4 for a column that is not an integer). */
+export function intOf(column: AnyColumn) {
+  return integer(intRange(column) ?? INT_RANGES.int4);
+}
+
+/** An integer filter value; oneOrMany narrows it to the column's own type. */
+export const int = integer(INT_RANGES.int4);
+
+/** A date filter: a day or an instant with a sane 4-digit year (core/input.ts). */
+function dateOf(value: unknown): Date {
+  const parsed = isoDateOrTime.safeParse(value);
+  if (!parsed.success) throw new ValidationError([{ field: 'filter', code: 'invalid' }]);
+  return new Date(parsed.data);
+}
 
 export function dateFrom(column: AnyColumn): FilterBuilder {
-  return (value) => {
-    const parsed = z.coerce.date().safeParse(value);
-    if (!parsed.success || Number.isNaN(parsed.data.getTime())) throw new ValidationError([{ field: 'filter', code: 'invalid' }]);
-    return gte(column, parsed.data);
-  };
+  return (value) => gte(column, dateOf(value));
 }
 
 /** Up to the end of the given day when a bare date is sent (date pickers send YYYY-MM-DD). */
 export function dateTo(column: AnyColumn): FilterBuilder {
   return (value) => {
-    const parsed = z.coerce.date().safeParse(value);
-    if (!parsed.success || Number.isNaN(parsed.data.getTime())) throw new ValidationError([{ field: 'filter', code: 'invalid' }]);
-    const end = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(parsed.data.getTime() + 86_399_999) : parsed.data;
+    const date = dateOf(value);
+    const end = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(date.getTime() + 86_399_999) : date;
     return lte(column, end);
   };
 }

@@ -99,8 +99,18 @@ function Kindergartens() {
   );
 }
 
+/** The intake's answer (admin/server/applications.ts): a hidden duplicate carries no id or number. */
+type IntakeAnswer = {
+  id: number;
+  duplicate?: boolean;
+  visible?: boolean;
+  number?: string;
+  elsewhere?: { district: { nameKk: string; nameRu: string } | null };
+};
+
 export function ApplicationCreate() {
   const notify = useNotify();
+  const locale = useLocale();
   const redirect = useRedirect();
   const translate = useTranslate();
   return (
@@ -108,7 +118,17 @@ export function ApplicationCreate() {
       title="admin.applications.intake"
       transform={toRequest as never}
       mutationOptions={{
-        onSuccess: (data: { id: number; duplicate?: boolean; visible?: boolean; number?: string }) => {
+        onSuccess: (data: IntakeAnswer) => {
+          if (data.duplicate && !data.visible) {
+            // Another district's application: the API names only its district, to send the parent there.
+            const district = data.elsewhere?.district;
+            notify('admin.intake.duplicateElsewhere', {
+              type: 'warning',
+              autoHideDuration: null,
+              messageArgs: { district: district ? (locale === 'kk' ? district.nameKk : district.nameRu) : '—' },
+            });
+            return;
+          }
           if (data.duplicate) {
             notify('admin.intake.duplicate', { type: 'warning', messageArgs: { number: data.number } });
             if (data.visible) redirect('show', 'applications', data.id);

@@ -1,7 +1,8 @@
 /**
- * The call-centre look-up: one box (IIN or application number) and a reason, both required;
- * the answer is the status, the position, the next step and its deadline, with personal data
- * masked. Every look-up is in the audit log with its reason. Enter searches.
+ * The call-centre look-up: one box (IIN or application number) and a reason, both required, the
+ * reason typed again for every look-up; the answer is the status, the position, the next step
+ * and its deadline, with personal data masked. Every look-up is in the audit log with its
+ * reason. Enter searches.
  */
 import SearchIcon from '@mui/icons-material/Search';
 import { Alert, Box, Button, Card, CardContent, Chip, TextField, Typography } from '@mui/material';
@@ -74,6 +75,8 @@ export function LookupPage() {
       const answer = await dataProvider.lookup(query, reason);
       setErrors({});
       setResults(answer.results);
+      // A reason belongs to one look-up (it is logged with it): the next one needs its own.
+      setReason('');
     } catch (error) {
       const fields = error instanceof HttpError ? ((error.body as { fields?: FieldError[] })?.fields ?? []) : [];
       if (fields.length) {
