@@ -10,7 +10,7 @@ import { and, eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.ts';
-import { auditLog, feedback, groups, kindergartens } from '../../db/schema/index.ts';
+import { auditLog, feedback, groups, kindergartens, referrals } from '../../db/schema/index.ts';
 import { createServer } from '../../admin/server/index.ts';
 import { attachDocument } from '../../core/attachments.ts';
 import { submitApplication } from '../../core/applications.ts';
@@ -147,7 +147,7 @@ const as = {} as Record<Role, Client>;
 const logged: string[] = [];
 /** A real record per resource, so hostile bodies reach the code behind the id checks. */
 const real: Record<string, string> = {};
-let referralNumber = '';
+let referralToken = '';
 
 async function application(places: Places = mine) {
   const input = applicationInput(places, { childYear: year, kindergartenIds: [places.kindergartenIds[0]!] });
@@ -194,7 +194,8 @@ beforeAll(async () => {
   const issued = await as.admin.post('/api/referrals', { groupId: group!.id });
   const confirmed = await as.admin.post(`/api/referrals/${issued.json.id}/confirm`);
   expect(confirmed.status, confirmed.text).toBe(200);
-  referralNumber = confirmed.json.number;
+  const [issuedRow] = await database.db.select({ token: referrals.verifyToken }).from(referrals).where(eq(referrals.id, issued.json.id));
+  referralToken = issuedRow!.token;
   const round = await as.admin.post('/api/rounds', { districtId: quiet.districtId });
   expect(round.status, round.text).toBe(201);
   const [fb] = await database.db.insert(feedback).values({ language: 'ru', courtesy: 5 }).returning();
@@ -283,21 +284,21 @@ function requestsFor(method: string, path: string, who: Who, rnd: ReturnType<typ
   const out: Sent[] = [];
   const resource = path.split('/')[2] ?? '';
   const changes = method !== 'GET';
-  const fill = (id: string) => path.replace(':id', id).replace(':number', id).replace('*', id);
+  const fill = (id: string) => path.replace(':id', id).replace(':token', id).replace('*', id);
   const json = (body: unknown) => ({ type: 'application/json', body: JSON.stringify(body) });
 
   let targets: string[];
   if (path.includes(':id')) {
     targets = [...rnd.sample(HOSTILE_IDS, 5), ...(changes ? [] : rnd.sample(ODD_IDS, 2))].map(fill);
-  } else if (path.includes(':number')) {
-    targets = [...HOSTILE_NUMBERS.map(fill), fill(referralNumber), fill(`${referralNumber}.json`), `${fill(referralNumber)}?lang=%00`, `${fill('x')}?lang=${'k'.repeat(5000)}`];
+  } else if (path.includes(':token')) {
+    targets = [...HOSTILE_NUMBERS.map(fill), fill(referralToken), fill(`${referralToken}.json`), `${fill(referralToken)}?lang=%00`, `${fill('x')}?lang=${'k'.repeat(5000)}`];
   } else if (path.includes('*')) {
     targets = HOSTILE_SEGMENTS.map(fill);
   } else targets = [path];
   const base = validBody(method, path);
   for (const target of targets) out.push({ who, method, path: target, ...(changes ? json(base ?? {}) : {}) });
 
-  const at = path.includes(':id') ? fill(real[resource] ?? '1') : path.includes(':number') ? fill(referralNumber) : path.replace('*', 'index.html');
+  const at = path.includes(':id') ? fill(real[resource] ?? '1') : path.includes(':token') ? fill(referralToken) : path.replace('*', 'index.html');
   if (changes) {
     if (path === '/api/documents' && method === 'POST') {
       for (let i = 0; i < 8; i++) out.push({ who, method, path: at, ...uploadBody(rnd) });
@@ -421,12 +422,13 @@ describe('the five causes the sweep found, one by one', () => {
     );
     expect(login.status).toBe(400);
     expect(((await login.json()) as { fields: unknown }).fields).toEqual([{ field: 'login', code: 'control_chars' }]);
-    for (const path of ['/verify/%00', `/verify/${referralNumber}%00.json`, '/verify/2026-%07']) {
+    for (const path of ['/verify/%00', `/verify/${referralToken}%00.json`, '/verify/2026-%07']) {
+      // Not a token's shape: not found, without a query.
       const res = await app.request(path);
-      expect(res.status, path).toBe(400);
+      expect(res.status, path).toBe(404);
     }
-    // A real number still verifies.
-    expect((await app.request(`/verify/${referralNumber}.json`)).status).toBe(200);
+    // A real token still verifies.
+    expect((await app.request(`/verify/${referralToken}.json`)).status).toBe(200);
     const note = await as.district.put(`/api/documents/${real.documents}`, { verification: 'rejected', verificationNote: 'скан\u0000' });
     expect(note.status).toBe(400);
     expect(fieldsOf(note)).toEqual([{ field: 'verificationNote', code: 'control_chars' }]);
