@@ -5,7 +5,7 @@
  * and phone those parents instead (the panel's list of parents to phone). When the parent
  * writes to the bot again the mark goes: they are reachable again.
  */
-import { desc, eq, isNotNull, and } from 'drizzle-orm';
+import { and, desc, eq, gte, isNotNull, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { notifications, telegramUnreachable } from '../db/schema/index.ts';
 import { audit, SYSTEM } from './audit.ts';
@@ -87,4 +87,16 @@ export async function unreachableOfApplication(db: Queryable, applicationId: num
     .from(telegramUnreachable)
     .where(eq(telegramUnreachable.telegramUserId, last.chatId));
   return mark ?? null;
+}
+
+/**
+ * Join condition of a marked chat and its undelivered messages: the one that was refused and
+ * those withheld after it (the panel's list of parents to phone).
+ */
+export function undeliveredToMarkedChat(): SQL {
+  return and(
+    eq(notifications.chatId, telegramUnreachable.telegramUserId),
+    eq(notifications.status, 'failed'),
+    gte(notifications.claimedAt, telegramUnreachable.since),
+  )!;
 }
