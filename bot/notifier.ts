@@ -77,6 +77,24 @@ const beforeSend: Transformer = async (prev, method, payload, signal) => {
   return prev(method, payload, signal);
 };
 
+/**
+ * Keeps requests at least `gapMs` apart as they leave, after the beforeSend hook's database
+ * write: the throttler spaces them when it lets them go, and a write that takes longer for one
+ * request than for the next would otherwise send two closer than Telegram counts.
+ */
+function paced(gapMs: number): Transformer {
+  let next = 0;
+  return async (prev, method, payload, signal) => {
+    if (method === 'sendMessage') {
+      const now = performance.now();
+      const at = Math.max(now, next);
+      next = at + gapMs;
+      if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
+    }
+    return prev(method, payload, signal);
+  };
+}
+
 /** A 429 asking for a longer wait than this is not waited out in place: the row is due again later. */
 const WAIT_IN_PLACE_SECONDS = 10;
 
@@ -98,7 +116,9 @@ export function createNotifierApi(
     ...client,
   });
   const rate = config.NOTIFY_RATE_PER_SECOND ?? 28;
-  // Innermost first: the hook runs when the throttler lets the request go, auto-retry outermost.
+  // Innermost first: the pacing right before the network, the hook when the throttler lets the
+  // request go, auto-retry outermost.
+  api.config.use(paced(1000 / rate));
   api.config.use(beforeSend);
   api.config.use(apiThrottler({ global: { minTime: 1000 / rate }, out: { maxConcurrent: 1, minTime: 1050 } }));
   // Only rate limits are retried here; a 5xx or a network error may have delivered the message,

@@ -71,6 +71,8 @@ export class FakeTelegram {
   readonly messages = new Map<number, ShownMessage>();
   /** sendMessage requests answered 429 because of the flood limits. */
   floodRefusals = 0;
+  /** performance.now() of the latest message accepted. */
+  lastSentAt = 0;
   private nextMessageId = randomInt(1000, 100_000);
   private readonly files = new Map<string, { path: string; bytes: Uint8Array }>();
   private readonly failures = new Map<string, { failure: Failure; times: number }>();
@@ -124,6 +126,7 @@ export class FakeTelegram {
         });
       }
     }
+    if (method === 'sendMessage') this.lastSentAt = performance.now();
     return Response.json({ ok: true, result: this.answer(method, payload) });
   }) as typeof fetch;
 
