@@ -78,17 +78,22 @@ const beforeSend: Transformer = async (prev, method, payload, signal) => {
 };
 
 /**
- * Keeps requests at least `gapMs` apart as they leave, after the beforeSend hook's database
- * write: the throttler spaces them when it lets them go, and a write that takes longer for one
- * request than for the next would otherwise send two closer than Telegram counts.
+ * Telegram counts messages per second as they arrive. The throttler spaces requests evenly when
+ * it lets them go, but after a stall of the event loop it lets the missed ones go at once, and
+ * the beforeSend hook's database write delays some more than others: this last gate, right
+ * before the network, lets at most `max` requests leave in any `windowMs`, so a catch-up never
+ * exceeds the limit while the time lost in a stall is made up.
  */
-function paced(gapMs: number): Transformer {
-  let next = 0;
+function slidingWindow(max: number, windowMs: number): Transformer {
+  /** Departure times given out, ascending. */
+  const departures: number[] = [];
   return async (prev, method, payload, signal) => {
     if (method === 'sendMessage') {
       const now = performance.now();
-      const at = Math.max(now, next);
-      next = at + gapMs;
+      while (departures.length && departures[0]! <= now - windowMs) departures.shift();
+      let at = Math.max(now, departures.at(-1) ?? 0);
+      if (departures.length >= max) at = Math.max(at, departures[departures.length - max]! + windowMs);
+      departures.push(at);
       if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
     }
     return prev(method, payload, signal);
@@ -116,9 +121,10 @@ export function createNotifierApi(
     ...client,
   });
   const rate = config.NOTIFY_RATE_PER_SECOND ?? 28;
-  // Innermost first: the pacing right before the network, the hook when the throttler lets the
-  // request go, auto-retry outermost.
-  api.config.use(paced(1000 / rate));
+  // Innermost first: the gate right before the network, the hook when the throttler lets the
+  // request go, auto-retry outermost. The gate allows one more than the rate, in a second and a
+  // margin for the network's jitter.
+  api.config.use(slidingWindow(Math.floor(rate) + 1, 1030));
   api.config.use(beforeSend);
   api.config.use(apiThrottler({ global: { minTime: 1000 / rate }, out: { maxConcurrent: 1, minTime: 1050 } }));
   // Only rate limits are retried here; a 5xx or a network error may have delivered the message,

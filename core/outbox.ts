@@ -93,9 +93,9 @@ export async function claimNotifications(
     ), claimed as (
       update notifications n set status = 'claimed', attempts = n.attempts + 1, claimed_at = ${now}::timestamptz
       from due where n.id = due.id
-      returning n.id, n.applicant_id, n.application_id, n.kind, n.priority, n.params, n.attempts, n.maybe_delivered
+      returning n.id, n.applicant_id, n.application_id, n.kind, n.priority, n.due_at, n.params, n.attempts, n.maybe_delivered
     )
-    select c.*, p.language, r.chat_id,
+    select c.id, c.applicant_id, c.application_id, c.kind, c.priority, c.params, c.attempts, c.maybe_delivered, p.language, r.chat_id,
       exists (select 1 from telegram_unreachable u where u.telegram_user_id = r.chat_id) as unreachable
     from claimed c join applicants p on p.id = c.applicant_id
     cross join lateral (select coalesce(
@@ -107,7 +107,7 @@ export async function claimNotifications(
         (select l.telegram_user_id from applicant_telegram_links l where l.applicant_id = c.applicant_id
           order by l.id desc limit 1)
       ) as chat_id) r
-    order by c.priority desc, c.id`,
+    order by c.priority desc, c.due_at, c.id`,
   );
   return rows.map((r) => ({
     id: Number(r.id),
