@@ -4,7 +4,8 @@
  * URL), migrated and seeded with reference data, dropped afterwards unless BENCH_KEEP=1.
  *
  * Settings (environment, read here only): BENCH_APPLICATIONS (1,000,000), BENCH_BIG_QUEUE
- * (300,000), BENCH_LOOKUPS (5,000 per measurement), BENCH_KEEP=1.
+ * (300,000), BENCH_LOOKUPS (5,000 per measurement), BENCH_KEEP=1; the fanout case reads
+ * FANOUT_N (10,000 offers) and uses a database of its own, balabaqsha_bench_fanout.
  */
 import postgres from 'postgres';
 import { z } from 'zod';
@@ -15,6 +16,7 @@ import { seedDemo } from '../db/seed.ts';
 import { allocationCase } from './allocation.ts';
 import { apiCase } from './api.ts';
 import { botCase } from './bot.ts';
+import { fanoutCase } from './fanout.ts';
 import { poolCase } from './pool.ts';
 import { positionCase } from './position.ts';
 import { startCase } from './start.ts';
@@ -25,6 +27,8 @@ const benchEnvSchema = z.object({
   BENCH_APPLICATIONS: z.coerce.number().int().min(1_000).default(1_000_000),
   BENCH_BIG_QUEUE: z.coerce.number().int().min(100).default(300_000),
   BENCH_LOOKUPS: z.coerce.number().int().min(100).default(5_000),
+  /** Offers of the fanout case's round (and messages to deliver). */
+  FANOUT_N: z.coerce.number().int().min(10).default(10_000),
   BENCH_KEEP: z
     .enum(['0', '1', 'true', 'false'])
     .default('0')
@@ -45,30 +49,33 @@ export interface BenchContext {
 export interface BenchCase {
   name: string;
   description: string;
+  /** A database name of its own instead of BENCH_DATABASE (a long case that may run beside others). */
+  database?: string;
   /** Prints its figures; the returned line is printed last, as the case's JSON summary. */
   run(ctx: BenchContext): Promise<Record<string, unknown>>;
 }
 
 /** Every case, in the order `npm run bench` runs them. Add new cases here. */
-export const CASES: BenchCase[] = [poolCase, positionCase, allocationCase, botCase, apiCase, startCase];
+export const CASES: BenchCase[] = [poolCase, positionCase, allocationCase, botCase, apiCase, fanoutCase, startCase];
 
-function benchUrl(serverUrl: string): { admin: string; bench: string } {
+function benchUrl(serverUrl: string, name: string): { admin: string; bench: string } {
   const admin = new URL(serverUrl);
-  if (admin.pathname.replace(/^\//, '') === BENCH_DATABASE) admin.pathname = '/postgres';
+  if (admin.pathname.replace(/^\//, '') === name) admin.pathname = '/postgres';
   const bench = new URL(admin.href);
-  bench.pathname = `/${BENCH_DATABASE}`;
+  bench.pathname = `/${name}`;
   return { admin: admin.href, bench: bench.href };
 }
 
 async function runCase(benchCase: BenchCase, serverUrl: string, settings: BenchSettings): Promise<Record<string, unknown>> {
   const log = (message: string) => console.log(`[${benchCase.name}] ${message}`);
-  const urls = benchUrl(serverUrl);
+  const name = benchCase.database ?? BENCH_DATABASE;
+  const urls = benchUrl(serverUrl, name);
   const admin = postgres(urls.admin, { max: 1, onnotice: () => {} });
-  const dropBench = () => admin.unsafe(`drop database if exists ${BENCH_DATABASE} with (force)`);
+  const dropBench = () => admin.unsafe(`drop database if exists ${name} with (force)`);
   try {
     await dropBench();
-    await admin.unsafe(`create database ${BENCH_DATABASE}`);
-    log(`created database ${BENCH_DATABASE}`);
+    await admin.unsafe(`create database ${name}`);
+    log(`created database ${name}`);
     const database = await openDatabase({ url: urls.bench, poolSize: 4 });
     try {
       await database.migrate();
@@ -78,7 +85,7 @@ async function runCase(benchCase: BenchCase, serverUrl: string, settings: BenchS
       await database.close();
     }
   } finally {
-    if (settings.BENCH_KEEP) log(`kept database ${BENCH_DATABASE} (BENCH_KEEP=1)`);
+    if (settings.BENCH_KEEP) log(`kept database ${name} (BENCH_KEEP=1)`);
     else await dropBench();
     await admin.end({ timeout: 5 });
   }
@@ -95,7 +102,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const parsed = benchEnvSchema.safeParse(
-    Object.fromEntries(Object.entries(process.env).filter(([k, v]) => k.startsWith('BENCH_') && v !== '')),
+    Object.fromEntries(Object.entries(process.env).filter(([k, v]) => (k.startsWith('BENCH_') || k === 'FANOUT_N') && v !== '')),
   );
   if (!parsed.success) {
     console.error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'));

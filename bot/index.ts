@@ -24,6 +24,7 @@ import { menuLabels } from './keyboards/main-menu.ts';
 import { dedupeUpdates } from './middlewares/dedupe.ts';
 import { onBotError } from './middlewares/errors.ts';
 import { conversationI18n, i18nMiddleware } from './middlewares/i18n.ts';
+import { clearUnreachableMark } from './middlewares/reachable.ts';
 import { DrizzleSessionStorage } from './middlewares/session.ts';
 
 export interface CreateBotOptions {
@@ -72,6 +73,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   bot.use((ctx, next) => (ctx.chat && ctx.chat.type !== 'private' ? undefined : next()));
 
   const guarded = bot.errorBoundary(onBotError);
+  guarded.use(clearUnreachableMark(storage, sessionKey));
   guarded.use(session({ initial: () => ({}), storage, getSessionKey: sessionKey }));
   guarded.use(i18nMiddleware(deps.i18n));
   guarded.use(

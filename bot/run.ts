@@ -86,6 +86,7 @@ export async function startNotifier(deps: RunDeps): Promise<{ stop(): Promise<vo
     logger: deps.logger.child({ part: 'notifier' }),
     i18n: deps.i18n ?? (await createI18n()),
     api: createNotifierApi(deps.config),
+    leaseMs: deps.config.NOTIFY_LEASE_SECONDS * 1000,
   });
   notifier.start();
   return notifier;

@@ -26,6 +26,13 @@ const configSchema = z.object({
   BOT_MODE: z.enum(['polling', 'webhook']).default('polling'),
   BOT_WEBHOOK_SECRET: z.string().regex(/^[\w-]{16,256}$/).optional(),
   TELEGRAM_API_ROOT: z.url().optional(),
+  /**
+   * A notification claimed by a worker that then stops (crash, lost database) is taken back by
+   * any running worker after this long; a live worker renews its claims well within it.
+   */
+  NOTIFY_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(60),
+  /** Notifications per second all notifier workers together send (Telegram allows about 30 per bot). */
+  NOTIFY_RATE_PER_SECOND: z.coerce.number().positive().max(30).default(28),
   PUBLIC_URL: z.url().optional(),
   /**
    * Who may tell us the client's address in X-Forwarded-For: a hop count (1 = the proxy in

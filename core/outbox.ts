@@ -1,40 +1,50 @@
 /**
  * The notification outbox as a worker sees it (the rows are written by core with the change
- * that causes them, core/notifications.ts). A row moves pending → sending → sent | failed.
+ * that causes them, core/notifications.ts). A row moves pending → claimed → sending → sent |
+ * failed, or back to pending for a later attempt.
  *
  * Exactly once, and what happens on a crash:
- *  - claiming is one statement: rows due are locked FOR UPDATE SKIP LOCKED and set to
- *    'sending' (claimed_at, attempts + 1), so two workers never take the same row;
- *  - the worker sends, then marks the row 'sent' (or 'failed', or back to 'pending' later);
- *  - a worker that dies after claiming leaves the row in 'sending'. Whether the message went
- *    out is then unknown. After `staleAfter` such a row is put back to 'pending' with
- *    last_error 'uncertain: …' and sent again with a visible note that it may repeat an earlier
- *    message. A network error while sending is treated the same way. So a parent may, rarely,
- *    get a message twice, but never silently, and never miss one because of a crash: missing
- *    an offer costs a place, a marked repeat costs nothing.
+ *  - claiming is one statement: due rows, time-critical first, are locked FOR UPDATE SKIP LOCKED
+ *    and set to 'claimed' (claimed_at, attempts + 1), so two workers never take the same row;
+ *  - right before its request leaves for Telegram the row becomes 'sending' (markSending), and
+ *    after the answer 'sent' or 'failed' (or pending again, due later);
+ *  - a claim is a lease: a live worker renews it, a dead one's expires after the lease setting
+ *    and any worker puts the row back to pending. A row that was only 'claimed' had not reached
+ *    Telegram and is sent again as if new; one that was 'sending' may have, so it is sent again
+ *    with a visible note that it may repeat an earlier message (maybe_delivered). A network
+ *    error or a Telegram 5xx while sending counts the same. A parent may, rarely, get a message
+ *    twice, but never silently, and never miss one because of a crash: missing an offer costs a
+ *    place, a marked repeat costs nothing;
+ *  - every write of a worker names the attempt it holds (id and attempts), so a worker whose
+ *    lease was taken over cannot overwrite the newer attempt.
  */
-import { and, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../db/client.ts';
 import { notifications } from '../db/schema/index.ts';
 
 export type Language = 'kk' | 'ru';
 
-export interface OutboxItem {
+/** One attempt of one row: what a worker holds between claim and outcome. */
+export interface Attempt {
   id: number;
+  /** Including this one. */
+  attempts: number;
+}
+
+export interface OutboxItem extends Attempt {
   applicantId: number;
   applicationId: number | null;
   kind: string;
+  priority: number;
   params: Record<string, string | number | null>;
-  /** Including this one. */
-  attempts: number;
   /** The Telegram chat (= user id of a private chat) to deliver to, or null when the parent has none. */
   chatId: number | null;
+  /** The chat is marked unreachable (core/unreachable.ts): nothing is sent there. */
+  unreachable: boolean;
   language: Language;
   /** An earlier attempt may have reached the parent: the message says it may be a repeat. */
   uncertain: boolean;
 }
-
-export const UNCERTAIN = 'uncertain: ';
 
 /** Restricts a worker to some applicants' rows (sharding workers; tests sharing a database). */
 export interface OutboxScope {
@@ -52,17 +62,19 @@ interface ClaimRow {
   applicant_id: number;
   application_id: number | null;
   kind: string;
+  priority: number;
   params: Record<string, string | number | null> | string;
   attempts: number;
-  last_error: string | null;
+  maybe_delivered: boolean;
   language: Language;
   chat_id: number | string | null;
+  unreachable: boolean;
 }
 
 /**
- * Takes up to `limit` due rows for this worker. The recipient is the account closest to the
- * application: its representative, the account that submitted it, the applicant's own account,
- * then an account staff linked to the applicant.
+ * Takes up to `limit` due rows for this worker, time-critical ones first. The recipient is the
+ * account closest to the application: its representative, the account that submitted it, the
+ * applicant's own account, then an account staff linked to the applicant.
  */
 export async function claimNotifications(
   db: Queryable,
@@ -75,16 +87,18 @@ export async function claimNotifications(
     with due as (
       select id from notifications
       where status = 'pending' and due_at <= ${now}::timestamptz ${scopeSql(opts.scope)}
-      order by due_at, id
+      order by priority desc, due_at, id
       limit ${opts.limit}
       for update skip locked
     ), claimed as (
-      update notifications n set status = 'sending', attempts = n.attempts + 1, claimed_at = ${now}::timestamptz
+      update notifications n set status = 'claimed', attempts = n.attempts + 1, claimed_at = ${now}::timestamptz
       from due where n.id = due.id
-      returning n.id, n.applicant_id, n.application_id, n.kind, n.params, n.attempts, n.last_error
+      returning n.id, n.applicant_id, n.application_id, n.kind, n.priority, n.due_at, n.params, n.attempts, n.maybe_delivered
     )
-    select c.*, p.language,
-      coalesce(
+    select c.id, c.applicant_id, c.application_id, c.kind, c.priority, c.params, c.attempts, c.maybe_delivered, p.language, r.chat_id,
+      exists (select 1 from telegram_unreachable u where u.telegram_user_id = r.chat_id) as unreachable
+    from claimed c join applicants p on p.id = c.applicant_id
+    cross join lateral (select coalesce(
         (select r.telegram_user_id from applications a join representatives r on r.id = a.representative_id
           where a.id = c.application_id),
         (select t.telegram_user_id from application_telegram_links t where t.application_id = c.application_id
@@ -92,67 +106,118 @@ export async function claimNotifications(
         p.telegram_user_id,
         (select l.telegram_user_id from applicant_telegram_links l where l.applicant_id = c.applicant_id
           order by l.id desc limit 1)
-      ) as chat_id
-    from claimed c join applicants p on p.id = c.applicant_id
-    order by c.id`,
+      ) as chat_id) r
+    order by c.priority desc, c.due_at, c.id`,
   );
   return rows.map((r) => ({
     id: Number(r.id),
     applicantId: r.applicant_id,
     applicationId: r.application_id,
     kind: r.kind,
+    priority: r.priority,
     params: typeof r.params === 'string' ? (JSON.parse(r.params) as OutboxItem['params']) : r.params,
     attempts: r.attempts,
     chatId: r.chat_id === null ? null : Number(r.chat_id),
+    unreachable: r.unreachable,
     language: r.language,
-    uncertain: r.last_error?.startsWith(UNCERTAIN) ?? false,
+    uncertain: r.maybe_delivered,
   }));
 }
 
-export async function markSent(db: Queryable, id: number, now: Date = new Date()): Promise<void> {
-  await db
+const held = (a: Attempt, ...statuses: ('claimed' | 'sending')[]) =>
+  and(eq(notifications.id, a.id), eq(notifications.attempts, a.attempts), inArray(notifications.status, statuses));
+
+/**
+ * The request is about to leave: from now on its outcome may be unknown. False when this
+ * worker no longer holds the attempt (its lease expired and another worker took the row).
+ */
+export async function markSending(db: Queryable, a: Attempt, chatId: number): Promise<boolean> {
+  const rows = await db
     .update(notifications)
-    .set({ status: 'sent', sentAt: now, lastError: null })
-    .where(and(eq(notifications.id, id), inArray(notifications.status, ['sending', 'pending'])));
+    .set({ status: 'sending', chatId })
+    .where(held(a, 'claimed'))
+    .returning({ id: notifications.id });
+  return rows.length > 0;
 }
 
-/** Final: Telegram refused for good (the parent blocked the bot, no chat) or attempts ran out. */
-export async function markFailed(db: Queryable, id: number, error: string): Promise<void> {
-  await db
+/** False when the attempt was no longer this worker's (see markSending). */
+export async function markSent(db: Queryable, a: Attempt, now: Date = new Date()): Promise<boolean> {
+  const rows = await db
     .update(notifications)
-    .set({ status: 'failed', lastError: error.slice(0, 1000) })
-    .where(and(eq(notifications.id, id), eq(notifications.status, 'sending')));
+    .set({ status: 'sent', sentAt: now, lastError: null, maybeDelivered: false })
+    .where(held(a, 'sending'))
+    .returning({ id: notifications.id });
+  return rows.length > 0;
 }
 
-/** Back to pending, due after `delayMs`; `uncertain` when the message may have gone out. */
+/** Final: Telegram refused for good, the parent has no reachable chat, or attempts ran out. */
+export async function markFailed(db: Queryable, a: Attempt, error: string, chatId?: number | null): Promise<boolean> {
+  const rows = await db
+    .update(notifications)
+    .set({ status: 'failed', lastError: error.slice(0, 1000), ...(chatId !== undefined ? { chatId } : {}) })
+    .where(held(a, 'claimed', 'sending'))
+    .returning({ id: notifications.id });
+  return rows.length > 0;
+}
+
+/**
+ * Back to pending, due after `delayMs`. `maybeDelivered` when this attempt may have reached the
+ * parent; an earlier attempt's doubt is kept either way.
+ */
 export async function retryLater(
   db: Queryable,
-  id: number,
-  opts: { error: string; uncertain: boolean; delayMs: number; now?: Date },
-): Promise<void> {
+  a: Attempt,
+  opts: { error: string; maybeDelivered: boolean; delayMs: number; now?: Date },
+): Promise<boolean> {
   const now = opts.now ?? new Date();
-  await db
+  const rows = await db
     .update(notifications)
     .set({
       status: 'pending',
       dueAt: new Date(now.getTime() + opts.delayMs),
-      lastError: `${opts.uncertain ? UNCERTAIN : ''}${opts.error}`.slice(0, 1000),
+      lastError: opts.error.slice(0, 1000),
+      ...(opts.maybeDelivered ? { maybeDelivered: true } : {}),
     })
-    .where(and(eq(notifications.id, id), eq(notifications.status, 'sending')));
+    .where(held(a, 'claimed', 'sending'))
+    .returning({ id: notifications.id });
+  return rows.length > 0;
 }
 
-/** Rows a dead worker left in 'sending' before `claimedBefore` go back to pending, marked uncertain. */
-export async function requeueStale(db: Queryable, claimedBefore: Date, scope?: OutboxScope): Promise<number> {
-  const rows = await db
-    .update(notifications)
-    .set({ status: 'pending', lastError: `${UNCERTAIN}worker stopped between claiming and confirming the send` })
-    .where(
-      and(
-        eq(notifications.status, 'sending'),
-        lt(notifications.claimedAt, claimedBefore),
-        scope ? inArray(notifications.applicantId, scope.applicantIds.length ? scope.applicantIds : [-1]) : undefined,
-      ),
+/** A live worker keeps its claims: their leases start again from `now`. */
+export async function renewLeases(db: Queryable, attempts: Attempt[], now: Date = new Date()): Promise<void> {
+  if (attempts.length === 0) return;
+  const pairs = sql.join(attempts.map((a) => sql`(${a.id}::bigint, ${a.attempts}::smallint)`), sql`, `);
+  await db.execute(
+    sql`update notifications set claimed_at = ${now.toISOString()}::timestamptz
+        where (id, attempts) in (${pairs}) and status in ('claimed', 'sending')`,
+  );
+}
+
+/**
+ * Rows whose lease ran out before `claimedBefore` (their worker died or lost the database) go
+ * back to pending, due at once. Those that had reached 'sending' are marked as possible repeats.
+ */
+export async function expireLeases(
+  db: Queryable,
+  claimedBefore: Date,
+  scope?: OutboxScope,
+): Promise<{ claimed: number; sending: number }> {
+  const rows = await rowsOf<{ was: 'claimed' | 'sending' }>(
+    db,
+    sql`
+    with expired as (
+      select id, status from notifications
+      where status in ('claimed', 'sending') and claimed_at < ${claimedBefore.toISOString()}::timestamptz ${scopeSql(scope)}
+      for update skip locked
     )
-    .returning({ id: notifications.id });
-  return rows.length;
+    update notifications n set
+      status = 'pending',
+      maybe_delivered = n.maybe_delivered or expired.status = 'sending',
+      last_error = case when expired.status = 'sending'
+        then 'lease expired after the request was sent: outcome unknown'
+        else 'lease expired before the request was sent' end
+    from expired where n.id = expired.id
+    returning expired.status as was`,
+  );
+  return { claimed: rows.filter((r) => r.was === 'claimed').length, sending: rows.filter((r) => r.was === 'sending').length };
 }

@@ -21,6 +21,7 @@ import { referralsRoutes } from './referrals.ts';
 import { roundsRoutes } from './rounds.ts';
 import { staffUsersRoutes } from './staff-users.ts';
 import { unavailable } from './unavailable.ts';
+import { unreachableParentsRoutes } from './unreachable-parents.ts';
 
 /** JSON bodies are small; only document uploads may be as large as the policy allows. */
 function limits(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
@@ -57,6 +58,7 @@ export function apiRoutes(deps: ApiDeps): Hono<ApiEnv> {
   api.route('/staff-users', staffUsersRoutes(deps));
   api.route('/audit-log', auditLogRoutes(deps));
   api.route('/feedback', feedbackRoutes(deps));
+  api.route('/unreachable-parents', unreachableParentsRoutes(deps));
   api.route('/districts', districtsRoutes(deps));
   api.route('/lookup', lookupRoutes(deps));
   api.route('/dashboard', dashboardRoutes(deps));

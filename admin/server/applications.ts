@@ -15,6 +15,7 @@ import { NotFoundError, ValidationError } from '../../core/errors.ts';
 import { maskIin, normalizeIin } from '../../core/iin.ts';
 import { INT_RANGES, isoDay } from '../../core/input.ts';
 import { classifyQuery } from '../../core/lookup.ts';
+import { unreachableOfApplication } from '../../core/unreachable.ts';
 import { decidePriorityClaim } from '../../core/priority.ts';
 import { can, canInDistrict } from '../../core/staff.ts';
 import { canTransition, changeStatus } from '../../core/status.ts';
@@ -265,7 +266,7 @@ export function applicationsRoutes(deps: ApiDeps) {
     .get('/:id', need('applications.read'), async (c) => {
       const id = pathId(c);
       await districtOf(c, id, 'applications.read');
-      const d = await getApplicationDetail(db, id, deps.policy);
+      const [d, telegramUnreachable] = await Promise.all([getApplicationDetail(db, id, deps.policy), unreachableOfApplication(db, id)]);
       const user = c.get('session').user;
       const pending = d.documents.filter((doc) => doc.verification === 'pending').length;
       const here = (p: Parameters<typeof canInDistrict>[1]) => canInDistrict(user, p, d.application.districtId);
@@ -289,6 +290,8 @@ export function applicationsRoutes(deps: ApiDeps) {
           applications: apps.filter((x) => inScope(c, 'applications.read', x.districtId)),
           applicationsElsewhere: apps.filter((x) => !inScope(c, 'applications.read', x.districtId)).length,
         })),
+        // Telegram refuses the parent's chat: staff phone them (core/unreachable.ts).
+        telegramUnreachable,
         // What this user may do now; the panel shows these buttons, the API checks again.
         actions: {
           verify: here('applications.verify') && needsVerification(d.application.status, pending),

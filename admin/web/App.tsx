@@ -18,6 +18,7 @@ import { i18nProvider } from './providers/i18n-provider.ts';
 import referrals from './referrals/index.ts';
 import rounds from './rounds/index.ts';
 import staffUsers from './staff-users/index.ts';
+import unreachableParents from './unreachable-parents/index.ts';
 import { theme } from './theme.ts';
 
 /**
@@ -45,6 +46,7 @@ export function App() {
         return (
           <>
             {has('applications.read') && <Resource name="applications" {...edit(applications, has('applications.intake'))} />}
+            {has('applications.read') && <Resource name="unreachable-parents" {...unreachableParents} />}
             {has('places.read') && <Resource name="kindergartens" {...edit(kindergartens, has('places.write'))} />}
             {has('places.read') && <Resource name="groups" {...edit(groups, has('places.write'))} />}
             {has('referrals.read') && <Resource name="referrals" {...referrals} />}

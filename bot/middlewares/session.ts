@@ -43,6 +43,8 @@ export class DrizzleSessionStorage implements StorageAdapter<SessionData> {
   private readonly known = new Map<string, { stored: string | undefined; json: string }>();
   /** Session rows (as text) read with an update's dedupe claim (claimUpdate), waiting for read(). */
   private readonly prefetched = new Map<string, string | null>();
+  /** Chats whose current update found them marked unreachable, waiting for takeUnreachable(). */
+  private readonly unreachable = new Set<string>();
 
   /** Prepared once: they run on every update. */
   private readonly claim;
@@ -56,7 +58,12 @@ export class DrizzleSessionStorage implements StorageAdapter<SessionData> {
       .insert(processedUpdates)
       .values({ updateId: sql.placeholder('updateId') })
       .onConflictDoNothing()
-      .returning({ session: sql<string | null>`(select value::text from bot_sessions where key = ${sql.placeholder('key')})` })
+      .returning({
+        session: sql<string | null>`(select value::text from bot_sessions where key = ${sql.placeholder('key')})`,
+        // A chat Telegram refused to deliver to is writing again (core/unreachable.ts): known
+        // from this statement, so the check costs no round trip of its own.
+        unreachable: sql<boolean>`exists (select 1 from telegram_unreachable where telegram_user_id = ${sql.placeholder('chat')}::bigint)`,
+      })
       .prepare('claim_update_read_session');
     this.select = db
       .select({ value: sql<string>`${botSessions.value}::text` })
@@ -72,15 +79,22 @@ export class DrizzleSessionStorage implements StorageAdapter<SessionData> {
    * update can write that session in between.
    */
   async claimUpdate(updateId: number, key: string): Promise<boolean> {
-    const rows = await this.claim.execute({ updateId, key });
+    const rows = await this.claim.execute({ updateId, key, chat: key });
     if (rows.length === 0) return false;
     this.prefetched.set(key, rows[0]!.session ?? null);
+    if (rows[0]!.unreachable) this.unreachable.add(key);
     return true;
   }
 
   /** Drops a prefetched row nobody read (the update ended before the session middleware). */
   release(key: string): void {
     this.prefetched.delete(key);
+    this.unreachable.delete(key);
+  }
+
+  /** Whether the claim of this chat's current update saw it marked unreachable (asked once). */
+  takeUnreachable(key: string): boolean {
+    return this.unreachable.delete(key);
   }
 
   async read(key: string): Promise<SessionData | undefined> {

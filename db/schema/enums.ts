@@ -72,7 +72,11 @@ export const staffRoleEnum = pgEnum('staff_role', ['admin', 'district_staff', 'c
 
 export const actorTypeEnum = pgEnum('actor_type', ['parent', 'staff', 'system']);
 
-export const notificationStatusEnum = pgEnum('notification_status', ['pending', 'sending', 'sent', 'failed']);
+/**
+ * An outbox row's attempt: claimed by a worker (the request has not left), sending (it may have
+ * reached Telegram), then sent or failed. See core/outbox.ts.
+ */
+export const notificationStatusEnum = pgEnum('notification_status', ['pending', 'claimed', 'sending', 'sent', 'failed']);
 
 /** Why positions in a queue moved (SPEC: "a reason that can be named"). */
 export const positionReasonEnum = pgEnum('position_reason', [

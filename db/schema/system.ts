@@ -1,5 +1,6 @@
 import {
   bigint,
+  boolean,
   index,
   integer,
   jsonb,
@@ -53,17 +54,29 @@ export const notifications = pgTable(
     /** Same key twice is one notification (e.g. "reminder:referral:17:confirm"). */
     dedupeKey: text(),
     status: notificationStatusEnum().notNull().default('pending'),
+    /** Higher goes first: 1 for time-critical messages (an offer's deadline, reminders), 0 else (core/notifications.ts). */
+    priority: smallint().notNull().default(0),
     dueAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Claims so far, the current one included; also fences a worker that lost its lease. */
     attempts: smallint().notNull().default(0),
     lastError: text(),
+    /** An earlier attempt got as far as the request and its outcome is unknown: the text says it may repeat. */
+    maybeDelivered: boolean().notNull().default(false),
+    /** The Telegram chat of the latest attempt (none when the parent has no Telegram). */
+    chatId: bigint({ mode: 'number' }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    /** When a worker took the row for sending (status 'sending'); see bot/notifier.ts. */
+    /** When a worker claimed the row or last renewed its lease (status 'claimed' or 'sending'); see core/outbox.ts. */
     claimedAt: timestamp({ withTimezone: true }),
     sentAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     uniqueIndex().on(t.dedupeKey),
-    index('notifications_due').on(t.dueAt).where(sql`${t.status} = 'pending'`),
+    index('notifications_due').on(t.priority.desc(), t.dueAt, t.id).where(sql`${t.status} = 'pending'`),
+    // Leases to expire: rows in 'claimed' or 'sending'. Named by exclusion because a value added
+    // to an enum cannot be used in the migration that adds it.
+    index('notifications_leased').on(t.claimedAt).where(sql`${t.status} not in ('pending', 'sent', 'failed')`),
+    // The parents to phone: undelivered rows by chat.
+    index('notifications_failed_chat').on(t.chatId).where(sql`${t.status} = 'failed'`),
     index().on(t.applicationId),
   ],
 );

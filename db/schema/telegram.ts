@@ -21,3 +21,18 @@ export const applicationTelegramLinks = pgTable(
   },
   (t) => [uniqueIndex().on(t.applicationId, t.telegramUserId), index().on(t.telegramUserId)],
 );
+
+/**
+ * Telegram chats the bot cannot write to: the parent blocked the bot or deleted the account
+ * (403), or the chat does not exist (400). Nothing is sent there until the parent writes to
+ * the bot again, which removes the row (core/unreachable.ts); staff phone them meanwhile.
+ */
+export const telegramUnreachable = pgTable('telegram_unreachable', {
+  telegramUserId: bigint({ mode: 'number' }).primaryKey(),
+  reason: text({ enum: ['blocked', 'deactivated', 'chat_not_found', 'forbidden'] }).notNull(),
+  /** Telegram's own words. */
+  error: text().notNull(),
+  /** When the failed attempt was claimed: that row and any withheld after it are the undelivered ones. */
+  since: timestamp({ withTimezone: true }).notNull(),
+  notificationId: bigint({ mode: 'number' }),
+});

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotifier, createNotifierApi } from '../../bot/notifier.ts';
 import { submitApplication } from '../../core/applications.ts';
 import { createLogger } from '../../core/logger.ts';
+import { enqueueNotification } from '../../core/notifications.ts';
 import { claimNotifications } from '../../core/outbox.ts';
 import { defaultPolicy } from '../../core/policy.ts';
 import { changeStatus } from '../../core/status.ts';
@@ -43,16 +44,23 @@ async function registered(chat: number | null, language: 'kk' | 'ru') {
   return application;
 }
 
-function notifierFor(tg: FakeTelegram, applicantIds: number[], clock?: () => Date) {
+function notifierFor(tg: FakeTelegram, applicantIds: number[], opts: { clock?: () => Date; leaseMs?: number } = {}) {
   return createNotifier({
     db: database.db,
     logger: createLogger('silent'),
     i18n,
     api: createNotifierApi(botConfig, { fetch: tg.fetch }),
     scope: { applicantIds },
-    ...(clock ? { clock } : {}),
+    ...opts,
   });
 }
+
+const rowOf = async (id: number) => (await database.db.select().from(notifications).where(eq(notifications.id, id)))[0]!;
+const kindRow = async (applicationId: number, kind: string) =>
+  (await database.db.select().from(notifications).where(and(eq(notifications.kind, kind), eq(notifications.applicationId, applicationId))))[0]!;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const LEASE_MS = 400;
+const REPEAT_KK = '(Бұл хабарды бұрын алған болуыңыз мүмкін.)';
 
 const sentTo = (tg: FakeTelegram, chat: number) => tg.callsOf('sendMessage').filter((c) => Number(c.payload.chat_id) === chat);
 
@@ -118,29 +126,55 @@ describe('the notifier', () => {
     expect(byApp.get(offline.id)).toMatchObject({ status: 'failed', lastError: 'no Telegram account is linked to this applicant' });
   });
 
-  it('a crash between claim and send: the row is sent again later, marked as a possible repeat', async () => {
+  it('a worker that dies after claiming: any worker takes the row back after the lease and sends it without the repeat note', async () => {
     const tg = new FakeTelegram();
     const chat = newTelegramUserId();
     const app = await registered(chat, 'kk');
     await changeStatus(database.db, { applicationId: app.id, event: 'withdraw', actor: staff, reason: 'parent_request', policy: defaultPolicy });
-    // A worker claims the row and dies before sending.
+    // A worker claims the row and dies before its request left.
     const claimed = await claimNotifications(database.db, { limit: 10, scope: { applicantIds: [app.applicantId] } });
     expect(claimed.map((c) => c.kind)).toEqual(['status_withdraw']);
+    expect(await rowOf(claimed[0]!.id)).toMatchObject({ status: 'claimed', attempts: 1 });
 
-    const now = new Date();
-    const soon = notifierFor(tg, [app.applicantId], () => now);
-    expect(await soon.tick()).toBe(0);
+    const other = notifierFor(tg, [app.applicantId], { leaseMs: LEASE_MS });
+    expect(await other.tick()).toBe(0);
     expect(sentTo(tg, chat)).toHaveLength(0);
 
-    const later = notifierFor(tg, [app.applicantId], () => new Date(now.getTime() + 11 * 60_000));
-    expect(await later.tick()).toBe(1);
+    await sleep(LEASE_MS + 100);
+    expect(await other.tick()).toBe(1);
     const sent = sentTo(tg, chat);
     expect(sent).toHaveLength(1);
-    expect(sent[0]!.payload.text).toBe(
-      `№ ${app.number} өтініш кері қайтарылды.\nСебебі: өтініш берушінің сұрауы бойынша\n\n(Бұл хабарды бұрын алған болуыңыз мүмкін.)`,
-    );
-    const [row] = await database.db.select().from(notifications).where(eq(notifications.id, claimed[0]!.id));
-    expect(row).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
+    expect(sent[0]!.payload.text).toBe(`№ ${app.number} өтініш кері қайтарылды.\nСебебі: өтініш берушінің сұрауы бойынша`);
+    expect(await rowOf(claimed[0]!.id)).toMatchObject({ status: 'sent', attempts: 2, lastError: null, maybeDelivered: false });
+  });
+
+  it('a worker that dies after its request left: the row is sent again after the lease with the repeat note, once', async () => {
+    const tg = new FakeTelegram();
+    const chat = newTelegramUserId();
+    const app = await registered(chat, 'kk');
+    await changeStatus(database.db, { applicationId: app.id, event: 'withdraw', actor: staff, reason: 'parent_request', policy: defaultPolicy });
+    const row = await kindRow(app.id, 'status_withdraw');
+    // The first worker's request reaches Telegram and no answer comes back: it is as good as dead.
+    const held = tg.hold(chat);
+    const first = notifierFor(tg, [app.applicantId], { leaseMs: LEASE_MS });
+    const stuck = first.tick();
+    await held.arrived;
+    expect(await rowOf(row.id)).toMatchObject({ status: 'sending', attempts: 1, chatId: chat });
+
+    const second = notifierFor(tg, [app.applicantId], { leaseMs: LEASE_MS });
+    await sleep(LEASE_MS + 100);
+    expect(await second.tick()).toBe(1);
+    const sent = sentTo(tg, chat);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]!.payload.text).toBe(`№ ${app.number} өтініш кері қайтарылды.\nСебебі: өтініш берушінің сұрауы бойынша\n\n${REPEAT_KK}`);
+    expect(await rowOf(row.id)).toMatchObject({ status: 'sent', attempts: 2, maybeDelivered: false });
+
+    // The first request's answer arrives late: the first worker no longer holds the row and writes nothing.
+    const sentAt = (await rowOf(row.id)).sentAt;
+    held.release();
+    await stuck;
+    expect(await rowOf(row.id)).toMatchObject({ status: 'sent', attempts: 2, sentAt });
+    expect(sentTo(tg, chat)).toHaveLength(2);
   });
 
   it('a Telegram 5xx is retried later with the repeat note; an unknown kind gets the generic text', async () => {
@@ -152,17 +186,67 @@ describe('the notifier', () => {
     // A second ahead: the row's due_at is the server's now() in microseconds, which can be a
     // fraction of a millisecond after a JavaScript Date taken right after the insert.
     const now = new Date(Date.now() + 1000);
-    await notifierFor(tg, [app.applicantId], () => now).tick();
+    await notifierFor(tg, [app.applicantId], { clock: () => now }).tick();
     const [pending] = await database.db.select().from(notifications).where(and(eq(notifications.kind, 'something_new'), eq(notifications.applicationId, app.id)));
-    expect(pending).toMatchObject({ status: 'pending', attempts: 1, lastError: 'uncertain: telegram 502: Bad Gateway' });
+    expect(pending).toMatchObject({ status: 'pending', attempts: 1, lastError: 'telegram 502: Bad Gateway', maybeDelivered: true });
     expect(pending!.dueAt.getTime()).toBeGreaterThan(now.getTime());
 
     tg.fail('sendMessage', { error_code: 502, description: 'Bad Gateway' }, 0);
-    await notifierFor(tg, [app.applicantId], () => new Date(now.getTime() + 60_000)).tick();
+    await notifierFor(tg, [app.applicantId], { clock: () => new Date(now.getTime() + 60_000) }).tick();
     const last = sentTo(tg, chat).at(-1)!;
     expect(last.payload.text).toBe(
       `По вашему заявлению № ${app.number} есть новости. Откройте раздел «📋 Мои заявления».\n\n(Возможно, вы уже получали это сообщение.)`,
     );
+  });
+
+  it('a 429 with retry_after is waited out and the message delivered once', async () => {
+    const tg = new FakeTelegram();
+    const chat = newTelegramUserId();
+    const app = await registered(chat, 'ru');
+    await changeStatus(database.db, { applicationId: app.id, event: 'withdraw', actor: staff, reason: 'parent_request', policy: defaultPolicy });
+    tg.failChat(chat, { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } }, 1);
+    const started = performance.now();
+    expect(await notifierFor(tg, [app.applicantId]).tick()).toBe(1);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(sentTo(tg, chat)).toHaveLength(2);
+    expect(tg.chat(chat)).toHaveLength(1);
+    expect(await kindRow(app.id, 'status_withdraw')).toMatchObject({ status: 'sent', attempts: 1, maybeDelivered: false });
+  });
+
+  it('a 429 asking for a long wait: the row is due after it, not failed, and the worker does not knock meanwhile', async () => {
+    const tg = new FakeTelegram();
+    const chat = newTelegramUserId();
+    const app = await registered(chat, 'ru');
+    await changeStatus(database.db, { applicationId: app.id, event: 'withdraw', actor: staff, reason: 'parent_request', policy: defaultPolicy });
+    tg.failChat(chat, { error_code: 429, description: 'Too Many Requests: retry after 40', parameters: { retry_after: 40 } });
+    const notifier = notifierFor(tg, [app.applicantId]);
+    const before = Date.now();
+    await notifier.tick();
+    const row = await kindRow(app.id, 'status_withdraw');
+    expect(row).toMatchObject({ status: 'pending', attempts: 1, maybeDelivered: false, lastError: 'telegram 429: Too Many Requests: retry after 40' });
+    expect(row.dueAt.getTime()).toBeGreaterThanOrEqual(before + 40_000);
+    for (let i = 0; i < 5; i++) expect(await notifier.tick()).toBe(0);
+    expect(sentTo(tg, chat)).toHaveLength(1);
+  });
+
+  it('an offer queued after 50 informational messages is sent first', async () => {
+    const tg = new FakeTelegram();
+    const informed = await Promise.all(Array.from({ length: 50 }, () => registered(newTelegramUserId(), 'kk')));
+    const offered = await registered(newTelegramUserId(), 'kk');
+    for (const app of informed) {
+      await enqueueNotification(database.db, { applicantId: app.applicantId, applicationId: app.id, kind: 'priority_verified', params: { number: app.number } });
+    }
+    await enqueueNotification(database.db, {
+      applicantId: offered.applicantId,
+      applicationId: offered.id,
+      kind: 'status_offer',
+      params: { number: offered.number, kindergarten: 7, deadline: '2030-01-15' },
+    });
+    const notifier = notifierFor(tg, [...informed, offered].map((a) => a.applicantId));
+    while ((await notifier.tick()) > 0);
+    const texts = tg.callsOf('sendMessage').map((c) => String(c.payload.text));
+    expect(texts).toHaveLength(51);
+    expect(texts[0]).toContain(`№ ${offered.number} өтініш: балаңызға орын ұсынылды`);
   });
 
   it('runs as a loop and stops cleanly', async () => {

@@ -37,9 +37,11 @@ describe('notification texts', () => {
     applicantId: 1,
     applicationId: 5,
     kind,
+    priority: 0,
     params: { number: '2026-0000042', ...params },
     attempts: 1,
     chatId: 1,
+    unreachable: false,
     language,
     uncertain: false,
   });

@@ -7,6 +7,8 @@ import { bodyText } from '../../admin/server/bot-preview.ts';
  * it sends messages, taps buttons it actually sees and shares contacts through bot.handleUpdate.
  */
 import { randomInt } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Bot, Context } from 'grammy';
 import type { InlineKeyboardButton, KeyboardButton, Update, UserFromGetMe } from 'grammy/types';
 
@@ -56,12 +58,31 @@ function parseMultipart(raw: string): Record<string, unknown> {
   return out;
 }
 
+/** Telegram's flood limits, enforced on sendMessage as they arrive: beyond them the answer is a 429. */
+export interface FloodLimits {
+  /** Messages a second for the whole bot (a sliding one-second window). */
+  perSecond: number;
+  /** Messages a second to one chat. */
+  perChatPerSecond: number;
+}
+
 export class FakeTelegram {
   readonly calls: ApiCall[] = [];
   readonly messages = new Map<number, ShownMessage>();
+  /** sendMessage requests answered 429 because of the flood limits. */
+  floodRefusals = 0;
+  /** performance.now() of the latest message accepted. */
+  lastSentAt = 0;
   private nextMessageId = randomInt(1000, 100_000);
   private readonly files = new Map<string, { path: string; bytes: Uint8Array }>();
   private readonly failures = new Map<string, { failure: Failure; times: number }>();
+  private readonly chatFailures = new Map<number, { failure: Failure; times: number }>();
+  private readonly holds = new Map<number, { arrived: () => void; released: Promise<void> }>();
+  /** Arrival times (ms) of accepted messages within the last second, and per chat the latest. */
+  private readonly window: number[] = [];
+  private readonly lastToChat = new Map<number, number>();
+
+  constructor(private readonly limits: FloodLimits | null = null) {}
 
   /** The fetch to give grammY (`client: { fetch }`) and the bot's file downloads. */
   readonly fetch = (async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
@@ -81,12 +102,98 @@ export class FakeTelegram {
       failure.times -= 1;
       return Response.json({ ok: false, ...failure.failure });
     }
+    if (method === 'sendMessage') {
+      const chatId = Number(payload.chat_id);
+      const hold = this.holds.get(chatId);
+      if (hold) {
+        this.holds.delete(chatId);
+        hold.arrived();
+        await hold.released;
+      }
+      const chatFailure = this.chatFailures.get(chatId);
+      if (chatFailure && chatFailure.times > 0) {
+        chatFailure.times -= 1;
+        return Response.json({ ok: false, ...chatFailure.failure });
+      }
+      const wait = this.floodWait(chatId);
+      if (wait > 0) {
+        this.floodRefusals += 1;
+        return Response.json({
+          ok: false,
+          error_code: 429,
+          description: `Too Many Requests: retry after ${Math.ceil(wait / 1000)}`,
+          parameters: { retry_after: Math.ceil(wait / 1000) },
+        });
+      }
+    }
+    if (method === 'sendMessage') this.lastSentAt = performance.now();
     return Response.json({ ok: true, result: this.answer(method, payload) });
   }) as typeof fetch;
 
   /** The next `times` calls of `method` fail with this Telegram error. */
   fail(method: string, failure: Failure, times = 1): void {
     this.failures.set(method, { failure, times });
+  }
+
+  /** The next `times` messages to this chat fail with this Telegram error (403, 400, 429…). */
+  failChat(chatId: number, failure: Failure, times = Number.POSITIVE_INFINITY): void {
+    this.chatFailures.set(chatId, { failure, times });
+  }
+
+  /**
+   * The next message to this chat is received and then held unanswered until `release()`:
+   * the sender cannot know whether it went out. `arrived` resolves when the request is here.
+   */
+  hold(chatId: number): { arrived: Promise<void>; release: () => void } {
+    let arrived!: () => void;
+    let release!: () => void;
+    const arrival = new Promise<void>((resolve) => (arrived = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.holds.set(chatId, { arrived, released });
+    return { arrived: arrival, release };
+  }
+
+  /** Milliseconds until a message to `chatId` would be within the limits; 0 records it as accepted. */
+  private floodWait(chatId: number): number {
+    if (!this.limits) return 0;
+    const now = performance.now();
+    while (this.window.length && this.window[0]! <= now - 1000) this.window.shift();
+    const last = this.lastToChat.get(chatId);
+    const chatWait = last === undefined ? 0 : last + 1000 / this.limits.perChatPerSecond - now;
+    const botWait = this.window.length >= this.limits.perSecond ? this.window[0]! + 1000 - now : 0;
+    const wait = Math.max(chatWait, botWait);
+    if (wait > 0) return wait;
+    this.window.push(now);
+    this.lastToChat.set(chatId, now);
+    return 0;
+  }
+
+  /** Serves this fake over HTTP on 127.0.0.1 (grammY's `client: { apiRoot }`), as the real Bot API is reached. */
+  async listen(): Promise<{ apiRoot: string; close: () => Promise<void> }> {
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+        const body = Buffer.concat(chunks);
+        void this.fetch(`http://127.0.0.1${req.url ?? '/'}`, { method: req.method ?? 'GET', headers, ...(body.length ? { body } : {}) })
+          .then(async (answer) => {
+            res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+            res.end(Buffer.from(await answer.arrayBuffer()));
+          })
+          .catch((err: unknown) => {
+            res.writeHead(500);
+            res.end(String(err));
+          });
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      apiRoot: `http://127.0.0.1:${port}`,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
   }
 
   /** A file the parent "uploaded": getFile and the download URL serve these bytes. */

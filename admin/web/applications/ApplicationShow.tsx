@@ -31,6 +31,8 @@ type Rec = ApplicationDetail['application'] &
     id: number;
     identityClaims: Claim[];
     actions: { verify: boolean; refuse: boolean; priority: boolean; downloadDocuments: boolean; uploadDocuments: boolean };
+    /** core/unreachable.ts: Telegram refuses the parent's chat; staff phone them. */
+    telegramUnreachable: { reason: string; since: string } | null;
   };
 
 function Header() {
@@ -98,6 +100,19 @@ function People() {
       <Line label="admin.applications.consentAt">{formatDate(a.consentAt, locale)}</Line>
       <Line label="admin.applications.telegram">{a.telegramUserId ? translate('ra.boolean.true') : translate('ra.boolean.false')}</Line>
       <Line label="admin.applications.identityProof">{translate(`admin.applications.identityProofs.${a.identityProof}`)}</Line>
+      {r.telegramUnreachable && (
+        <Line label="admin.unreachable.field">
+          <Chip
+            size="small"
+            color="warning"
+            data-testid="telegram-unreachable"
+            label={translate('admin.unreachable.since', {
+              reason: translate(`admin.unreachable.reasons.${r.telegramUnreachable.reason}`),
+              date: formatDate(r.telegramUnreachable.since, locale),
+            })}
+          />
+        </Line>
+      )}
       {rep && (
         <Box sx={{ mt: 2 }}>
           <Typography variant="subtitle1">{translate('admin.applications.sections.representative')}</Typography>
