@@ -17,6 +17,7 @@ import { allocationCase } from './allocation.ts';
 import { apiCase } from './api.ts';
 import { botCase } from './bot.ts';
 import { fanoutCase } from './fanout.ts';
+import { panelLoadCase } from './panel-load.ts';
 import { poolCase } from './pool.ts';
 import { positionCase } from './position.ts';
 import { startCase } from './start.ts';
@@ -56,7 +57,7 @@ export interface BenchCase {
 }
 
 /** Every case, in the order `npm run bench` runs them. Add new cases here. */
-export const CASES: BenchCase[] = [poolCase, positionCase, allocationCase, botCase, apiCase, fanoutCase, startCase];
+export const CASES: BenchCase[] = [poolCase, positionCase, allocationCase, botCase, apiCase, fanoutCase, startCase, panelLoadCase];
 
 function benchUrl(serverUrl: string, name: string): { admin: string; bench: string } {
   const admin = new URL(serverUrl);

@@ -1,0 +1,158 @@
+/**
+ * The panel's first load as a member of staff sees it: the built panel (dist/admin, built here
+ * when stale) served by the real server (createServer) on 127.0.0.1, /admin/ opened in Chromium
+ * with an empty cache (a new browser context per run) until the login form is visible. Bytes are
+ * what went over the wire (CDP Network.loadingFinished encodedDataLength: headers and the body as
+ * sent, compressed or not); chunks are the JavaScript files loaded. One run to warm Chromium and
+ * the server is not counted; BENCH_PANEL_RUNS (5) runs, medians. The same again over a link
+ * throttled to BENCH_PANEL_MBIT (10 Mbit/s, 20 ms latency), as a district office may have: on
+ * 127.0.0.1 the bytes hardly cost time. The case's database only backs the server (the login
+ * page asks /api/auth/me); it has one of its own so that it can run beside other cases.
+ */
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { chromium, type Browser } from 'playwright-core';
+import { createServer } from '../admin/server/index.ts';
+import { buildPanel, panelIsStale } from '../admin/web/build.ts';
+import { loadConfig } from '../core/config.ts';
+import { createLogger } from '../core/logger.ts';
+import { loadPolicy } from '../core/policy.ts';
+import { generateSigningKey } from '../core/signing.ts';
+import type { BenchCase } from './index.ts';
+
+/** As test/support/browser.ts launches it (that file needs the vitest runner). */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+async function chromiumPath(): Promise<string> {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  const path = await (await import('@sparticuz/chromium')).default.executablePath();
+  if (!existsSync('/etc/fonts/fonts.conf')) process.env.FONTCONFIG_PATH = join(tmpdir(), 'fonts');
+  return path;
+}
+
+interface Load {
+  ms: number;
+  bytes: number;
+  chunks: number;
+  encodings: Record<string, number>;
+}
+
+/** One cold load of the login page, over loopback or a link of `mbit` Mbit/s. */
+async function loadLogin(browser: Browser, base: string, mbit?: number): Promise<Load> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'ru-RU' });
+  try {
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    if (mbit) {
+      const bytesPerSecond = (mbit * 1_000_000) / 8;
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 20,
+        downloadThroughput: bytesPerSecond,
+        uploadThroughput: bytesPerSecond,
+      });
+    }
+    const scripts = new Set<string>();
+    const encodingOf = new Map<string, string>();
+    const sizes = new Map<string, number>();
+    cdp.on('Network.responseReceived', (e) => {
+      if (e.type === 'Script') scripts.add(e.response.url);
+      const headers = Object.fromEntries(Object.entries(e.response.headers).map(([k, v]) => [k.toLowerCase(), v]));
+      encodingOf.set(e.requestId, headers['content-encoding'] ?? 'identity');
+    });
+    cdp.on('Network.loadingFinished', (e) => sizes.set(e.requestId, e.encodedDataLength));
+    const started = performance.now();
+    await page.goto(`${base}/admin/`);
+    await page.locator('input[name=username]').waitFor({ state: 'visible' });
+    const ms = performance.now() - started;
+    // Requests still finishing when the form showed belong to this load too.
+    await page.waitForLoadState('networkidle');
+    const encodings: Record<string, number> = {};
+    for (const [id, encoding] of encodingOf) encodings[encoding] = (encodings[encoding] ?? 0) + (sizes.get(id) ?? 0);
+    const bytes = [...sizes.values()].reduce((a, b) => a + b, 0);
+    return { ms, bytes, chunks: scripts.size, encodings };
+  } finally {
+    await context.close();
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function summary(loads: Load[]) {
+  return {
+    kb: median(loads.map((l) => l.bytes)) / 1024,
+    ms: median(loads.map((l) => l.ms)),
+    chunks: median(loads.map((l) => l.chunks)),
+  };
+}
+
+export const panelLoadCase: BenchCase = {
+  name: 'panel-load',
+  database: 'balabaqsha_bench_panel',
+  description: "the login page's first load in Chromium (cold cache): bytes transferred, time to the visible form, scripts loaded",
+  async run({ database, log }) {
+    const runs = Number(process.env.BENCH_PANEL_RUNS ?? 5);
+    const mbit = Number(process.env.BENCH_PANEL_MBIT ?? 10);
+    if (panelIsStale()) {
+      log('building the panel');
+      await buildPanel();
+    }
+    const app = createServer({
+      database,
+      config: loadConfig({ SEED_DEMO: 'false', LOG_LEVEL: 'silent' }),
+      logger: createLogger('silent'),
+      policy: await loadPolicy(database.db),
+      signingKey: generateSigningKey(),
+    });
+    const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+    const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    const browser = await chromium.launch({ executablePath: await chromiumPath(), args: CHROMIUM_ARGS });
+    try {
+      const first = await loadLogin(browser, base);
+      log(`first load of a fresh Chromium (not counted): ${first.ms.toFixed(0)} ms`);
+      const measure = async (label: string, link?: number) => {
+        const loads: Load[] = [];
+        for (let i = 0; i < runs; i++) {
+          const load = await loadLogin(browser, base, link);
+          loads.push(load);
+          const by = Object.entries(load.encodings)
+            .map(([e, b]) => `${e} ${(b / 1024).toFixed(0)} kB`)
+            .join(', ');
+          log(`${label} run ${i + 1}: ${load.ms.toFixed(0)} ms to the login form, ${(load.bytes / 1024).toFixed(0)} kB (${by}), ${load.chunks} scripts`);
+        }
+        const s = summary(loads);
+        log(`${label} median of ${runs}: ${s.ms.toFixed(0)} ms, ${s.kb.toFixed(0)} kB, ${s.chunks} scripts`);
+        return s;
+      };
+      const local = await measure('127.0.0.1');
+      const slow = await measure(`${mbit} Mbit/s`, mbit);
+      return {
+        bench: 'panel-load',
+        login_kb: Math.round(local.kb),
+        login_ms: Math.round(local.ms),
+        chunks: local.chunks,
+        [`login_ms_${mbit}mbit`]: Math.round(slow.ms),
+        runs,
+      };
+    } finally {
+      await browser.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    }
+  },
+};
