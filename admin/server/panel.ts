@@ -2,6 +2,8 @@
  * Serves the built panel (dist/admin, made by `vite build` from admin/web) under /admin/,
  * with a Content-Security-Policy that lets nothing but our own scripts run: text from the
  * database is rendered by React as text, and even markup that slipped through stays inert.
+ * Assets go out compressed: the build writes .br and .gz copies (admin/web/build.ts) and the
+ * browser gets the one it accepts.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,10 +38,14 @@ export function panelRoutes(config: Pick<Config, 'PUBLIC_URL'>, dir: string = pa
   app.use('/admin/*', pageHeaders(config, CSP, { referrerPolicy: 'same-origin' }));
   app.get('/admin/*', async (c, next) => {
     if (!existsSync(join(dir, 'index.html'))) return c.json({ error: 'panel_not_built', hint: 'npm run build' }, 503);
-    assets ??= serveStatic({ root: dir, rewriteRequestPath: (p) => p.replace(/^\/admin/, '') });
+    assets ??= serveStatic({ root: dir, precompressed: true, rewriteRequestPath: (p) => p.replace(/^\/admin/, '') });
     // Hashed assets never change; the page itself is always revalidated.
     c.header('Cache-Control', c.req.path.startsWith('/admin/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
-    return assets(c, next);
+    const res = await assets(c, next);
+    // serveStatic names Accept-Encoding only when it sent a compressed copy; a cache must also
+    // know that the uncompressed answer was chosen by it, or it would keep that one for everybody.
+    if (res && !res.headers.has('Vary')) res.headers.set('Vary', 'Accept-Encoding');
+    return res;
   });
   return app;
 }
