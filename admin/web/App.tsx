@@ -1,25 +1,26 @@
-import { Admin, CustomRoutes, Resource } from 'react-admin';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Admin, CustomRoutes, Loading, Resource } from 'react-admin';
 import { Route } from 'react-router-dom';
-import applications from './applications/index.ts';
-import auditLog from './audit-log/index.ts';
-import { ChangePasswordPage } from './auth/ChangePasswordPage.tsx';
 import { LoginPage } from './auth/LoginPage.tsx';
-import { BotPreviewPage } from './bot-preview/BotPreviewPage.tsx';
-import { Dashboard } from './dashboard/Dashboard.tsx';
-import districts from './districts/index.ts';
-import feedback from './feedback/index.ts';
-import groups from './groups/index.ts';
-import kindergartens from './kindergartens/index.ts';
-import { Layout } from './layout/Layout.tsx';
-import { LookupPage } from './lookup/LookupPage.tsx';
 import { authProvider } from './providers/auth-provider.ts';
 import { dataProvider } from './providers/data-provider.ts';
 import { i18nProvider } from './providers/i18n-provider.ts';
-import referrals from './referrals/index.ts';
-import rounds from './rounds/index.ts';
-import staffUsers from './staff-users/index.ts';
-import unreachableParents from './unreachable-parents/index.ts';
 import { theme } from './theme.ts';
+
+/*
+ * The login page loads only what it shows: the pages (resources.ts), the layout and the
+ * dashboard with its charts come in chunks of their own once a staff member is signed in.
+ */
+const Dashboard = lazy(() => import('./dashboard/Dashboard.tsx').then((m) => ({ default: m.Dashboard })));
+const PanelLayout = lazy(() => import('./layout/Layout.tsx').then((m) => ({ default: m.Layout })));
+
+function Layout({ children }: { children: ReactNode }) {
+  return (
+    <Suspense fallback={<Loading />}>
+      <PanelLayout>{children}</PanelLayout>
+    </Suspense>
+  );
+}
 
 /**
  * Resources by permission (the API checks them again on every request): a call-centre agent
@@ -39,7 +40,24 @@ export function App() {
       disableTelemetry
       requireAuth
     >
-      {(permissions: string[] = []) => {
+      {async (permissions: string[] = []) => {
+        // No permissions: nobody is signed in, and the login page needs none of the pages.
+        if (!permissions.length) return null;
+        const {
+          applications,
+          auditLog,
+          BotPreviewPage,
+          ChangePasswordPage,
+          districts,
+          feedback,
+          groups,
+          kindergartens,
+          LookupPage,
+          referrals,
+          rounds,
+          staffUsers,
+          unreachableParents,
+        } = await import('./resources.ts');
         const has = (p: string) => permissions.includes(p);
         const edit = <T extends object>(resource: T, allowed: boolean): T =>
           allowed ? resource : { ...resource, edit: undefined, create: undefined };
