@@ -44,7 +44,8 @@ export function panelRoutes(config: Pick<Config, 'PUBLIC_URL'>, dir: string = pa
     const res = await assets(c, next);
     // serveStatic names Accept-Encoding only when it sent a compressed copy; a cache must also
     // know that the uncompressed answer was chosen by it, or it would keep that one for everybody.
-    if (res && !res.headers.has('Vary')) res.headers.set('Vary', 'Accept-Encoding');
+    // A file not found goes on to the next handler, and no Response comes back here.
+    if (res instanceof Response && !res.headers.has('Vary')) res.headers.set('Vary', 'Accept-Encoding');
     return res;
   });
   return app;
