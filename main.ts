@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { createServer } from './admin/server/index.ts';
+import { buildPanel, panelIsStale } from './admin/web/build.ts';
 import { startBot, startNotifier } from './bot/run.ts';
 import { loadConfigOrExit } from './core/config.ts';
 import { createJobWorker } from './core/jobs.ts';
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
+  // npm ci builds the panel; a checkout changed since is built again before serving it.
+  const panelBuild = config.RUN.includes('http') && panelIsStale() ? buildPanel() : null;
   const database = await openDatabase({
     url: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
@@ -47,6 +50,10 @@ async function main(): Promise<void> {
   if (bot?.webhook && !config.RUN.includes('http')) logger.warn('BOT_MODE=webhook but RUN has no http: nothing serves the webhook');
 
   if (config.RUN.includes('http')) {
+    if (panelBuild) {
+      await panelBuild;
+      logger.info('panel built');
+    }
     const telegramWebhook = bot?.webhook ? { path: bot.webhookPath, app: bot.webhook } : null;
     const app = createServer({ database, config, logger, policy, signingKey, telegramWebhook });
     const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {

@@ -1,7 +1,7 @@
 /**
- * Builds the panel into dist/admin with Vite. `tsx admin/web/build.ts --if-stale` (run by
- * `npm start`) builds only when dist/admin is missing or older than any source it is made
- * from: admin/web, locales, and the few core/ and db/ files the browser bundle imports.
+ * Builds the panel into dist/admin with Vite. `npm ci` builds it once (postinstall), and
+ * main.ts builds it again at start only when dist/admin is missing or older than any source it
+ * is made from: admin/web, locales, and the few core/ and db/ files the browser bundle imports.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
-import { build } from 'vite';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const outDir = join(root, 'dist/admin');
@@ -30,6 +29,8 @@ export function panelIsStale(): boolean {
 }
 
 export async function buildPanel(): Promise<void> {
+  // Vite is loaded only to build: a start with a built panel does not pay for it.
+  const { build } = await import('vite');
   await build({ configFile: join(root, 'admin/web/vite.config.ts'), mode: 'production', logLevel: 'warn' });
   await compressPanel();
 }
