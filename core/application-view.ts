@@ -52,6 +52,8 @@ export interface HistoryEntry {
   toState: string | null;
   reason: string | null;
   comment: string | null;
+  /** How a decision staff took for a parent reached them (core/referrals.ts DECISION_CHANNELS). */
+  channel: string | null;
 }
 
 export interface AheadEntry {
@@ -227,6 +229,7 @@ export async function statusHistory(db: Queryable, applicationId: number): Promi
       toState: auditLog.toState,
       reason: auditLog.reason,
       comment: sql<string | null>`${auditLog.data}->>'comment'`,
+      channel: sql<string | null>`${auditLog.data}->>'channel'`,
     })
     .from(auditLog)
     .leftJoin(staffUsers, eq(staffUsers.id, auditLog.actorId))

@@ -4,7 +4,7 @@ import { bulkInsert, type Queryable, type Tx } from '../db/client.ts';
 import { applications, groups, kindergartens, referrals } from '../db/schema/index.ts';
 import { audit, SYSTEM, type Actor } from './audit.ts';
 import { addCalendarDays, addWorkingDays, isInRange, localDate, previousWorkingDay, startOfLocalDay } from './calendar.ts';
-import { IllegalTransitionError, NotFoundError, RuleError } from './errors.ts';
+import { IllegalTransitionError, NotFoundError, RuleError, ValidationError } from './errors.ts';
 import { scheduleJobs, type JobHandler, type ScheduleInput } from './jobs.ts';
 import { signReferralRecord } from './document-data.ts';
 import { enqueueNotification } from './notifications.ts';
@@ -145,6 +145,31 @@ export interface ReferralAction {
   actor: Actor;
   policy: Policy;
   now?: Date;
+  /** Required when staff act: what the parent (or the kindergarten) told them, and how. */
+  onBehalf?: OnBehalf | null;
+}
+
+/** How a decision taken in the panel reached staff: the parent phoned, came in, wrote, or the kindergarten reported. */
+export const DECISION_CHANNELS = ['phone', 'desk', 'written', 'kindergarten'] as const;
+export type DecisionChannel = (typeof DECISION_CHANNELS)[number];
+
+export interface OnBehalf {
+  channel: DecisionChannel;
+  reason: string;
+  comment?: string | null;
+}
+
+/**
+ * Staff confirm, decline or record an enrolment for someone else, so the audit row must say on
+ * what grounds and how it reached them; a parent in the bot speaks for themselves.
+ */
+function onBehalfData(actor: Actor, onBehalf: OnBehalf | null | undefined): { reason: string | null; data: Record<string, unknown> } {
+  if (actor.type !== 'staff') return { reason: null, data: {} };
+  const reason = onBehalf?.reason.trim() ?? '';
+  const missing = [...(reason ? [] : ['reason']), ...(onBehalf && DECISION_CHANNELS.includes(onBehalf.channel) ? [] : ['channel'])];
+  if (missing.length) throw new ValidationError(missing.map((field) => ({ field, code: 'required' })));
+  const comment = onBehalf!.comment?.trim();
+  return { reason, data: { channel: onBehalf!.channel, ...(comment ? { comment } : {}) } };
 }
 
 /** Issuing and extending change what a referral says: both sign it again (core/signing.ts). */
@@ -153,6 +178,7 @@ export type SignedReferralAction = ReferralAction & { signingKey: SigningKey };
 /** The parent (or staff for them) accepts the place: the referral is issued with its number. */
 export async function confirmOffer(db: Queryable, input: SignedReferralAction): Promise<Referral> {
   const now = input.now ?? new Date();
+  const behalf = onBehalfData(input.actor, input.onBehalf);
   return db.transaction(async (tx) => {
     const r = await lockReferral(tx, input.referralId);
     if (r.status !== 'offered') throw new IllegalTransitionError(r.status, 'confirm');
@@ -175,7 +201,8 @@ export async function confirmOffer(db: Queryable, input: SignedReferralAction): 
       actor: input.actor,
       policy: input.policy,
       now,
-      data: { referralId: r.id, referralNumber: issued!.number },
+      reason: behalf.reason,
+      data: { referralId: r.id, referralNumber: issued!.number, ...behalf.data },
       notify: { referral: issued!.number, kindergarten: place?.number ?? null, deadline: localDate(presentBy) },
     });
     await scheduleJobs(tx, deadlineJobs(issued!, now, input.policy));
@@ -187,6 +214,7 @@ export async function confirmOffer(db: Queryable, input: SignedReferralAction): 
 /** The parent turns the place down: the seat is free again, the child waits in its old place. */
 export async function declineOffer(db: Queryable, input: ReferralAction): Promise<Referral> {
   const now = input.now ?? new Date();
+  const behalf = onBehalfData(input.actor, input.onBehalf);
   return db.transaction(async (tx) => {
     const r = await lockReferral(tx, input.referralId);
     if (r.status !== 'offered') throw new IllegalTransitionError(r.status, 'decline');
@@ -197,7 +225,8 @@ export async function declineOffer(db: Queryable, input: ReferralAction): Promis
       actor: input.actor,
       policy: input.policy,
       now,
-      data: { referralId: r.id },
+      reason: behalf.reason,
+      data: { referralId: r.id, ...behalf.data },
     });
     await passSeatOn(tx, r, now, input.policy);
     return declined!;
@@ -286,6 +315,7 @@ export async function extendReferral(
 /** The kindergarten took the child: the seat becomes an enrolled one and the application closes. */
 export async function enrolReferral(db: Queryable, input: ReferralAction): Promise<Referral> {
   const now = input.now ?? new Date();
+  const behalf = onBehalfData(input.actor, input.onBehalf);
   return db.transaction(async (tx) => {
     const r = await lockReferral(tx, input.referralId);
     if (r.status !== 'issued') throw new IllegalTransitionError(r.status, 'enrol');
@@ -300,7 +330,8 @@ export async function enrolReferral(db: Queryable, input: ReferralAction): Promi
       actor: input.actor,
       policy: input.policy,
       now,
-      data: { referralId: r.id, referralNumber: r.number },
+      reason: behalf.reason,
+      data: { referralId: r.id, referralNumber: r.number, ...behalf.data },
     });
     return enrolled!;
   });

@@ -17,10 +17,12 @@ import { INT_RANGES, isoDay } from '../../core/input.ts';
 import { classifyQuery } from '../../core/lookup.ts';
 import { unreachableOfApplication } from '../../core/unreachable.ts';
 import { decidePriorityClaim } from '../../core/priority.ts';
+import { printNotice } from '../../core/result-documents.ts';
 import { can, canInDistrict } from '../../core/staff.ts';
 import { canTransition, changeStatus } from '../../core/status.ts';
 import { needsVerification, REFUSAL_REASONS, verifyApplication } from '../../core/verification.ts';
 import { actorOf, inScope, need, parseBody, pathId, readJson, scopeWhere, type ApiContext, type ApiDeps, type ApiEnv } from './context.ts';
+import { langOf, sendPdf } from './print.ts';
 import { dateFrom, dateTo, int, intOf, likePattern, listParams, oneOrMany, pageOf, prepared, readListQuery, sendList, type ListQuery, type ListSpec } from './simple-rest.ts';
 
 const a = applications;
@@ -181,6 +183,20 @@ async function countApplications(c: ApiContext, deps: ApiDeps, filter: Record<st
   return row?.n ?? 0;
 }
 
+/**
+ * A search term looks through every status and district of the user's scope: staff search for a
+ * child to answer a parent, and a refused or enrolled child hidden by the list's default status
+ * ("in the queue") read as "no application". The panel says the search ignored those filters.
+ */
+export const SEARCH_IGNORES = ['status', 'districtId'] as const;
+
+function searchEverywhere(query: ListQuery): ListQuery {
+  const q = query.filter.q;
+  if (typeof q !== 'string' || !q.trim()) return query;
+  const filter = Object.fromEntries(Object.entries(query.filter).filter(([k]) => !(SEARCH_IGNORES as readonly string[]).includes(k)));
+  return { ...query, filter };
+}
+
 /** Ids as the columns hold them (serial, int4): a bigger number would reach PostgreSQL as an error. */
 const rowId = z.number().int().min(1).max(INT_RANGES.int4.max);
 const representativeSchema = applicationInputSchema.shape.representative.unwrap().unwrap();
@@ -238,7 +254,7 @@ export function applicationsRoutes(deps: ApiDeps) {
 
   return new Hono<ApiEnv>()
     .get('/', need('applications.read'), async (c) => {
-      const query = readListQuery(c);
+      const query = searchEverywhere(readListQuery(c));
       const fast = fastFilterOf(query);
       if (fast) {
         const { limit, offset } = pageOf(query);
@@ -302,6 +318,12 @@ export function applicationsRoutes(deps: ApiDeps) {
           uploadDocuments: here('documents.upload'),
         },
       });
+    })
+    /** The registration notice as the bot's (appendix 4), for printing; ?lang=kk|ru. */
+    .get('/:id/notice.pdf', need('applications.read'), async (c) => {
+      const id = pathId(c);
+      await districtOf(c, id, 'applications.read');
+      return sendPdf(c, await printNotice(db, { applicationId: id, actor: actorOf(c), lang: langOf(c), policy: deps.policy }));
     })
     .post('/', need('applications.intake'), async (c) => {
       const { consent: _consent, ...input } = parseBody(intakeSchema, await readJson(c));

@@ -6,11 +6,13 @@
 import { eq, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { applications, groups, kindergartens, referrals } from '../../db/schema/index.ts';
+import { applicants, applications, children, groups, kindergartens, referrals } from '../../db/schema/index.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { offerNextInQueue } from '../../core/placement.ts';
-import { confirmOffer, declineOffer, enrolReferral, extendReferral } from '../../core/referrals.ts';
+import { confirmOffer, DECISION_CHANNELS, declineOffer, enrolReferral, extendReferral, type OnBehalf } from '../../core/referrals.ts';
+import { printReferral } from '../../core/result-documents.ts';
 import { actorOf, idParam, inScope, need, parseBody, pathId, readJson, scopeWhere, type ApiContext, type ApiDeps, type ApiEnv } from './context.ts';
+import { langOf, sendPdf } from './print.ts';
 import { dateFrom, dateTo, int, listParams, oneOrMany, sendList, type ListSpec } from './simple-rest.ts';
 
 const r = referrals;
@@ -36,6 +38,9 @@ const columns = {
   number: r.number,
   applicationId: r.applicationId,
   applicationNumber: applications.number,
+  childName: children.fullName,
+  /** The language the parent's documents are printed in unless staff pick the other. */
+  parentLanguage: applicants.language,
   districtId: applications.districtId,
   groupId: r.groupId,
   groupName: groups.name,
@@ -43,6 +48,8 @@ const columns = {
   language: groups.language,
   kindergartenId: groups.kindergartenId,
   kindergartenNumber: kindergartens.number,
+  kindergartenNameKk: kindergartens.nameKk,
+  kindergartenNameRu: kindergartens.nameRu,
   status: r.status,
   offeredAt: r.offeredAt,
   confirmBy: r.confirmBy,
@@ -55,6 +62,12 @@ const columns = {
 };
 
 const offerSchema = z.object({ groupId: idParam });
+/** A decision staff record for a parent (or the kindergarten): why, and how it reached them. */
+const onBehalfSchema = z.object({
+  reason: z.string().trim().min(1).max(500),
+  channel: z.enum(DECISION_CHANNELS),
+  comment: z.string().trim().max(1000).nullish(),
+});
 const extendSchema = z.object({ days: z.number().int().min(1).max(365), reason: z.string().trim().min(1).max(500) });
 
 export function referralsRoutes(deps: ApiDeps) {
@@ -64,6 +77,8 @@ export function referralsRoutes(deps: ApiDeps) {
       .select(columns)
       .from(r)
       .innerJoin(applications, eq(applications.id, r.applicationId))
+      .innerJoin(children, eq(children.id, applications.childId))
+      .innerJoin(applicants, eq(applicants.id, applications.applicantId))
       .innerJoin(groups, eq(groups.id, r.groupId))
       .innerJoin(kindergartens, eq(kindergartens.id, groups.kindergartenId));
 
@@ -76,11 +91,12 @@ export function referralsRoutes(deps: ApiDeps) {
   }
 
   const act =
-    (run: (input: { referralId: number; actor: ReturnType<typeof actorOf>; policy: ApiDeps['policy'] }) => Promise<unknown>) =>
+    (run: (input: { referralId: number; actor: ReturnType<typeof actorOf>; policy: ApiDeps['policy']; onBehalf: OnBehalf }) => Promise<unknown>) =>
     async (c: ApiContext) => {
       const id = pathId(c);
       await referralInScope(c, id);
-      await run({ referralId: id, actor: actorOf(c), policy: deps.policy });
+      const onBehalf = parseBody(onBehalfSchema, await readJson(c));
+      await run({ referralId: id, actor: actorOf(c), policy: deps.policy, onBehalf });
       return c.json(await referralInScope(c, id));
     };
 
@@ -99,6 +115,12 @@ export function referralsRoutes(deps: ApiDeps) {
       return sendList(c, 'referrals', rows, p.offset, count?.n ?? 0);
     })
     .get('/:id', need('referrals.read'), async (c) => c.json(await referralInScope(c, pathId(c))))
+    /** The issued referral as the bot sends it (appendix 3, QR code, verify link), for printing; ?lang=kk|ru. */
+    .get('/:id/pdf', need('referrals.read'), async (c) => {
+      const id = pathId(c);
+      await referralInScope(c, id);
+      return sendPdf(c, await printReferral(db, { referralId: id, actor: actorOf(c), lang: langOf(c), config: deps.config }));
+    })
     /** Offers a group's free seat to the next child in the queue's order (react-admin create). */
     .post('/', need('referrals.write'), async (c) => {
       const { groupId } = parseBody(offerSchema, await readJson(c));

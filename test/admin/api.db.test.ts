@@ -187,7 +187,7 @@ const cases: RoleCase[] = [
     run: async (c) => {
       const offer = await as.admin.post('/api/referrals', { groupId });
       expect(offer.status).toBe(201);
-      return c.post(`/api/referrals/${offer.json.id}/confirm`);
+      return c.post(`/api/referrals/${offer.json.id}/confirm`, { reason: 'ата-анасы телефон соқты', channel: 'phone' });
     },
   },
   { name: 'GET /api/rounds', allowed: ['admin', 'district', 'auditor'], run: (c) => c.get(`/api/rounds?${listQuery({})}`) },
@@ -208,7 +208,7 @@ const cases: RoleCase[] = [
   {
     name: 'POST /api/referrals/:id/decline',
     allowed: ['admin', 'district'],
-    run: async (c) => c.post(`/api/referrals/${(await as.admin.post('/api/referrals', { groupId })).json.id}/decline`),
+    run: async (c) => c.post(`/api/referrals/${(await as.admin.post('/api/referrals', { groupId })).json.id}/decline`, { reason: 'ата-анасы телефон соқты', channel: 'phone' }),
   },
   {
     name: 'POST /api/referrals/:id/extend',
@@ -218,7 +218,7 @@ const cases: RoleCase[] = [
   {
     name: 'POST /api/referrals/:id/enrol',
     allowed: ['admin', 'district'],
-    run: async (c) => c.post(`/api/referrals/${(await issued()).id}/enrol`),
+    run: async (c) => c.post(`/api/referrals/${(await issued()).id}/enrol`, { reason: 'балабақша хабарлады', channel: 'kindergarten' }),
   },
   { name: 'GET /api/staff-users/:id', allowed: ['admin'], run: async (c) => c.get(`/api/staff-users/${(await as.admin.get('/api/auth/me')).json.id}`) },
   {
@@ -260,7 +260,7 @@ const cases: RoleCase[] = [
 async function issued() {
   const offer = await as.admin.post('/api/referrals', { groupId });
   expect(offer.status).toBe(201);
-  const confirmed = await as.admin.post(`/api/referrals/${offer.json.id}/confirm`);
+  const confirmed = await as.admin.post(`/api/referrals/${offer.json.id}/confirm`, { reason: 'ата-анасы телефон соқты', channel: 'phone' });
   expect(confirmed.status).toBe(200);
   return confirmed.json as { id: number };
 }
@@ -496,13 +496,13 @@ describe('referrals', () => {
     const offer = await as.district.post('/api/referrals', { groupId });
     expect(offer.status).toBe(201);
     expect(offer.json).toMatchObject({ status: 'offered', groupId });
-    const confirmed = await as.district.post(`/api/referrals/${offer.json.id}/confirm`);
+    const confirmed = await as.district.post(`/api/referrals/${offer.json.id}/confirm`, { reason: 'родитель пришёл', channel: 'desk' });
     expect(confirmed.json).toMatchObject({ status: 'issued' });
     expect(confirmed.json.number).toMatch(/^\d{4}-\d{6}$/);
     const extended = await as.district.post(`/api/referrals/${offer.json.id}/extend`, { days: 10, reason: 'ребёнок болеет' });
     expect(extended.json.extensions).toBe(1);
     expect((await as.district.post(`/api/referrals/${offer.json.id}/extend`, { days: 5, reason: 'ещё раз' })).json.error).toBe('extension_used');
-    expect((await as.district.post(`/api/referrals/${offer.json.id}/enrol`)).json.status).toBe('enrolled');
+    expect((await as.district.post(`/api/referrals/${offer.json.id}/enrol`, { reason: 'сад сообщил', channel: 'kindergarten' })).json.status).toBe('enrolled');
     const list = await as.auditor.get(`/api/referrals?${listQuery({ applicationId: offer.json.applicationId })}`);
     expect(list.json[0]).toMatchObject({ status: 'enrolled', kindergartenNumber: 1 });
   });

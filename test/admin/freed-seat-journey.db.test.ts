@@ -105,7 +105,7 @@ describe('a seat given up goes to the next child by itself', () => {
 
     // Staff decline for B in the panel: the seat goes on by the queue's order, where A is first
     // again (only the child who gave this seat up is passed over), and A's parent is told.
-    const panelDecline = await staff.post(`/api/referrals/${toB[0].id}/decline`, {});
+    const panelDecline = await staff.post(`/api/referrals/${toB[0].id}/decline`, { reason: 'ата-анасы телефон соқты', channel: 'phone' });
     expect(panelDecline.status, panelDecline.text).toBe(200);
     await worker();
     while ((await notifier.tick()) > 0);

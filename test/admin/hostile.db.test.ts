@@ -192,7 +192,7 @@ beforeAll(async () => {
   const offer = await as.admin.post('/api/referrals', { groupId: group!.id });
   expect(offer.status, offer.text).toBe(201);
   const issued = await as.admin.post('/api/referrals', { groupId: group!.id });
-  const confirmed = await as.admin.post(`/api/referrals/${issued.json.id}/confirm`);
+  const confirmed = await as.admin.post(`/api/referrals/${issued.json.id}/confirm`, { reason: 'ата-анасы телефон соқты', channel: 'phone' });
   expect(confirmed.status, confirmed.text).toBe(200);
   const [issuedRow] = await database.db.select({ token: referrals.verifyToken }).from(referrals).where(eq(referrals.id, issued.json.id));
   referralToken = issuedRow!.token;

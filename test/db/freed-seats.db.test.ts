@@ -146,7 +146,7 @@ describe('a freed seat goes to the next child', () => {
 
     // Staff decline for the parent (the panel): the same.
     const second = (await live(groupId))[0]!;
-    await declineOffer(database.db, { referralId: second.id, actor: staff, policy, now });
+    await declineOffer(database.db, { referralId: second.id, actor: staff, policy, now, onBehalf: { reason: 'ата-анасы телефон соқты', channel: 'phone' } });
     await runJobs(groupId, policy, now);
     expect(await live(groupId)).toEqual([expect.objectContaining({ applicationId: a, status: 'offered' })]);
     expect((await offerAudit(a)).map((r) => [r.actorType, r.reason])).toEqual([

@@ -164,12 +164,12 @@ describe('the referral life, on a fake clock across Nauryz', () => {
     const again = await offerNextInQueue(database.db, { groupId, actor: staff, policy, now });
     const issued = await confirmOffer(database.db, { referralId: again.referrals[0]!.id, actor: parent, policy, signingKey, now });
     const [groupBefore] = await database.db.select().from(groups).where(eq(groups.id, groupId));
-    await enrolReferral(database.db, { referralId: issued.id, actor: staff, policy, now });
+    await enrolReferral(database.db, { referralId: issued.id, actor: staff, policy, now, onBehalf: { reason: 'балабақша хабарлады', channel: 'kindergarten' } });
     const [groupAfter] = await database.db.select().from(groups).where(eq(groups.id, groupId));
     expect(groupAfter!.enrolled).toBe(groupBefore!.enrolled + 1);
     expect(await freeOf(groupId)).toBe(1);
     expect((await statusOf(again.referrals[0]!.applicationId)).status).toBe('enrolled');
-    await expect(enrolReferral(database.db, { referralId: issued.id, actor: staff, policy, now })).rejects.toMatchObject({ code: 'illegal_transition' });
+    await expect(enrolReferral(database.db, { referralId: issued.id, actor: staff, policy, now, onBehalf: { reason: 'қайта', channel: 'kindergarten' } })).rejects.toMatchObject({ code: 'illegal_transition' });
   });
 
   it('gives no places in the August freeze', async () => {

@@ -135,7 +135,8 @@ export function ApplicationCreate() {
             return;
           }
           notify('admin.intake.created', { type: 'success', messageArgs: { number: data.number } });
-          redirect('show', 'applications', data.id);
+          // The show page then offers the registration notice to print for the parent.
+          redirect('show', 'applications', data.id, {}, { intake: true });
         },
       }}
     >

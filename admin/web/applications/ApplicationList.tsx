@@ -1,3 +1,4 @@
+import { Alert } from '@mui/material';
 import {
   CreateButton,
   Datagrid,
@@ -48,23 +49,32 @@ function Actions() {
 function ApplicationGrid() {
   const { filterValues } = useListContext();
   const searching = typeof filterValues.q === 'string' && filterValues.q.trim() !== '' && !isShortSearch(filterValues.q);
+  const translate = useTranslate();
   return (
-    <Datagrid rowClick="show" bulkActionButtons={false}>
-      <TextField source="number" />
-      <TextField source="childName" sortable={false} />
-      <TextField source="childIin" sortable={false} />
-      {searching && <TextField source="applicantName" label="admin.applications.sections.applicant" sortable={false} />}
-      <TextField source="birthYear" />
-      <EnumField source="language" prefix="language" sortable={false} />
-      <ReferenceField source="districtId" reference="districts" link={false} sortable={false}>
-        <BilingualField source="name" />
-      </ReferenceField>
-      <EnumField source="priorityCategory" prefix="category" sortable={false} />
-      <StatusChip source="status" />
-      <EnumField source="channel" prefix="channel" sortable={false} />
-      <DateTimeField source="registeredAt" />
-      <TextField source="queueNumber" sortable={false} />
-    </Datagrid>
+    <>
+      {/* The API searches every status and district of the user's scope (SEARCH_IGNORES): say so. */}
+      {searching && (
+        <Alert severity="info" sx={{ mx: 2, my: 1 }} data-testid="searched-all">
+          {translate('admin.desk.searchedAll')}
+        </Alert>
+      )}
+      <Datagrid rowClick="show" bulkActionButtons={false}>
+        <TextField source="number" />
+        <TextField source="childName" sortable={false} />
+        <TextField source="childIin" sortable={false} />
+        {searching && <TextField source="applicantName" label="admin.applications.sections.applicant" sortable={false} />}
+        <TextField source="birthYear" />
+        <EnumField source="language" prefix="language" sortable={false} />
+        <ReferenceField source="districtId" reference="districts" link={false} sortable={false}>
+          <BilingualField source="name" />
+        </ReferenceField>
+        <EnumField source="priorityCategory" prefix="category" sortable={false} />
+        <StatusChip source="status" />
+        <EnumField source="channel" prefix="channel" sortable={false} />
+        <DateTimeField source="registeredAt" />
+        <TextField source="queueNumber" sortable={false} />
+      </Datagrid>
+    </>
   );
 }
 

@@ -4,7 +4,9 @@
  * ahead, referrals, and the full status history. Actions sit in the top bar.
  */
 import { Alert, Box, Chip, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
+import { useLocation } from 'react-router-dom';
 import { ListButton, Show, TopToolbar, useRecordContext, useTranslate } from 'react-admin';
+import { PrintButtons } from '../common/print.tsx';
 import { bilingual, formatDate, HeadRow, Line, Section, StatusChip, useLocale } from '../common/fields.tsx';
 import type { ApplicationDetail } from '../../../core/application-view.ts';
 import { maskedPhone } from './format.ts';
@@ -14,11 +16,32 @@ import { Documents } from './Documents.tsx';
 function Actions() {
   return (
     <TopToolbar>
+      <PrintNotice />
       <VerifyButton />
       <PriorityButton />
       <RefuseButton />
       <ListButton />
     </TopToolbar>
+  );
+}
+
+/** The registration notice (appendix 4), once the child is in the queue: for a parent at the desk. */
+function PrintNotice() {
+  const r = useRecordContext<Rec>();
+  if (!r?.applicant || r.queueNumber === null) return null;
+  return <PrintButtons url={`/api/applications/${r.id}/notice.pdf`} label="admin.desk.print.notice" parentLanguage={r.applicant.language} testId="print-notice" />;
+}
+
+/** Right after a walk-in intake (ApplicationCreate): hand the parent their notice now. */
+function AfterIntake() {
+  const r = useRecordContext<Rec>();
+  const translate = useTranslate();
+  const state = useLocation().state as { intake?: boolean } | null;
+  if (!state?.intake || !r || r.queueNumber === null) return null;
+  return (
+    <Alert severity="success" sx={{ mb: 2, alignItems: 'center' }} action={<PrintNotice />} data-testid="after-intake">
+      {translate('admin.desk.print.afterIntake', { number: r.number })}
+    </Alert>
   );
 }
 
@@ -320,6 +343,7 @@ function History() {
               </TableCell>
               <TableCell>
                 {reasonLabel(h.reason)}
+                {h.channel && <div data-testid="history-channel">{translate(`admin.desk.decision.channels.${h.channel}`, { _: h.channel })}</div>}
                 {h.comment && <div style={{ color: '#555' }}>{h.comment}</div>}
               </TableCell>
             </TableRow>
@@ -336,6 +360,7 @@ function Details() {
   if (!r?.child) return null;
   return (
       <Box sx={{ p: 2 }}>
+        <AfterIntake />
         <Header />
         <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', lg: '1fr 1fr' }, gap: 2 }}>
           <Box>

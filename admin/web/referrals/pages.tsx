@@ -2,7 +2,7 @@
  * Offers and referrals: who got which seat, the deadlines, and the steps staff take for a
  * parent who phones or comes in (confirm or decline the offer, extend once, record enrolment).
  */
-import { Dialog, DialogActions, DialogContent, DialogTitle, TextField as MuiTextField, Button as MuiButton } from '@mui/material';
+import { Dialog, DialogActions, DialogContent, DialogTitle, MenuItem, TextField as MuiTextField, Button as MuiButton } from '@mui/material';
 import { useState, type FormEvent } from 'react';
 import {
   Button,
@@ -23,8 +23,9 @@ import {
   useTranslate,
 } from 'react-admin';
 import { REFERRAL_STATUSES } from '../common/enums.ts';
-import { DateTimeField, EnumField, StatusChip } from '../common/fields.tsx';
+import { BilingualField, DateTimeField, EnumField, StatusChip } from '../common/fields.tsx';
 import { DistrictInput, EnumInput } from '../common/inputs.tsx';
+import { PrintButtons, PrintIconButton } from '../common/print.tsx';
 import type { PanelDataProvider } from '../providers/data-provider.ts';
 import { errorMessage } from '../providers/http.ts';
 
@@ -32,6 +33,11 @@ const filters = [
   <EnumInput key="status" source="status" prefix="admin.referralStatus" values={REFERRAL_STATUSES} alwaysOn />,
   <DistrictInput key="districtId" alwaysOn />,
 ];
+
+type PrintableReferral = { id: number; number: string | null; status: string; parentLanguage: 'kk' | 'ru' };
+/** A referral has a document once it is issued (it keeps it after enrolment, for the record). */
+const printable = (r: PrintableReferral | undefined) => !!r?.number && (r.status === 'issued' || r.status === 'enrolled');
+const referralPdf = (r: { id: number }) => `/api/referrals/${r.id}/pdf`;
 
 export function ReferralList() {
   return (
@@ -45,6 +51,7 @@ export function ReferralList() {
         <DateTimeField source="offeredAt" />
         <DateTimeField source="confirmBy" />
         <DateTimeField source="presentBy" sortable={false} />
+        <FunctionField label="" render={(r: PrintableReferral) => (printable(r) ? <PrintIconButton url={referralPdf(r)} label="admin.desk.print.referral" parentLanguage={r.parentLanguage} /> : null)} />
       </Datagrid>
     </List>
   );
@@ -102,22 +109,72 @@ function ExtendButton() {
   );
 }
 
-function Actions() {
+const CHANNELS = ['phone', 'desk', 'written', 'kindergarten'] as const;
+
+/**
+ * A decision staff take for a parent (confirm or decline the place) or on the kindergarten's word
+ * (enrolled): it asks first, and records on what grounds and how it reached them (the API
+ * requires both and the application's history shows them).
+ */
+function DecisionButton({ action, contained }: { action: 'confirm' | 'decline' | 'enrol'; contained?: boolean }) {
   const record = useRecordContext();
-  const { permissions = [] } = usePermissions<string[]>();
+  const translate = useTranslate();
   const act = useReferralAction();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [channel, setChannel] = useState(action === 'enrol' ? 'kindergarten' : '');
+  const [comment, setComment] = useState('');
+  if (!record) return null;
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (await act(record.id as number, action, { reason, channel, comment: comment || null })) setOpen(false);
+  };
+  return (
+    <>
+      <Button label={`admin.referrals.actions.${action}`} variant={contained ? 'contained' : 'text'} onClick={() => setOpen(true)} />
+      <Dialog open={open} onClose={() => setOpen(false)} fullWidth maxWidth="sm">
+        <form onSubmit={(e) => void submit(e)} data-testid={`decision-${action}`}>
+          <DialogTitle>{translate(`admin.desk.decision.title.${action}`)}</DialogTitle>
+          <DialogContent sx={{ display: 'flex', flexDirection: 'column', gap: 2, pt: '8px !important' }}>
+            <div>{translate(`admin.desk.decision.help.${action}`)}</div>
+            <MuiTextField select required name="channel" label={translate('admin.desk.decision.channel')} value={channel} onChange={(e) => setChannel(e.target.value)} autoFocus>
+              {CHANNELS.map((c) => (
+                <MenuItem key={c} value={c}>
+                  {translate(`admin.desk.decision.channels.${c}`)}
+                </MenuItem>
+              ))}
+            </MuiTextField>
+            <MuiTextField required name="reason" label={translate('admin.desk.decision.reason')} helperText={translate('admin.desk.decision.reasonHelp')} value={reason} onChange={(e) => setReason(e.target.value)} multiline />
+            <MuiTextField name="comment" label={translate('admin.desk.decision.comment')} value={comment} onChange={(e) => setComment(e.target.value)} multiline />
+          </DialogContent>
+          <DialogActions>
+            <MuiButton onClick={() => setOpen(false)}>{translate('ra.action.cancel')}</MuiButton>
+            <MuiButton type="submit" variant="contained" color={action === 'decline' ? 'error' : 'primary'}>
+              {translate(`admin.referrals.actions.${action}`)}
+            </MuiButton>
+          </DialogActions>
+        </form>
+      </Dialog>
+    </>
+  );
+}
+
+function Actions() {
+  const record = useRecordContext<PrintableReferral>();
+  const { permissions = [] } = usePermissions<string[]>();
   const can = permissions.includes('referrals.write');
   return (
     <TopToolbar>
+      {printable(record) && <PrintButtons url={referralPdf(record!)} label="admin.desk.print.referral" parentLanguage={record!.parentLanguage} testId="print-referral" />}
       {can && record?.status === 'offered' && (
         <>
-          <Button label="admin.referrals.actions.confirm" variant="contained" onClick={() => void act(record.id as number, 'confirm')} />
-          <Button label="admin.referrals.actions.decline" onClick={() => void act(record.id as number, 'decline')} />
+          <DecisionButton action="confirm" contained />
+          <DecisionButton action="decline" />
         </>
       )}
       {can && record?.status === 'issued' && (
         <>
-          <Button label="admin.referrals.actions.enrol" variant="contained" onClick={() => void act(record.id as number, 'enrol')} />
+          <DecisionButton action="enrol" contained />
           <ExtendButton />
         </>
       )}
@@ -133,7 +190,8 @@ export function ReferralShow() {
         <FunctionField source="number" render={(r: { number: string | null; id: number }) => r.number ?? `#${r.id}`} />
         <StatusChip source="status" prefix="admin.referralStatus" />
         <ReferenceField source="applicationId" reference="applications" link="show" />
-        <ReferenceField source="kindergartenId" reference="kindergartens" link="show" />
+        <TextField source="childName" />
+        <FunctionField source="kindergartenName" render={(r: { kindergartenId: number }) => <a href={`#/kindergartens/${r.kindergartenId}/show`}><BilingualField source="kindergartenName" /></a>} />
         <TextField source="groupName" />
         <TextField source="birthYear" />
         <EnumField source="language" prefix="language" />

@@ -1,0 +1,29 @@
+/**
+ * How the API hands out a result document for printing (core/result-documents.ts): the PDF
+ * inline, so the browser's viewer prints or saves it, never cached.
+ */
+import { z } from 'zod';
+import { ValidationError } from '../../core/errors.ts';
+import type { PrintedDocument } from '../../core/result-documents.ts';
+import type { ApiContext } from './context.ts';
+import { disposition } from './documents.ts';
+
+const langSchema = z.enum(['kk', 'ru']);
+
+/** ?lang=kk|ru, or null for the parent's language. */
+export function langOf(c: ApiContext): 'kk' | 'ru' | null {
+  const raw = c.req.query('lang');
+  if (raw === undefined || raw === '') return null;
+  const parsed = langSchema.safeParse(raw);
+  if (!parsed.success) throw new ValidationError([{ field: 'lang', code: 'invalid' }]);
+  return parsed.data;
+}
+
+export function sendPdf(c: ApiContext, doc: PrintedDocument) {
+  c.header('Content-Type', 'application/pdf');
+  c.header('Content-Disposition', disposition(c.req.query('download') ? 'attachment' : 'inline', doc.fileName));
+  c.header('Content-Language', doc.language);
+  c.header('X-Content-Type-Options', 'nosniff');
+  c.header('Cache-Control', 'private, no-store');
+  return c.body(new Uint8Array(doc.pdf));
+}

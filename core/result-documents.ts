@@ -1,0 +1,68 @@
+/**
+ * The result documents staff print in the panel for a parent at the desk: the referral
+ * (appendix 3) and the registration notice (appendix 4), the very PDFs the bot sends
+ * (core/documents-pdf.ts), in the parent's language unless another is asked for. Each copy
+ * handed out is an audit row on the application, so its history says who printed what.
+ */
+import { eq } from 'drizzle-orm';
+import type { i18n } from 'i18next';
+import type { Queryable } from '../db/client.ts';
+import { referrals } from '../db/schema/index.ts';
+import { audit, type Actor } from './audit.ts';
+import type { Config } from './config.ts';
+import { loadNoticeData, loadReferralDocumentData, type Language } from './document-data.ts';
+import { documentFileName, renderReferralPdf, renderRegistrationNoticePdf } from './documents-pdf.ts';
+import { NotFoundError, RuleError } from './errors.ts';
+import type { Policy } from './policy.ts';
+
+export interface PrintedDocument {
+  pdf: Buffer;
+  fileName: string;
+  language: Language;
+}
+
+interface PrintInput {
+  actor: Actor;
+  /** The document's language; the parent's when omitted. */
+  lang?: Language | null;
+  i18n?: i18n;
+  now?: Date;
+}
+
+/** The issued referral as a PDF with its QR code and verify link; 409 before it is issued. */
+export async function printReferral(
+  db: Queryable,
+  input: PrintInput & { referralId: number; config: Pick<Config, 'PUBLIC_URL' | 'PORT'> },
+): Promise<PrintedDocument> {
+  const data = await loadReferralDocumentData(db, input.referralId, input.config);
+  if (!data) throw new NotFoundError('referral', input.referralId);
+  if (!data.number || !data.issuedAt) throw new RuleError('referral_not_issued');
+  const language = input.lang ?? data.language;
+  const pdf = await renderReferralPdf(data, language, { i18n: input.i18n, now: input.now });
+  const [ref] = await db.select({ applicationId: referrals.applicationId }).from(referrals).where(eq(referrals.id, data.referralId));
+  await audit(db, input.actor, {
+    action: 'document.download',
+    entity: 'application',
+    entityId: ref!.applicationId,
+    data: { document: 'referral', referralId: data.referralId, number: data.number, language },
+  });
+  return { pdf, language, fileName: await documentFileName('referral', data.number, language, { i18n: input.i18n }) };
+}
+
+/** The registration notice with today's place in the queue; 409 for an application never registered. */
+export async function printNotice(
+  db: Queryable,
+  input: PrintInput & { applicationId: number; policy: Policy },
+): Promise<PrintedDocument> {
+  const data = await loadNoticeData(db, input.applicationId, input.policy, input.now);
+  if (!data) throw new RuleError('notice_not_registered');
+  const language = input.lang ?? data.language;
+  const pdf = await renderRegistrationNoticePdf(data, language, { i18n: input.i18n, now: input.now });
+  await audit(db, input.actor, {
+    action: 'document.download',
+    entity: 'application',
+    entityId: data.applicationId,
+    data: { document: 'notice', number: data.applicationNumber, language },
+  });
+  return { pdf, language, fileName: await documentFileName('notice', data.applicationNumber, language, { i18n: input.i18n }) };
+}
