@@ -9,10 +9,7 @@
  * 127.0.0.1 the bytes hardly cost time. The case's database only backs the server (the login
  * page asks /api/auth/me); it has one of its own so that it can run beside other cases.
  */
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { chromium, type Browser } from 'playwright-core';
 import { createServer } from '../admin/server/index.ts';
@@ -21,26 +18,8 @@ import { loadConfig } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
 import { loadPolicy } from '../core/policy.ts';
 import { generateSigningKey } from '../core/signing.ts';
+import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium.ts';
 import type { BenchCase } from './index.ts';
-
-/** As test/support/browser.ts launches it (that file needs the vitest runner). */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-async function chromiumPath(): Promise<string> {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  const path = await (await import('@sparticuz/chromium')).default.executablePath();
-  if (!existsSync('/etc/fonts/fonts.conf')) process.env.FONTCONFIG_PATH = join(tmpdir(), 'fonts');
-  return path;
-}
 
 interface Load {
   ms: number;

@@ -5,17 +5,10 @@ import { inject } from 'vitest';
 import type { Database } from '../../db/client.ts';
 import type { Policy } from '../../core/policy.ts';
 import { testServer } from './admin.ts';
+import { CHROMIUM_ARGS } from './chromium.ts';
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM_ARGS };
+
 
 /** The real HTTP server (createServer) on a random port of 127.0.0.1, serving the built panel. */
 export async function startServer(database: Database, policy?: Policy): Promise<{ url: string; close: () => Promise<void> }> {
