@@ -7,8 +7,6 @@ import type { Policy } from '../../core/policy.ts';
 import { testServer } from './admin.ts';
 import { CHROMIUM_ARGS } from './chromium.ts';
 
-export { CHROMIUM_ARGS };
-
 
 /** The real HTTP server (createServer) on a random port of 127.0.0.1, serving the built panel. */
 export async function startServer(database: Database, policy?: Policy): Promise<{ url: string; close: () => Promise<void> }> {
