@@ -53,6 +53,9 @@ interface Draft {
 const ORDER = [
   'consent',
   'who',
+  // The child's IIN right after "who": a duplicate or an age over the limit ends it before
+  // anything else is typed.
+  'childIin',
   'reuse',
   'repIin',
   'repName',
@@ -62,7 +65,6 @@ const ORDER = [
   'parentIin',
   'parentName',
   'phone',
-  'childIin',
   'childName',
   'certificate',
   'district',
@@ -199,7 +201,15 @@ export function createApplyConversation(deps: ApplyDeps) {
         case 'reuse':
           return reuseStep();
         case 'repIin': {
-          const iin = await d.ask({ text: (t) => t('bot.apply.rep.iin'), parse: adultIinAnswer(await d.now(), policy) });
+          const adult = adultIinAnswer(await d.now(), policy);
+          const iin = await d.ask({
+            text: (t) => t('bot.apply.rep.iin'),
+            parse: (a, t) => {
+              const parsed = adult(a, t);
+              if (parsed.ok && parsed.value === draft.childIin) return fail(t('errors.iin_same_as_applicant'));
+              return parsed;
+            },
+          });
           if (iin === BACK) return 'back';
           draft.repIin = iin;
           return 'done';

@@ -60,8 +60,18 @@ describe('applying in Kazakh', () => {
     expect(p.buttons()).toEqual(['✅ Келісемін', 'Келіспеймін']);
     expect(lastText(await p.tap('✅ Келісемін'))).toBe('Өтінішті кім береді?');
     expect(p.buttons()).toEqual(['Ата-ана немесе заңды өкіл', 'Сенімхат бойынша өкіл', '✖️ Бас тарту']);
-    expect(lastText(await p.tap('Ата-ана немесе заңды өкіл'))).toBe('Ата-ананың (заңды өкілдің) ЖСН-ін жазыңыз — 12 цифр.');
+    // The child's IIN comes first: a duplicate or an age over the limit is found before anything else is typed.
+    expect(lastText(await p.tap('Ата-ана немесе заңды өкіл'))).toBe('Баланың ЖСН-ін жазыңыз — 12 цифр. Туған күні ЖСН бойынша анықталады.');
     expect(p.buttons()).toEqual(['◀️ Артқа', '✖️ Бас тарту']);
+
+    // The child: a child aged 7 is refused, the birth date comes from the IIN and is confirmed.
+    expect(texts(await p.say(iinFor(yearsAgo(7, 2))))[0]).toBe('Балаға 7 жас толған: кезекке 7 жасқа дейінгі балалар қойылады.');
+    const birthDate = yearsAgo(3, 40);
+    const childIin = iinFor(birthDate);
+    const [y, m, d] = birthDate.split('-');
+    expect(lastText(await p.say(childIin))).toBe(`ЖСН бойынша туған күні: ${d}.${m}.${y}. Дұрыс па?`);
+    expect(p.buttons()).toEqual(['✅ Иә, дұрыс', '✏️ ЖСН-ді қайта жазу', '◀️ Артқа', '✖️ Бас тарту']);
+    expect(lastText(await p.tap('✅ Иә, дұрыс'))).toBe('Ата-ананың (заңды өкілдің) ЖСН-ін жазыңыз — 12 цифр.');
 
     // Invalid IINs: a short explanation, then the same question.
     const parentIin = iinFor('1990-04-12');
@@ -77,17 +87,8 @@ describe('applying in Kazakh', () => {
     expect(p.replyKeyboard()).toEqual(['📱 Нөмірді жіберу', '◀️ Артқа', '✖️ Бас тарту']);
 
     const afterContact = await p.shareContact('+7 701 234 56 78');
-    expect(texts(afterContact)).toEqual(['Телефон: +77012345678 ✅', 'Баланың ЖСН-ін жазыңыз — 12 цифр. Туған күні ЖСН бойынша анықталады.']);
+    expect(texts(afterContact)).toEqual(['Телефон: +77012345678 ✅', 'Баланың тегін, атын және әкесінің атын жазыңыз.']);
     expect(p.replyKeyboard()).toContain('📝 Өтініш беру');
-
-    // The child: a child aged 7 is refused, the birth date comes from the IIN and is confirmed.
-    expect(texts(await p.say(iinFor(yearsAgo(7, 2))))[0]).toBe('Балаға 7 жас толған: кезекке 7 жасқа дейінгі балалар қойылады.');
-    const birthDate = yearsAgo(3, 40);
-    const childIin = iinFor(birthDate);
-    const [y, m, d] = birthDate.split('-');
-    expect(lastText(await p.say(childIin))).toBe(`ЖСН бойынша туған күні: ${d}.${m}.${y}. Дұрыс па?`);
-    expect(p.buttons()).toEqual(['✅ Иә, дұрыс', '✏️ ЖСН-ді қайта жазу', '◀️ Артқа', '✖️ Бас тарту']);
-    expect(lastText(await p.tap('✅ Иә, дұрыс'))).toBe('Баланың тегін, атын және әкесінің атын жазыңыз.');
     expect(lastText(await p.say('Сейітқали Айсұлу Ерланқызы'))).toBe('Баланың туу туралы куәлігінің нөмірін жазыңыз.');
     expect(lastText(await p.say('I-АЖ 123456'))).toContain('Қай ауданнан балабақша іздейсіз?');
 
@@ -188,11 +189,12 @@ describe('applying in Kazakh', () => {
     await p.say('/apply');
     await p.tap('✅ Келісемін');
     await p.tap('Ата-ана немесе заңды өкіл');
-    await p.say(iinFor('1989-01-01'));
-    expect(lastText(await p.tap('◀️ Артқа'))).toBe('Ата-ананың (заңды өкілдің) ЖСН-ін жазыңыз — 12 цифр.');
+    await p.say(iinFor(yearsAgo(3)));
+    await p.tap('✅ Иә, дұрыс');
+    expect(lastText(await p.tap('◀️ Артқа'))).toBe('Баланың ЖСН-ін жазыңыз — 12 цифр. Туған күні ЖСН бойынша анықталады.');
     expect(lastText(await p.tap('◀️ Артқа'))).toBe('Өтінішті кім береді?');
     // A button of an older question is refused without breaking the current one.
-    const stale = p.messages.find((m) => m.text.startsWith('Ата-ананың (заңды өкілдің) ЖСН-ін'))!;
+    const stale = p.messages.find((m) => m.text.startsWith('Баланың ЖСН-ін'))!;
     await p.tapData('nav:back', stale.messageId);
     expect(tg.callsOf('answerCallbackQuery').at(-1)?.payload.text).toBe('Бұл батырма ескірген. Соңғы хабарға жауап беріңіз.');
     expect(lastText(await p.tap('Сенімхат бойынша өкіл'))).toBe('Өзіңіздің (өкілдің) ЖСН-іңізді жазыңыз — 12 цифр.');
@@ -209,7 +211,10 @@ describe('applying in Russian', () => {
     expect(p.replyKeyboard()).toEqual(['📝 Подать заявление', '📋 Мои заявления', 'ℹ️ Справка', '🌐 Сменить язык']);
     expect(lastText(await p.say('📝 Подать заявление'))).toContain('Для подачи заявления нужно ваше согласие');
     await p.tap('✅ Согласен(на)');
-    expect(lastText(await p.tap('Представитель по доверенности'))).toBe('Напишите ваш ИИН (представителя) — 12 цифр.');
+    expect(lastText(await p.tap('Представитель по доверенности'))).toBe('Напишите ИИН ребёнка — 12 цифр. Дата рождения определится по ИИН.');
+    const childIin = iinFor(yearsAgo(2, 20), 'male');
+    expect(lastText(await p.say(childIin))).toMatch(/^Дата рождения по ИИН: \d\d\.\d\d\.\d{4}\. Верно\?$/);
+    expect(lastText(await p.tap('✅ Да, верно'))).toBe('Напишите ваш ИИН (представителя) — 12 цифр.');
     const repIin = iinFor('1985-02-03', 'male');
     expect(lastText(await p.say(repIin))).toBe('Напишите ваши фамилию, имя и отчество.');
     expect(lastText(await p.say('Иванов Иван Иванович'))).toBe('Напишите номер доверенности.');
@@ -224,10 +229,7 @@ describe('applying in Russian', () => {
     expect(texts(await p.say('12345'))[0]).toBe('Нужен казахстанский мобильный номер: +7 и 10 цифр, например +7 707 123 45 67.');
     // A digit missing is asked again, not "corrected".
     expect(texts(await p.say('+7 707 123 45 6'))[0]).toBe('Нужен казахстанский мобильный номер: +7 и 10 цифр, например +7 707 123 45 67.');
-    expect(texts(await p.say('8 (707) 123-45-67'))).toEqual(['Телефон: +77071234567 ✅', 'Напишите ИИН ребёнка — 12 цифр. Дата рождения определится по ИИН.']);
-    const childIin = iinFor(yearsAgo(2, 20), 'male');
-    expect(lastText(await p.say(childIin))).toMatch(/^Дата рождения по ИИН: \d\d\.\d\d\.\d{4}\. Верно\?$/);
-    await p.tap('✅ Да, верно');
+    expect(texts(await p.say('8 (707) 123-45-67'))).toEqual(['Телефон: +77071234567 ✅', 'Напишите фамилию, имя и отчество ребёнка.']);
     await p.say('Ахметов Тимур Русланович');
     await p.say('II-ЖК 654321');
     await p.say(places.tag);
@@ -295,8 +297,7 @@ describe('the one-application-per-child rule', () => {
     const birthDate = yearsAgo(4, 10);
     const childIin = iinFor(birthDate);
     const first = new FakeParent(bot, tg, { languageCode: 'kk' });
-    await fillUntilChild(first, iinFor('1987-03-03'));
-    await completeFromChild(first, childIin);
+    await applyFirst(first, iinFor('1987-03-03'), childIin);
     const [app] = await database.db
       .select({ number: applications.number, registeredAt: applications.registeredAt })
       .from(applications)
@@ -305,7 +306,10 @@ describe('the one-application-per-child rule', () => {
     const [y, m, d] = app!.registeredAt.toISOString().slice(0, 10).split('-');
 
     const stranger = new FakeParent(bot, tg, { languageCode: 'kk' });
-    await fillUntilChild(stranger, iinFor('1986-06-06'));
+    await stranger.say('/apply');
+    await stranger.tap('✅ Келісемін');
+    await stranger.tap('Ата-ана немесе заңды өкіл');
+    // Found at the second question, before the stranger types anything about themselves.
     const shown = lastText(await stranger.say(childIin));
     expect(shown).toBe(
       'Бұл балаға өтініш бұрыннан бар: бір балаға бір ғана өтініш беріледі.\n\nСұрағыңыз болса, білім бөліміне немесе 1414 бірыңғай байланыс орталығына хабарласыңыз.',
@@ -319,7 +323,6 @@ describe('the one-application-per-child rule', () => {
     await first.say('/apply');
     await first.tap('✅ Келісемін');
     await first.tap('Ата-ана немесе заңды өкіл');
-    await first.tap('✅ Иә, осылай қалсын');
     const own = lastText(await first.say(childIin));
     expect(own).toContain(`Бұл балаға белсенді өтініш бұрыннан бар:\n№ ${app!.number}`);
     expect(own).toContain('Мәртебесі: Кезекте');
@@ -333,18 +336,18 @@ describe('a typed IIN is a claim', () => {
     const parentIin = iinFor('1989-09-09');
     // Y applies for their child.
     const y = new FakeParent(bot, tg, { languageCode: 'kk' });
-    await fillUntilChild(y, parentIin);
     const yChild = iinFor(yearsAgo(4, 50));
-    await completeFromChild(y, yChild);
+    await applyFirst(y, parentIin, yChild);
     const yApp = await applicationOf(yChild);
     const [yRecordBefore] = await database.db.select().from(applicants).where(eq(applicants.id, yApp.applicantId));
     const yCardsBefore = texts(await y.say('/my')).join('\n');
 
     // X types Y's IIN with X's own name, phone and address, for another child.
     const x = new FakeParent(bot, tg, { languageCode: 'kk' });
-    await fillUntilChild(x, parentIin, { name: 'Басқаев Ерлан Серікұлы', phone: '+7 705 111 22 33' });
     const xChild = iinFor(yearsAgo(3, 20));
-    await fillChildAndPlace(x, xChild, { name: 'Басқаев Дамир Ерланұлы', kindergarten: '№ 11 "Балапан" балабақшасы' });
+    await startWithChild(x, xChild);
+    await fillParent(x, parentIin, { name: 'Басқаев Ерлан Серікұлы', phone: '+7 705 111 22 33' });
+    await fillChildAndPlace(x, { name: 'Басқаев Дамир Ерланұлы', kindergarten: '№ 11 "Балапан" балабақшасы' });
     await x.say('Шымкент, Байтұрсынов көшесі, 7');
     expect((await x.tap('✅ Растау және жіберу'))[0]?.text).toContain('✅ Өтініш тіркелді');
     const xApp = await applicationOf(xChild);
@@ -370,7 +373,9 @@ describe('a typed IIN is a claim', () => {
     expect(texts(await x.say('/my')).join('\n')).not.toContain(yApp.number);
     await y.say('/apply');
     await y.tap('✅ Келісемін');
-    const offer = lastText(await y.tap('Ата-ана немесе заңды өкіл'));
+    await y.tap('Ата-ана немесе заңды өкіл');
+    await y.say(iinFor(yearsAgo(1, 10)));
+    const offer = lastText(await y.tap('✅ Иә, дұрыс'));
     expect(offer).toContain('Ата-ана: Нұрланова Гүлнар Асқарқызы');
     expect(offer).toContain('Телефон: +77775554433');
     expect(offer).toContain('Мекенжай: Алматы, Төле би көшесі, 1');
@@ -407,6 +412,8 @@ describe('a typed IIN is a claim', () => {
     await p.say('/apply');
     await p.tap('✅ Келісемін');
     await p.tap('Ата-ана немесе заңды өкіл');
+    await p.say(iinFor(yearsAgo(1, 30)));
+    await p.tap('✅ Иә, дұрыс');
     expect(texts(await p.say(iinFor(yearsAgo(2, 30))))).toEqual([
       'ЖСН бойынша өтініш берушіге әлі 18 жас толмаған: өтінішті кемінде 18 жастағы ата-ана немесе заңды өкіл береді. ЖСН-ді тексеріңіз.',
       'Ата-ананың (заңды өкілдің) ЖСН-ін жазыңыз — 12 цифр.',
@@ -432,12 +439,9 @@ describe('a second child', () => {
     const { bot, tg } = harness;
     const p = new FakeParent(bot, tg, { languageCode: 'kk' });
     const parentIin = iinFor('1988-08-08');
-    await fillUntilChild(p, parentIin);
-    await completeFromChild(p, iinFor(yearsAgo(4, 100)));
+    await applyFirst(p, parentIin, iinFor(yearsAgo(4, 100)));
 
-    await p.say('/apply');
-    await p.tap('✅ Келісемін');
-    const offer = lastText(await p.tap('Ата-ана немесе заңды өкіл'));
+    const offer = lastText(await startWithChild(p, iinFor(yearsAgo(2, 30))));
     expect(offer).toBe(
       [
         'Бұрын өтініш бергенсіз. Ата-ананың деректерін өткен жолғыдай қалдырайық па?',
@@ -448,13 +452,13 @@ describe('a second child', () => {
       ].join('\n'),
     );
     expect(p.buttons()).toEqual(['✅ Иә, осылай қалсын', '✏️ Жаңадан жазамын', '◀️ Артқа', '✖️ Бас тарту']);
-    expect(lastText(await p.tap('✅ Иә, осылай қалсын'))).toBe('Баланың ЖСН-ін жазыңыз — 12 цифр. Туған күні ЖСН бойынша анықталады.');
-    // Back from the child's IIN returns to the offer, not to questions that were never asked.
+    expect(lastText(await p.tap('✅ Иә, осылай қалсын'))).toBe('Баланың тегін, атын және әкесінің атын жазыңыз.');
+    // Back from the child's name returns to the offer, not to questions that were never asked.
     expect(lastText(await p.tap('◀️ Артқа'))).toContain('Ата-ананың деректерін өткен жолғыдай қалдырайық па?');
     await p.tap('✅ Иә, осылай қалсын');
 
     // The address was known too: the summary comes straight after the category.
-    const summary = lastText(await fillChildAndPlace(p, iinFor(yearsAgo(2, 30)), { name: 'Нұрлан Дана Асқарқызы', kindergarten: '№ 11 "Балапан" балабақшасы' }));
+    const summary = lastText(await fillChildAndPlace(p, { name: 'Нұрлан Дана Асқарқызы', kindergarten: '№ 11 "Балапан" балабақшасы' }));
     expect(summary).toContain('📋 Өтінішті тексеріңіз:');
     expect(summary).toContain(`Ата-ана: Нұрланова Гүлнар Асқарқызы, ЖСН ${parentIin}`);
     expect(summary).toContain('Телефон: +77775554433');
@@ -477,19 +481,25 @@ describe('a second child', () => {
   });
 });
 
-async function fillUntilChild(p: FakeParent, parentIin: string, parent = { name: 'Нұрланова Гүлнар Асқарқызы', phone: '+7 777 555 44 33' }) {
+/** /apply as a parent up to the child's IIN, confirmed; answers what came after the confirmation. */
+async function startWithChild(p: FakeParent, childIin: string) {
   await p.say('/apply');
   await p.tap('✅ Келісемін');
   await p.tap('Ата-ана немесе заңды өкіл');
+  await p.say(childIin);
+  return p.tap('✅ Иә, дұрыс');
+}
+
+const PARENT = { name: 'Нұрланова Гүлнар Асқарқызы', phone: '+7 777 555 44 33' };
+
+async function fillParent(p: FakeParent, parentIin: string, parent = PARENT) {
   await p.say(parentIin);
   await p.say(parent.name);
   await p.say(parent.phone);
 }
 
-/** From the child's IIN to the category (none); answers what the category step showed next. */
-async function fillChildAndPlace(p: FakeParent, childIin: string, child = { name: 'Нұрлан Әли Асқарұлы', kindergarten: '№ 13 "Ақбота" балабақшасы' }) {
-  await p.say(childIin);
-  await p.tap('✅ Иә, дұрыс');
+/** From the child's name to the category (none); answers what the category step showed next. */
+async function fillChildAndPlace(p: FakeParent, child = { name: 'Нұрлан Әли Асқарұлы', kindergarten: '№ 13 "Ақбота" балабақшасы' }) {
   await p.say(child.name);
   await p.say('I-АЖ 777777');
   await p.say(places.tag);
@@ -500,8 +510,11 @@ async function fillChildAndPlace(p: FakeParent, childIin: string, child = { name
   return p.tap('Жеңілдік жоқ');
 }
 
-async function completeFromChild(p: FakeParent, childIin: string) {
-  await fillChildAndPlace(p, childIin);
+/** A first application of this account, from /apply to the registration notice. */
+async function applyFirst(p: FakeParent, parentIin: string, childIin: string) {
+  await startWithChild(p, childIin);
+  await fillParent(p, parentIin);
+  await fillChildAndPlace(p);
   await p.say('Алматы, Төле би көшесі, 1');
   const result = await p.tap('✅ Растау және жіберу');
   expect(result[0]?.text).toContain('✅ Өтініш тіркелді');

@@ -13,7 +13,7 @@ import { createOffers } from '../../core/referrals.ts';
 import { changeStatus } from '../../core/status.ts';
 import type { Database } from '../../db/client.ts';
 import { applicants, applicantTelegramLinks, applications, auditLog, documents, feedback, groups, referrals } from '../../db/schema/index.ts';
-import { makeBot, PDF } from '../support/bot.ts';
+import { iinFor, makeBot, PDF, yearsAgo } from '../support/bot.ts';
 import { openTestDatabase } from '../support/db.ts';
 import { applicationInput, createPlaces, type Places } from '../support/factories.ts';
 import { FakeParent, newTelegramUserId, nextUpdateId, type ShownMessage } from '../support/fake-telegram.ts';
@@ -332,6 +332,9 @@ describe('language, commands, help and duplicates', () => {
     // The application waits where it was; the next question comes in Russian.
     const whoMessage = [...p.messages].reverse().find((m) => m.text === 'Өтінішті кім береді?')!;
     await p.tap('Ата-ана немесе заңды өкіл', { messageId: whoMessage.messageId });
+    expect(p.last.text).toBe('Напишите ИИН ребёнка — 12 цифр. Дата рождения определится по ИИН.');
+    await p.say(iinFor(yearsAgo(1, 40)));
+    await p.tap('✅ Да, верно');
     // This account applied before: its parent's details are offered again, masked.
     expect(p.last.text).toContain('Вы уже подавали заявление. Оставить данные родителя как в прошлый раз?');
     expect(p.last.text).toContain('Родитель: Сейітқалиева Әсел Нұрланқызы, ИИН ••••••••');
