@@ -59,10 +59,10 @@ describe('applying in Kazakh', () => {
     expect(lastText(await p.say('📝 Өтініш беру'))).toContain('заңмен қорғалатын құпияны құрайтын дербес деректерді пайдалануға келісіміңіз қажет');
     expect(p.buttons()).toEqual(['✅ Келісемін', 'Келіспеймін']);
     expect(lastText(await p.tap('✅ Келісемін'))).toBe('Өтінішті кім береді?');
-    expect(p.buttons()).toEqual(['Ата-ана немесе заңды өкіл', 'Сенімхат бойынша өкіл', '✖️ Бас тарту']);
+    expect(p.buttons()).toEqual(['Ата-ана немесе заңды өкіл', 'Сенімхат бойынша өкіл', '✖️ Тоқтату']);
     // The child's IIN comes first: a duplicate or an age over the limit is found before anything else is typed.
     expect(lastText(await p.tap('Ата-ана немесе заңды өкіл'))).toBe('Баланың ЖСН-ін жазыңыз — 12 цифр. Туған күні ЖСН бойынша анықталады.');
-    expect(p.buttons()).toEqual(['◀️ Артқа', '✖️ Бас тарту']);
+    expect(p.buttons()).toEqual(['◀️ Артқа', '✖️ Тоқтату']);
 
     // The child: a child aged 7 is refused, the birth date comes from the IIN and is confirmed.
     expect(texts(await p.say(iinFor(yearsAgo(7, 2))))[0]).toBe('Балаға 7 жас толған: кезекке 7 жасқа дейінгі балалар қойылады.');
@@ -70,7 +70,7 @@ describe('applying in Kazakh', () => {
     const childIin = iinFor(birthDate);
     const [y, m, d] = birthDate.split('-');
     expect(lastText(await p.say(childIin))).toBe(`ЖСН бойынша туған күні: ${d}.${m}.${y}. Дұрыс па?`);
-    expect(p.buttons()).toEqual(['✅ Иә, дұрыс', '✏️ ЖСН-ді қайта жазу', '◀️ Артқа', '✖️ Бас тарту']);
+    expect(p.buttons()).toEqual(['✅ Иә, дұрыс', '✏️ ЖСН-ді қайта жазу', '◀️ Артқа', '✖️ Тоқтату']);
     expect(lastText(await p.tap('✅ Иә, дұрыс'))).toBe('Ата-ананың (заңды өкілдің) ЖСН-ін жазыңыз — 12 цифр.');
 
     // Invalid IINs: a short explanation, then the same question.
@@ -84,7 +84,7 @@ describe('applying in Kazakh', () => {
     expect(lastText(await p.say(parentIin))).toBe('Ата-ананың тегін, атын және әкесінің атын жазыңыз.');
     expect(texts(await p.say('Әсел 2'))[0]).toBe('Аты-жөнін әріптермен жазыңыз, цифрларсыз.');
     expect(lastText(await p.say('Сейітқалиева Әсел Нұрланқызы'))).toContain('Байланыс телефоны керек');
-    expect(p.replyKeyboard()).toEqual(['📱 Нөмірді жіберу', '◀️ Артқа', '✖️ Бас тарту']);
+    expect(p.replyKeyboard()).toEqual(['📱 Нөмірді жіберу', '◀️ Артқа', '✖️ Тоқтату']);
 
     const afterContact = await p.shareContact('+7 701 234 56 78');
     expect(texts(afterContact)).toEqual(['Телефон: +77012345678 ✅', 'Баланың тегін, атын және әкесінің атын жазыңыз.']);
@@ -93,9 +93,9 @@ describe('applying in Kazakh', () => {
     expect(lastText(await p.say('I-АЖ 123456'))).toContain('Қай ауданнан балабақша іздейсіз?');
 
     // Districts: typing filters the list.
-    expect(p.buttons()).toContain('✖️ Бас тарту');
+    expect(p.buttons()).toContain('✖️ Тоқтату');
     await p.say(places.tag);
-    expect(p.buttons()).toEqual([expect.stringContaining(places.districtKk), '🔎 Барлығын көрсету', '◀️ Артқа', '✖️ Бас тарту']);
+    expect(p.buttons()).toEqual([expect.stringContaining(places.districtKk), '🔎 Барлығын көрсету', '◀️ Артқа', '✖️ Тоқтату']);
     expect(lastText(await p.tap(new RegExp(places.districtKk)))).toBe('Балабақшадағы оқыту тілі:');
     await p.tap('қазақ тілі');
     expect(p.last.text).toContain('Балабақшаларды қалауыңыз бойынша ретімен таңдаңыз (ең көбі 3)');
@@ -105,12 +105,12 @@ describe('applying in Kazakh', () => {
       '№ 12 "Айгөлек" балабақшасы',
       '№ 13 "Ақбота" балабақшасы',
       '◀️ Артқа',
-      '✖️ Бас тарту',
+      '✖️ Тоқтату',
     ]);
     await p.tap('№ 12 "Айгөлек" балабақшасы');
     expect(p.last.text).toContain('Таңдалғандар:\n1) № 12 "Айгөлек" балабақшасы');
     await p.tap('№ 11 "Балапан" балабақшасы');
-    expect(p.buttons()).toEqual(['№ 13 "Ақбота" балабақшасы', '✅ Дайын', '↩️ Қайта таңдау', '◀️ Артқа', '✖️ Бас тарту']);
+    expect(p.buttons()).toEqual(['№ 13 "Ақбота" балабақшасы', '✅ Дайын', '↩️ Қайта таңдау', '◀️ Артқа', '✖️ Тоқтату']);
     expect(lastText(await p.tap('✅ Дайын'))).toContain('кезектен тыс немесе бірінші кезекте орын алу құқығы бар ма');
     expect(p.buttons()[0]).toBe('Жеңілдік жоқ');
     expect(lastText(await p.tap('Жеңілдік жоқ'))).toBe('Тұрғылықты мекенжайыңызды жазыңыз: қала, көше, үй, пәтер.');
@@ -176,7 +176,7 @@ describe('applying in Kazakh', () => {
     await p.tap('Ата-ана немесе заңды өкіл');
     const iin = iinFor('1988-08-08');
     await p.say(iin);
-    const cancelled = await p.tap('✖️ Бас тарту');
+    const cancelled = await p.tap('✖️ Тоқтату');
     expect(lastText(cancelled)).toBe('Өтініш беру тоқтатылды. Енгізілген деректер сақталмады.');
     expect(p.replyKeyboard()).toContain('📝 Өтініш беру');
     expect(await database.db.select().from(applicants).where(eq(applicants.iin, iin))).toEqual([]);
@@ -237,7 +237,7 @@ describe('applying in Russian', () => {
     await p.tap('русский язык');
     expect(p.buttons()).toContain('Детский сад № 14 "Теремок"');
     await p.say('Теремок');
-    expect(p.buttons()).toEqual(['Детский сад № 14 "Теремок"', '🔎 Показать все', '◀️ Назад', '✖️ Отмена']);
+    expect(p.buttons()).toEqual(['Детский сад № 14 "Теремок"', '🔎 Показать все', '◀️ Назад', '✖️ Отменить']);
     await p.tap('Детский сад № 14 "Теремок"');
     await p.tap('🔎 Показать все');
     await p.tap('Детский сад № 11 "Балапан"');
@@ -451,7 +451,7 @@ describe('a second child', () => {
         'Мекенжай: Алматы, Төле би көшесі, 1',
       ].join('\n'),
     );
-    expect(p.buttons()).toEqual(['✅ Иә, осылай қалсын', '✏️ Жаңадан жазамын', '◀️ Артқа', '✖️ Бас тарту']);
+    expect(p.buttons()).toEqual(['✅ Иә, осылай қалсын', '✏️ Жаңадан жазамын', '◀️ Артқа', '✖️ Тоқтату']);
     expect(lastText(await p.tap('✅ Иә, осылай қалсын'))).toBe('Баланың тегін, атын және әкесінің атын жазыңыз.');
     // Back from the child's name returns to the offer, not to questions that were never asked.
     expect(lastText(await p.tap('◀️ Артқа'))).toContain('Ата-ананың деректерін өткен жолғыдай қалдырайық па?');

@@ -226,7 +226,7 @@ describe('my applications', () => {
 
     await p.say('/my');
     await p.tap('📞 Телефон');
-    expect(p.replyKeyboard()).toEqual(['📱 Нөмірді жіберу', '✖️ Бас тарту']);
+    expect(p.replyKeyboard()).toEqual(['📱 Нөмірді жіберу', '✖️ Тоқтату']);
     const phone = await p.shareContact('+77479998877');
     expect(lastText(phone)).toBe(`✅ № ${app.number} өтініш бойынша байланыс телефоны: +77479998877`);
     const [applicant] = await database.db.select().from(applicants).where(eq(applicants.id, app.applicantId));
@@ -289,7 +289,7 @@ describe('rating the service', () => {
       'Поставьте оценку от 1 до 5 (5 — отлично) по каждому вопросу.',
       '1/6. Услуга оказана вовремя?',
     ]);
-    expect(p.buttons()).toEqual(['1', '2', '3', '4', '5', '✖️ Отмена']);
+    expect(p.buttons()).toEqual(['1', '2', '3', '4', '5', '✖️ Отменить']);
     await p.tap('5');
     expect(p.last.text).toBe('2/6. Насколько удобным был порядок подачи заявления?');
     expect(texts(await p.say('отлично'))[0]).toBe('Выберите один из вариантов на кнопках.');
@@ -338,7 +338,7 @@ describe('language, commands, help and duplicates', () => {
     // This account applied before: its parent's details are offered again, masked.
     expect(p.last.text).toContain('Вы уже подавали заявление. Оставить данные родителя как в прошлый раз?');
     expect(p.last.text).toContain('Родитель: Сейітқалиева Әсел Нұрланқызы, ИИН ••••••••');
-    expect(p.buttons()).toEqual(['✅ Да, оставить', '✏️ Ввести заново', '◀️ Назад', '✖️ Отмена']);
+    expect(p.buttons()).toEqual(['✅ Да, оставить', '✏️ Ввести заново', '◀️ Назад', '✖️ Отменить']);
     await p.tap('✏️ Ввести заново');
     expect(p.last.text).toBe('Напишите ИИН родителя (законного представителя) — 12 цифр.');
     const [applicant] = await database.db.select().from(applicants).where(eq(applicants.telegramUserId, p.id)).orderBy(desc(applicants.id));
