@@ -87,8 +87,11 @@ export class BaseContext extends Context {
 
 export type BotContext = ConversationFlavor<BaseContext & SessionFlavor<SessionData>>;
 
-/** The context inside conversations: a plain Context plus the translation of the parent's language. */
-export type ConvContext = Context & { t: TFunction; lang: Language };
+/**
+ * The context inside conversations: a plain Context plus the translation of the parent's
+ * language, and every language's, for a change of language in the middle of a dialog.
+ */
+export type ConvContext = Context & { t: TFunction; lang: Language; translators: Record<Language, TFunction> };
 
 export type BotConversation = Conversation<BotContext, ConvContext>;
 

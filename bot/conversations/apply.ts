@@ -167,7 +167,7 @@ export function createApplyConversation(deps: ApplyDeps) {
   const categories: PriorityCategory[] = ['none', ...policy.extraordinaryCategories, ...policy.firstPriorityCategories];
 
   return async function apply(conversation: BotConversation, ctx: ConvContext): Promise<void> {
-    const d = new Dialog(conversation, ctx, deps.labels, 'bot.apply.cancelled');
+    const d = new Dialog(conversation, ctx, deps.labels, { cancelledKey: 'bot.apply.cancelled', resumeKey: 'bot.apply.resume' });
     const draft: Draft = {};
 
     /** Runs one step; 'back' when the parent went back from it, 'skip' when it asked nothing. */

@@ -22,6 +22,8 @@ export type Answer =
   | { kind: 'contact'; phone: string; own: boolean }
   | { kind: 'file'; fileId: string; size: number | undefined; name: string | null; photo: boolean }
   | { kind: 'back' }
+  /** The parent used a command or the menu, which was answered: the question is asked again. */
+  | { kind: 'aside' }
   | { kind: 'other' };
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string | null };
@@ -33,6 +35,18 @@ export interface Labels {
   menu: ReadonlySet<string>;
   back: ReadonlySet<string>;
   cancel: ReadonlySet<string>;
+  /** The bot's features (commands, menu, language buttons), to answer one in the middle of a dialog. */
+  aside: (ctx: BotContext) => Promise<void>;
+}
+
+export interface DialogOptions {
+  /** i18n key of the message shown when the parent stops. */
+  cancelledKey: string;
+  /**
+   * i18n key of the line that follows an answered command or menu press, before the question
+   * comes again. Without it the update goes to the rest of the bot and the question waits.
+   */
+  resumeKey?: string;
 }
 
 export interface Question<T> {
@@ -61,11 +75,13 @@ export class Dialog {
     readonly conv: BotConversation,
     ctx: ConvContext,
     private readonly labels: Labels,
-    /** i18n key of the message shown when the parent cancels. */
-    private readonly cancelledKey: string,
+    options: string | DialogOptions,
   ) {
     this.ctx = ctx;
+    this.options = typeof options === 'string' ? { cancelledKey: options } : options;
   }
+
+  private readonly options: DialogOptions;
 
   get t(): TFunction {
     return this.ctx.t;
@@ -104,7 +120,7 @@ export class Dialog {
   }
 
   /** Ends the conversation politely, back to the main menu. */
-  async cancel(key = this.cancelledKey): Promise<never> {
+  async cancel(key = this.options.cancelledKey): Promise<never> {
     await this.say(this.t(key), { reply_markup: mainMenu(this.t) });
     return this.conv.halt();
   }
@@ -130,6 +146,10 @@ export class Dialog {
     let question = await this.send(q);
     for (;;) {
       const answer = await this.waitAnswer(question.message_id);
+      if (answer.kind === 'aside') {
+        question = await this.send(q);
+        continue;
+      }
       if (answer.kind === 'back') {
         if (q.nav?.back === false) continue;
         return BACK;
@@ -153,6 +173,7 @@ export class Dialog {
       const query = ctx.callbackQuery;
       if (query) {
         const data = query.data ?? '';
+        if (data.startsWith('lang:') && this.options.resumeKey) return this.aside();
         if (!data.startsWith('q:') && !data.startsWith('nav:')) return this.conv.skip({ next: true });
         if (data === 'nav:cancel') {
           await ctx.answerCallbackQuery().catch(() => {});
@@ -172,7 +193,7 @@ export class Dialog {
         const text = msg.text.trim();
         if (text === '/cancel' || this.labels.cancel.has(text)) return this.cancel();
         if (this.labels.back.has(text)) return { kind: 'back' };
-        if (text.startsWith('/') || this.labels.menu.has(text)) return this.conv.skip({ next: true });
+        if (text.startsWith('/') || this.labels.menu.has(text)) return this.options.resumeKey ? this.aside() : this.conv.skip({ next: true });
         return { kind: 'text', text };
       }
       if (msg.contact) {
@@ -188,6 +209,21 @@ export class Dialog {
       }
       return { kind: 'other' };
     }
+  }
+
+  /**
+   * Answers a command, a menu press or a language button with the bot's own features, then
+   * says that the dialog goes on and how to leave it, in the language chosen meanwhile.
+   */
+  private async aside(): Promise<Answer> {
+    const lang = await this.external(async (outer) => {
+      await this.labels.aside(outer);
+      return outer.lang;
+    });
+    this.ctx.lang = lang;
+    this.ctx.t = this.ctx.translators[lang];
+    await this.say(this.t(this.options.resumeKey!));
+    return { kind: 'aside' };
   }
 }
 

@@ -202,6 +202,69 @@ describe('applying in Kazakh', () => {
   });
 });
 
+describe('a command or menu press in the middle of an application', () => {
+  const RESUME_KK = '📝 Өтініш толтыру жалғасады: төмендегі сұраққа жауап беріңіз. Тоқтату үшін «✖️ Тоқтату» батырмасын басыңыз.';
+  const RESUME_RU = '📝 Заполнение заявления продолжается: ответьте на вопрос ниже. Чтобы отменить подачу, нажмите «✖️ Отменить».';
+
+  it('in Kazakh: answers /help, /start and the language button, then asks the pending question again, in Russian once chosen', async () => {
+    const { bot, tg } = harness;
+    const p = new FakeParent(bot, tg, { languageCode: 'kk' });
+    await startWithChild(p, iinFor(yearsAgo(2, 5)));
+    await p.say(iinFor('1990-01-15'));
+    expect(p.last.text).toBe('Ата-ананың тегін, атын және әкесінің атын жазыңыз.');
+
+    const help = texts(await p.say('/help'));
+    expect(help[0]).toContain('Мен не істей аламын:');
+    expect(help.slice(1)).toEqual([RESUME_KK, 'Ата-ананың тегін, атын және әкесінің атын жазыңыз.']);
+    expect(p.buttons()).toEqual(['◀️ Артқа', '✖️ Тоқтату']);
+
+    const start = texts(await p.say('/start'));
+    expect(start[0]).toContain('Сәлеметсіз бе!');
+    expect(start.slice(1)).toEqual([RESUME_KK, 'Ата-ананың тегін, атын және әкесінің атын жазыңыз.']);
+
+    const menu = texts(await p.say('🌐 Тілді ауыстыру'));
+    expect(menu).toEqual(['Тілді таңдаңыз / Выберите язык:', RESUME_KK, 'Ата-ананың тегін, атын және әкесінің атын жазыңыз.']);
+    const languageMessage = p.messages.findLast((m) => m.text === 'Тілді таңдаңыз / Выберите язык:')!;
+    // The language is changed, the application is not dropped, and its question comes in Russian.
+    const switched = texts(await p.tap('Русский', { messageId: languageMessage.messageId }));
+    expect(switched).toEqual(['Хорошо, теперь общаемся на русском.', RESUME_RU, 'Напишите фамилию, имя и отчество родителя.']);
+    expect(p.buttons()).toEqual(['◀️ Назад', '✖️ Отменить']);
+    expect(p.replyKeyboard()).toEqual(['📝 Подать заявление', '📋 Мои заявления', 'ℹ️ Справка', '🌐 Сменить язык']);
+
+    // The answers before are kept: the next answer goes on from where it was.
+    expect(lastText(await p.say('Сейітова Мадина Қайратқызы'))).toContain('Нужен контактный телефон');
+    await p.say('/cancel');
+  });
+
+  it('in Russian: the menu and "apply" again answer and come back to the list being chosen, in Russian', async () => {
+    const { bot, tg } = harness;
+    const p = new FakeParent(bot, tg, { languageCode: 'ru' });
+    await p.say('/apply');
+    await p.tap('✅ Согласен(на)');
+    await p.tap('Родитель или законный представитель');
+    await p.say(iinFor(yearsAgo(3, 5)));
+    await p.tap('✅ Да, верно');
+    await p.say(iinFor('1989-02-16'));
+    await p.say('Ахметова Дана Маратовна');
+    // The contact keyboard replaces the menu; after an aside it comes back with the question.
+    const my = texts(await p.say('📋 Мои заявления'));
+    expect(my[0]).toContain('На этом аккаунте Telegram нет заявлений.');
+    expect(my.slice(1)).toEqual([RESUME_RU, expect.stringContaining('Нужен контактный телефон')]);
+    expect(p.replyKeyboard()).toEqual(['📱 Отправить номер', '◀️ Назад', '✖️ Отменить']);
+    await p.say('+7 707 765 43 21');
+    await p.say('Ахметов Тимур Русланович');
+    await p.say('II-ЖК 654321');
+    expect(p.last.text).toContain('В каком районе ищете детский сад?');
+
+    const again = texts(await p.say('📝 Подать заявление'));
+    expect(again).toEqual(['Заявление уже заполняется. Чтобы начать сначала, нажмите «🔄 Начать заново».', RESUME_RU, expect.stringContaining('В каком районе ищете детский сад?')]);
+    await p.say(places.tag);
+    await p.tap(new RegExp(places.districtRu));
+    expect(p.last.text).toBe('Язык обучения в детском саду:');
+    await p.say('/cancel');
+  });
+});
+
 describe('applying in Russian', () => {
   it('a representative by power of attorney with a priority right: a wrong file type is refused, a photo accepted', async () => {
     const { bot, tg } = harness;

@@ -326,12 +326,20 @@ describe('language, commands, help and duplicates', () => {
     await p.tap('✅ Келісемін');
     expect(p.last.text).toBe('Өтінішті кім береді?');
     await p.say('🌐 Тілді ауыстыру');
-    expect(p.buttons()).toEqual(['Қазақша', 'Русский']);
-    expect(lastText(await p.tap('Русский'))).toContain('Хорошо, теперь общаемся на русском.');
+    const choose = p.messages.findLast((m) => m.text === 'Тілді таңдаңыз / Выберите язык:')!;
+    expect(choose.inline?.flat().map((b) => b.text)).toEqual(['Қазақша', 'Русский']);
+    expect(p.last.text).toBe('Өтінішті кім береді?');
+    expect(texts(await p.tap('Русский', { messageId: choose.messageId }))).toEqual([
+      'Хорошо, теперь общаемся на русском.',
+      '📝 Заполнение заявления продолжается: ответьте на вопрос ниже. Чтобы отменить подачу, нажмите «✖️ Отменить».',
+      'Кто подаёт заявление?',
+    ]);
     expect(p.replyKeyboard()).toEqual(['📝 Подать заявление', '📋 Мои заявления', 'ℹ️ Справка', '🌐 Сменить язык']);
-    // The application waits where it was; the next question comes in Russian.
+    // The question in Kazakh above is now an old one; the one asked again in Russian is answered.
     const whoMessage = [...p.messages].reverse().find((m) => m.text === 'Өтінішті кім береді?')!;
     await p.tap('Ата-ана немесе заңды өкіл', { messageId: whoMessage.messageId });
+    expect(tg.callsOf('answerCallbackQuery').at(-1)?.payload.text).toBe('Эта кнопка устарела. Ответьте на последнее сообщение.');
+    await p.tap('Родитель или законный представитель');
     expect(p.last.text).toBe('Напишите ИИН ребёнка — 12 цифр. Дата рождения определится по ИИН.');
     await p.say(iinFor(yearsAgo(1, 40)));
     await p.tap('✅ Да, верно');
