@@ -23,7 +23,8 @@ import { formatDate, formatDay, parseDay } from '../views/format.ts';
 import { BACK, Dialog, fail, ok, textAnswer, type Labels, type Parsed } from './kit.ts';
 import { askDocument, askPhone, choice, kindergartenName, pickKindergartens, pickOne } from './steps.ts';
 
-interface Draft {
+/** The answers so far; plain data, kept in the session when the parent stops. */
+export interface ApplicationDraft {
   consentAt?: string;
   who?: 'parent' | 'representative';
   /** Whether the parent's details were taken from their last application ('none': there was none). */
@@ -77,14 +78,14 @@ const ORDER = [
 type StepId = (typeof ORDER)[number];
 const REP_STEPS: readonly StepId[] = ['repIin', 'repName', 'poaNumber', 'poaDate', 'poaIssuer'];
 
-function applies(step: StepId, d: Draft): boolean {
+function applies(step: StepId, d: ApplicationDraft): boolean {
   if (REP_STEPS.includes(step)) return d.who === 'representative';
   if (step === 'reuse') return d.who === 'parent';
   if (step === 'proof') return d.category !== undefined && d.category !== 'none';
   return true;
 }
 
-function complete(step: StepId, d: Draft): boolean {
+function complete(step: StepId, d: ApplicationDraft): boolean {
   switch (step) {
     case 'consent':
       return !!d.consentAt;
@@ -103,10 +104,10 @@ function complete(step: StepId, d: Draft): boolean {
   }
 }
 
-const firstIncomplete = (d: Draft): StepId | null => ORDER.find((s) => applies(s, d) && !complete(s, d)) ?? null;
+const firstIncomplete = (d: ApplicationDraft): StepId | null => ORDER.find((s) => applies(s, d) && !complete(s, d)) ?? null;
 
 /** Summary buttons: what each one changes. */
-const EDITS: { key: string; steps: readonly StepId[]; when?: (d: Draft) => boolean }[] = [
+const EDITS: { key: string; steps: readonly StepId[]; when?: (d: ApplicationDraft) => boolean }[] = [
   { key: 'who', steps: ['who'] },
   { key: 'representative', steps: REP_STEPS, when: (d) => d.who === 'representative' },
   { key: 'parentIin', steps: ['parentIin'] },
@@ -167,8 +168,60 @@ export function createApplyConversation(deps: ApplyDeps) {
   const categories: PriorityCategory[] = ['none', ...policy.extraordinaryCategories, ...policy.firstPriorityCategories];
 
   return async function apply(conversation: BotConversation, ctx: ConvContext): Promise<void> {
-    const d = new Dialog(conversation, ctx, deps.labels, { cancelledKey: 'bot.apply.cancelled', resumeKey: 'bot.apply.resume' });
-    const draft: Draft = {};
+    const draft: ApplicationDraft = {};
+    const hours = policy.applicationDraftKeepHours;
+    const d: Dialog = new Dialog(conversation, ctx, deps.labels, {
+      cancelledKey: 'bot.apply.cancelled',
+      resumeKey: 'bot.apply.resume',
+      stop: {
+        hasAnswers: () => Object.keys(draft).some((k) => k !== 'consentAt'),
+        question: (t) => t('bot.apply.stop.question', { hours }),
+        keep: async () => {
+          const stoppedAt = (await d.now()).toISOString();
+          const kept = structuredClone(draft);
+          await d.external((outer) => {
+            outer.session.stoppedApplication = { stoppedAt, draft: kept };
+          });
+          return d.t('bot.apply.stop.kept', { hours });
+        },
+      },
+    });
+
+    /**
+     * An application stopped within the keep time: go on from where it stopped, or start over
+     * (its answers are then dropped). Older ones are dropped unseen.
+     */
+    async function resumeStopped(): Promise<void> {
+      const now = await d.now();
+      const stopped = await d.external((outer) => {
+        const kept = outer.session.stoppedApplication;
+        if (kept && now.getTime() - Date.parse(kept.stoppedAt) <= hours * 3_600_000) return kept;
+        delete outer.session.stoppedApplication;
+        return null;
+      });
+      if (!stopped) return;
+      const child = stopped.draft.childIin ? maskIin(stopped.draft.childIin) : null;
+      const goOn = await d.ask({
+        text: (t) =>
+          [t('bot.apply.stop.found', { date: formatDate(stopped.stoppedAt) }), ...(child ? [t('bot.apply.stop.child', { iin: child })] : [])].join('\n'),
+        keyboard: (t) => new InlineKeyboard().text(t('bot.apply.stop.continue'), 'q:yes').row().text(t('bot.apply.stop.restart'), 'q:no'),
+        nav: { back: false },
+        parse: choice({ yes: true, no: false }),
+      });
+      // Kept until the parent chose: stopping at this question loses nothing.
+      await d.external((outer) => {
+        delete outer.session.stoppedApplication;
+      });
+      if (goOn === true) Object.assign(draft, stopped.draft);
+    }
+
+    /** Whether a step was asked (not skipped, not filled from the last application). */
+    function asked(s: StepId): boolean {
+      if (s === 'consent' || !applies(s, draft)) return false;
+      if (s === 'reuse') return draft.reuse !== 'none';
+      const reused: readonly StepId[] = ['parentIin', 'parentName', 'phone', 'address'];
+      return !(draft.reuse === 'yes' && reused.includes(s));
+    }
 
     /** Runs one step; 'back' when the parent went back from it, 'skip' when it asked nothing. */
     async function step(id: StepId): Promise<'done' | 'back' | 'skip'> {
@@ -605,9 +658,11 @@ export function createApplyConversation(deps: ApplyDeps) {
       return 'done';
     }
 
+    await resumeStopped();
     // Fill in order; after the summary, run only the chosen steps and whatever they left empty.
-    let cursor: StepId | 'summary' = 'consent';
-    const history: StepId[] = [];
+    let cursor: StepId | 'summary' = firstIncomplete(draft) ?? 'summary';
+    // Back from where a resumed application goes on: to the answers given before it.
+    const history: StepId[] = cursor === 'summary' ? [] : ORDER.slice(0, ORDER.indexOf(cursor)).filter(asked);
     let pending: StepId[] = [];
     let editing = false;
     for (;;) {

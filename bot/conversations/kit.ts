@@ -22,7 +22,7 @@ export type Answer =
   | { kind: 'contact'; phone: string; own: boolean }
   | { kind: 'file'; fileId: string; size: number | undefined; name: string | null; photo: boolean }
   | { kind: 'back' }
-  /** The parent used a command or the menu, which was answered: the question is asked again. */
+  /** A command or menu press was answered, or the parent chose not to stop: the question is asked again. */
   | { kind: 'aside' }
   | { kind: 'other' };
 
@@ -47,6 +47,14 @@ export interface DialogOptions {
    * comes again. Without it the update goes to the rest of the bot and the question waits.
    */
   resumeKey?: string;
+  /** Stopping a dialog that has answers: asked first, and what to keep (apply.ts). */
+  stop?: {
+    /** Whether there is anything to lose; nothing to lose stops at once. */
+    hasAnswers: () => boolean;
+    question: (t: TFunction) => string;
+    /** Keeps the answers; returns the text that says they were kept. */
+    keep: () => Promise<string>;
+  };
 }
 
 export interface Question<T> {
@@ -82,6 +90,8 @@ export class Dialog {
   }
 
   private readonly options: DialogOptions;
+  /** Whether "are you sure?" is on screen: Cancel pressed again means yes. */
+  private stopping = false;
 
   get t(): TFunction {
     return this.ctx.t;
@@ -120,9 +130,29 @@ export class Dialog {
   }
 
   /** Ends the conversation politely, back to the main menu. */
-  async cancel(key = this.options.cancelledKey): Promise<never> {
-    await this.say(this.t(key), { reply_markup: mainMenu(this.t) });
+  async cancel(text = this.t(this.options.cancelledKey)): Promise<never> {
+    await this.say(text, { reply_markup: mainMenu(this.t) });
     return this.conv.halt();
+  }
+
+  /**
+   * Cancel pressed: with answers given, asks first; "no" asks the pending question again,
+   * "yes" keeps the answers for a while and ends.
+   */
+  private async stop(): Promise<Answer> {
+    const stop = this.options.stop;
+    if (this.stopping) return { kind: 'button', data: 'stop:yes' };
+    if (!stop?.hasAnswers()) return this.cancel();
+    this.stopping = true;
+    const sure = await this.ask({
+      text: stop.question,
+      keyboard: (t) => new InlineKeyboard().text(t('bot.nav.stopYes'), 'q:stop:yes').row().text(t('bot.nav.stopNo'), 'q:stop:no'),
+      nav: { back: false, cancel: false },
+      parse: (a, t) => (a.kind === 'button' && (a.data === 'stop:yes' || a.data === 'stop:no') ? ok(a.data === 'stop:yes') : fail(t('bot.nav.useButtons'))),
+    });
+    this.stopping = false;
+    if (sure !== true) return { kind: 'aside' };
+    return this.cancel(await stop.keep());
   }
 
   /** Ends the conversation after a final message. */
@@ -177,7 +207,7 @@ export class Dialog {
         if (!data.startsWith('q:') && !data.startsWith('nav:')) return this.conv.skip({ next: true });
         if (data === 'nav:cancel') {
           await ctx.answerCallbackQuery().catch(() => {});
-          return this.cancel();
+          return this.stop();
         }
         if (query.message?.message_id !== questionId) {
           await ctx.answerCallbackQuery({ text: this.t('bot.nav.outdated') }).catch(() => {});
@@ -191,7 +221,7 @@ export class Dialog {
       if (!msg) return this.conv.skip({ next: true });
       if (msg.text !== undefined) {
         const text = msg.text.trim();
-        if (text === '/cancel' || this.labels.cancel.has(text)) return this.cancel();
+        if (text === '/cancel' || this.labels.cancel.has(text)) return this.stop();
         if (this.labels.back.has(text)) return { kind: 'back' };
         if (text.startsWith('/') || this.labels.menu.has(text)) return this.options.resumeKey ? this.aside() : this.conv.skip({ next: true });
         return { kind: 'text', text };

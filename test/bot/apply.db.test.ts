@@ -9,6 +9,7 @@ import {
   applicants,
   applications,
   applicationTelegramLinks,
+  botSessions,
   children,
   documents,
   notifications,
@@ -171,15 +172,12 @@ describe('applying in Kazakh', () => {
     const refused = await p.tap('Келіспеймін');
     expect(lastText(refused)).toContain('Келісімсіз өтінішті қабылдай алмаймыз. Ешқандай дерек сақталған жоқ.');
 
+    // Nothing answered yet: Cancel stops at once.
     await p.say('/apply');
     await p.tap('✅ Келісемін');
-    await p.tap('Ата-ана немесе заңды өкіл');
-    const iin = iinFor('1988-08-08');
-    await p.say(iin);
     const cancelled = await p.tap('✖️ Тоқтату');
     expect(lastText(cancelled)).toBe('Өтініш беру тоқтатылды. Енгізілген деректер сақталмады.');
     expect(p.replyKeyboard()).toContain('📝 Өтініш беру');
-    expect(await database.db.select().from(applicants).where(eq(applicants.iin, iin))).toEqual([]);
   });
 
   it('Back returns to the previous question with the earlier answers kept', async () => {
@@ -262,6 +260,95 @@ describe('a command or menu press in the middle of an application', () => {
     await p.tap(new RegExp(places.districtRu));
     expect(p.last.text).toBe('Язык обучения в детском саду:');
     await p.say('/cancel');
+  });
+});
+
+describe('stopping an application that has answers', () => {
+  const sessionOf = async (p: FakeParent) => (await database.db.select().from(botSessions).where(eq(botSessions.key, String(p.id))))[0]?.value;
+
+  it('in Kazakh: asks first, "no" asks the question again, "yes" keeps the answers and /apply goes on from there', async () => {
+    const { bot, tg } = harness;
+    const p = new FakeParent(bot, tg, { languageCode: 'kk' });
+    const childIin = iinFor(yearsAgo(2, 70));
+    const parentIin = iinFor('1987-07-07');
+    await startWithChild(p, childIin);
+    await p.say(parentIin);
+    await p.say('Сейітова Мадина Қайратқызы');
+    expect(p.last.text).toContain('Байланыс телефоны керек');
+
+    // The reply keyboard's Cancel, on the phone question.
+    const question = 'Өтініш беруді тоқтатасыз ба? Жауаптарыңыз 72 сағат сақталады: «📝 Өтініш беру» батырмасын басып, тоқтаған жерден жалғастыра аласыз.';
+    expect(lastText(await p.say('✖️ Тоқтату'))).toBe(question);
+    expect(p.buttons()).toEqual(['✖️ Иә, тоқтату', '↩️ Жоқ, жалғастыру']);
+    expect(lastText(await p.tap('↩️ Жоқ, жалғастыру'))).toContain('Байланыс телефоны керек');
+    expect(p.replyKeyboard()).toEqual(['📱 Нөмірді жіберу', '◀️ Артқа', '✖️ Тоқтату']);
+
+    expect(lastText(await p.say('/cancel'))).toBe(question);
+    const stopped = await p.tap('✖️ Иә, тоқтату');
+    expect(lastText(stopped)).toBe('Өтініш беру тоқтатылды. Жауаптарыңыз 72 сағат сақталады: жалғастыру үшін «📝 Өтініш беру» батырмасын басыңыз.');
+    expect(p.replyKeyboard()).toEqual(['📝 Өтініш беру', '📋 Менің өтініштерім', 'ℹ️ Анықтама', '🌐 Тілді ауыстыру']);
+    // Kept in the session only: no applicant, no application.
+    expect(await database.db.select().from(applicants).where(eq(applicants.iin, parentIin))).toEqual([]);
+    expect(await sessionOf(p)).toMatchObject({ stoppedApplication: { draft: { childIin, parentIin, parentName: 'Сейітова Мадина Қайратқызы' } } });
+    expect(lastText(await p.say('сәлем'))).toBe('Түсінбедім. Төмендегі мәзірден таңдаңыз немесе /help жазыңыз.');
+
+    const found = lastText(await p.say('📝 Өтініш беру'));
+    expect(found).toMatch(/^Өтініш беру тоқтатылған \(\d\d\.\d\d\.\d{4}\)\. Тоқтаған жерден жалғастырайық па\?\nБаланың ЖСН-і: ••••••••\d{4}$/);
+    expect(p.buttons()).toEqual(['▶️ Жалғастыру', '🔄 Басынан бастау', '✖️ Тоқтату']);
+    expect(lastText(await p.tap('▶️ Жалғастыру'))).toContain('Байланыс телефоны керек');
+    // Back (on the phone's reply keyboard) goes to the answers given before the stop.
+    expect(lastText(await p.say('◀️ Артқа'))).toBe('Ата-ананың тегін, атын және әкесінің атын жазыңыз.');
+    await p.say('Сейітова Мадина Қайратқызы');
+    await p.say('+7 701 000 11 22');
+    const summary = lastText(await fillChildAndPlace(p, { name: 'Сейітова Аружан Ерланқызы', kindergarten: '№ 11 "Балапан" балабақшасы' }));
+    expect(summary).toBe('Тұрғылықты мекенжайыңызды жазыңыз: қала, көше, үй, пәтер.');
+    await p.say('Алматы, Абай даңғылы, 1');
+    const result = await p.tap('✅ Растау және жіберу');
+    expect(result[0]?.text).toContain('✅ Өтініш тіркелді');
+    expect((await applicationOf(childIin)).status).toBe('registered');
+    expect(await sessionOf(p)).not.toHaveProperty('stoppedApplication');
+    expectTranslated(p);
+  });
+
+  it('in Russian: Cancel on a list, "start over" drops the kept answers, and answers older than the keep time are dropped unseen', async () => {
+    const { bot, tg } = harness;
+    const p = new FakeParent(bot, tg, { languageCode: 'ru' });
+    await p.say('/apply');
+    await p.tap('✅ Согласен(на)');
+    await p.tap('Родитель или законный представитель');
+    await p.say(iinFor(yearsAgo(1, 70)));
+    await p.tap('✅ Да, верно');
+    await p.say(iinFor('1986-06-16'));
+    await p.say('Омарова Алия Бекқызы');
+    await p.say('+7 701 555 44 33');
+    await p.say('Омаров Ерлан Асанович');
+    await p.say('III-ЖК 111222');
+    expect(p.last.text).toContain('В каком районе ищете детский сад?');
+    expect(lastText(await p.tap('✖️ Отменить'))).toBe('Отменить подачу заявления? Ответы сохранятся на 72 ч.: нажмите «📝 Подать заявление», чтобы продолжить с того же места.');
+    expect(p.buttons()).toEqual(['✖️ Да, отменить', '↩️ Нет, продолжить']);
+    expect(lastText(await p.tap('↩️ Нет, продолжить'))).toContain('В каком районе ищете детский сад?');
+    await p.say(places.tag);
+    await p.tap(new RegExp(places.districtRu));
+    await p.tap('✖️ Отменить');
+    expect(lastText(await p.tap('✖️ Да, отменить'))).toBe('Подача заявления отменена. Ответы сохранятся на 72 ч.: чтобы продолжить, нажмите «📝 Подать заявление».');
+
+    expect(lastText(await p.say('📝 Подать заявление'))).toMatch(/^Подача заявления была отменена \(.+\)\. Продолжить с того же места\?\nИИН ребёнка: ••••••••\d{4}$/);
+    expect(p.buttons()).toEqual(['▶️ Продолжить', '🔄 Начать заново', '✖️ Отменить']);
+    expect(lastText(await p.tap('🔄 Начать заново'))).toContain('Для подачи заявления нужно ваше согласие');
+    expect(await sessionOf(p)).not.toHaveProperty('stoppedApplication');
+    await p.tap('✅ Согласен(на)');
+    await p.tap('Родитель или законный представитель');
+    await p.say(iinFor(yearsAgo(1, 71)));
+    await p.tap('✅ Да, верно');
+    await p.say('/cancel');
+    expect(lastText(await p.tap('✖️ Да, отменить'))).toContain('Ответы сохранятся на 72 ч.');
+
+    // Past the keep time (72 hours by default) the answers are dropped: /apply starts afresh.
+    const value = (await sessionOf(p)) as { stoppedApplication: { stoppedAt: string } };
+    value.stoppedApplication.stoppedAt = new Date(Date.now() - 73 * 3_600_000).toISOString();
+    await database.db.update(botSessions).set({ value }).where(eq(botSessions.key, String(p.id)));
+    expect(lastText(await p.say('/apply'))).toContain('Для подачи заявления нужно ваше согласие');
+    expect(await sessionOf(p)).not.toHaveProperty('stoppedApplication');
   });
 });
 

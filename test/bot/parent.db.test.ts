@@ -352,7 +352,8 @@ describe('language, commands, help and duplicates', () => {
     const [applicant] = await database.db.select().from(applicants).where(eq(applicants.telegramUserId, p.id)).orderBy(desc(applicants.id));
     expect(applicant?.language).toBe('ru');
     await p.say('/cancel');
-    expect(p.last.text).toBe('Подача заявления прервана. Введённые данные не сохранены.');
+    expect(p.last.text).toContain('Отменить подачу заявления?');
+    expect(lastText(await p.tap('✖️ Да, отменить'))).toContain('Подача заявления отменена.');
   });
 
   it('answers help topics and registers the commands in both languages', async () => {
