@@ -391,11 +391,16 @@ export function createApplyConversation(deps: ApplyDeps) {
           return 'done';
         }
         case 'category': {
+          // Official names are too long for a button: numbered in the text, short on the buttons.
+          const rights = categories.filter((c) => c !== 'none');
           const category = await d.ask({
-            text: (t) => t('bot.apply.category.question'),
+            text: (t) => [t('bot.apply.category.question'), '', ...rights.map((c, i) => `${i + 1}. ${t(`category.${c}`)}`)].join('\n'),
             keyboard: (t) =>
               grid(
-                categories.map((c) => ({ text: c === 'none' ? t('bot.apply.category.none') : t(`category.${c}`), data: `q:${c}` })),
+                [
+                  { text: t('bot.apply.category.none'), data: 'q:none' },
+                  ...rights.map((c, i) => ({ text: `${i + 1}. ${t(`bot.apply.category.short.${c}`)}`, data: `q:${c}` })),
+                ],
                 1,
               ),
             parse: choice(Object.fromEntries(categories.map((c) => [c, c])) as Record<string, PriorityCategory>),

@@ -112,8 +112,15 @@ describe('applying in Kazakh', () => {
     expect(p.last.text).toContain('Таңдалғандар:\n1) № 12 "Айгөлек" балабақшасы');
     await p.tap('№ 11 "Балапан" балабақшасы');
     expect(p.buttons()).toEqual(['№ 13 "Ақбота" балабақшасы', '✅ Дайын', '↩️ Қайта таңдау', '◀️ Артқа', '✖️ Тоқтату']);
-    expect(lastText(await p.tap('✅ Дайын'))).toContain('кезектен тыс немесе бірінші кезекте орын алу құқығы бар ма');
+    const rights = lastText(await p.tap('✅ Дайын'));
+    expect(rights).toContain('кезектен тыс немесе бірінші кезекте орын алу құқығы бар ма');
+    expect(rights).toContain('\n3. Қызмет кезінде қаза тапқан немесе хабарсыз кеткендердің балалары\n');
+    expect(rights).toContain('\n8. Соғыс қатысушылары мен оларға теңестірілген адамдардың балалары\n');
     expect(p.buttons()[0]).toBe('Жеңілдік жоқ');
+    // Telegram cuts a button's text beyond about 28 characters: every label fits.
+    expect(p.buttons()).toContain('3. Қызметте қаза тапқандар');
+    expect(p.buttons()).toHaveLength(12);
+    for (const label of p.buttons()) expect(label.length, label).toBeLessThanOrEqual(28);
     expect(lastText(await p.tap('Жеңілдік жоқ'))).toBe('Тұрғылықты мекенжайыңызды жазыңыз: қала, көше, үй, пәтер.');
     expect(texts(await p.say('Абай'))[0]).toBe('Тым қысқа: кемінде 5 таңба жазыңыз.');
 
@@ -392,8 +399,37 @@ describe('applying in Russian', () => {
     await p.tap('🔎 Показать все');
     await p.tap('Детский сад № 11 "Балапан"');
     // The third choice reaches the policy's maximum and ends the choice.
-    expect(lastText(await p.tap('Детский сад № 13 "Ақбота"'))).toContain('Есть ли у ребёнка право на место вне очереди');
-    expect(lastText(await p.tap('Дети из многодетных семей'))).toBe(
+    // The official names are in the text, numbered; the buttons carry short labels that fit.
+    expect(lastText(await p.tap('Детский сад № 13 "Ақбота"'))).toBe(
+      [
+        'Есть ли у ребёнка право на место вне очереди или в первую очередь? Если есть, выберите категорию.',
+        '',
+        '1. Дети военнослужащих',
+        '2. Дети сотрудников специальных государственных органов',
+        '3. Дети погибших или пропавших без вести при исполнении службы',
+        '4. Дети лиц с инвалидностью',
+        '5. Дети, оставшиеся без попечения родителей',
+        '6. Дети-сироты',
+        '7. Дети из многодетных семей',
+        '8. Дети участников войны и приравненных к ним лиц',
+        '9. Дети с особыми образовательными потребностями',
+      ].join('\n'),
+    );
+    expect(p.buttons()).toEqual([
+      'Льготы нет',
+      '1. Военнослужащие',
+      '2. Специальные госорганы',
+      '3. Погибшие на службе',
+      '4. Родитель с инвалидностью',
+      '5. Без попечения родителей',
+      '6. Дети-сироты',
+      '7. Многодетная семья',
+      '8. Участники войны',
+      '9. Особые потребности',
+      '◀️ Назад',
+      '✖️ Отменить',
+    ]);
+    expect(lastText(await p.tap('7. Многодетная семья'))).toBe(
       'Пришлите документ, подтверждающий право, фотографией или PDF-файлом (не больше 10 МБ).',
     );
     // A program renamed to look like a PDF: refused by its first bytes, asked again.
