@@ -12,7 +12,7 @@ import { listDistricts, listKindergartens, type KindergartenChoice } from '../..
 import { maxDocumentMegabytes } from '../../core/documents.ts';
 import { ValidationError, type FieldError } from '../../core/errors.ts';
 import { maskIin, normalizeIin } from '../../core/iin.ts';
-import { canSeeApplication, lastApplicantOf, submitFromTelegram } from '../../core/parents.ts';
+import { canSeeApplication, lastApplicantOf, lastPlacesOf, submitFromTelegram } from '../../core/parents.ts';
 import type { Policy } from '../../core/policy.ts';
 import type { PriorityCategory } from '../../core/queue.ts';
 import type { BotConversation, ConvContext, Language } from '../context.ts';
@@ -29,6 +29,8 @@ export interface ApplicationDraft {
   who?: 'parent' | 'representative';
   /** Whether the parent's details were taken from their last application ('none': there was none). */
   reuse?: 'yes' | 'no' | 'none';
+  /** Whether district, language and kindergartens were taken from it ('none': nothing to take). */
+  sibling?: 'yes' | 'no' | 'none';
   repIin?: string;
   repName?: string;
   poaNumber?: string;
@@ -68,6 +70,7 @@ const ORDER = [
   'phone',
   'childName',
   'certificate',
+  'sibling',
   'district',
   'language',
   'kindergartens',
@@ -81,6 +84,7 @@ const REP_STEPS: readonly StepId[] = ['repIin', 'repName', 'poaNumber', 'poaDate
 function applies(step: StepId, d: ApplicationDraft): boolean {
   if (REP_STEPS.includes(step)) return d.who === 'representative';
   if (step === 'reuse') return d.who === 'parent';
+  if (step === 'sibling') return d.who === 'parent' && d.reuse !== 'none';
   if (step === 'proof') return d.category !== undefined && d.category !== 'none';
   return true;
 }
@@ -219,6 +223,8 @@ export function createApplyConversation(deps: ApplyDeps) {
     function asked(s: StepId): boolean {
       if (s === 'consent' || !applies(s, draft)) return false;
       if (s === 'reuse') return draft.reuse !== 'none';
+      if (s === 'sibling') return draft.sibling !== 'none';
+      if (draft.sibling === 'yes' && (s === 'district' || s === 'language' || s === 'kindergartens')) return false;
       const reused: readonly StepId[] = ['parentIin', 'parentName', 'phone', 'address'];
       return !(draft.reuse === 'yes' && reused.includes(s));
     }
@@ -253,6 +259,8 @@ export function createApplyConversation(deps: ApplyDeps) {
         }
         case 'reuse':
           return reuseStep();
+        case 'sibling':
+          return siblingStep();
         case 'repIin': {
           const adult = adultIinAnswer(await d.now(), policy);
           const iin = await d.ask({
@@ -462,6 +470,51 @@ export function createApplyConversation(deps: ApplyDeps) {
           draft.phoneVerified = known.phoneVerified;
         }
         if (known.address) draft.address = known.address;
+      }
+      return 'done';
+    }
+
+    /**
+     * A sibling: the district, language and kindergartens of this account's last application,
+     * those kindergartens that still take children in that language.
+     */
+    async function siblingStep(): Promise<'done' | 'back' | 'skip'> {
+      const last = await d.external(async (outer) => {
+        const places = await lastPlacesOf(outer.db, outer.from!.id);
+        if (!places) return null;
+        const district = (await listDistricts(outer.db)).find((x) => x.id === places.districtId);
+        const candidates = await listKindergartens(outer.db, places.districtId, places.language);
+        const kindergartens = places.kindergartenIds.map((id) => candidates.find((k) => k.id === id)).filter((k) => k !== undefined);
+        if (!district || kindergartens.length === 0) return null;
+        return { ...places, districtName: { kk: district.nameKk, ru: district.nameRu }, kindergartens };
+      });
+      if (!last) {
+        draft.sibling = 'none';
+        return 'skip';
+      }
+      const answer = await d.ask({
+        text: (t) => {
+          const lang = d.ctx.lang;
+          const kgs = last.kindergartens.map((k, i) => `${i + 1}) ${kindergartenName(k, lang)}`).join('; ');
+          return [
+            t('bot.apply.sibling.question'),
+            t('bot.apply.sibling.child', { child: last.childName }),
+            '',
+            `${t('bot.apply.summary.district')}: ${last.districtName[lang]}`,
+            `${t('bot.apply.summary.language')}: ${t(`bot.apply.language.${last.language}`)}`,
+            `${t('bot.apply.summary.kindergartens')}: ${kgs}`,
+          ].join('\n');
+        },
+        keyboard: (t) => new InlineKeyboard().text(t('bot.apply.sibling.yes'), 'q:yes').row().text(t('bot.apply.sibling.no'), 'q:no'),
+        parse: choice({ yes: true, no: false }),
+      });
+      if (answer === BACK) return 'back';
+      draft.sibling = answer ? 'yes' : 'no';
+      if (answer) {
+        draft.districtId = last.districtId;
+        draft.districtName = last.districtName;
+        draft.language = last.language;
+        draft.kindergartens = last.kindergartens;
       }
       return 'done';
     }

@@ -12,6 +12,7 @@ import {
   botSessions,
   children,
   documents,
+  kindergartens,
   notifications,
   representatives,
 } from '../../db/schema/index.ts';
@@ -627,7 +628,8 @@ describe('a second child', () => {
     const parentIin = iinFor('1988-08-08');
     await applyFirst(p, parentIin, iinFor(yearsAgo(4, 100)));
 
-    const offer = lastText(await startWithChild(p, iinFor(yearsAgo(2, 30))));
+    const secondChild = iinFor(yearsAgo(2, 30));
+    const offer = lastText(await startWithChild(p, secondChild));
     expect(offer).toBe(
       [
         'Бұрын өтініш бергенсіз. Ата-ананың деректерін өткен жолғыдай қалдырайық па?',
@@ -643,9 +645,25 @@ describe('a second child', () => {
     expect(lastText(await p.tap('◀️ Артқа'))).toContain('Ата-ананың деректерін өткен жолғыдай қалдырайық па?');
     await p.tap('✅ Иә, осылай қалсын');
 
+    // The sibling's district, language and kindergartens are offered too.
+    await p.say('Нұрлан Дана Асқарқызы');
+    expect(lastText(await p.say('I-АЖ 777778'))).toBe(
+      [
+        'Ауданды, оқыту тілін және балабақшаларды өткен өтініштегідей қалдырайық па?',
+        'Өткен өтініш: Нұрлан Әли Асқарұлы',
+        '',
+        `Аудан: ${places.districtKk}`,
+        'Оқыту тілі: қазақ тілі',
+        'Балабақшалар: 1) № 13 "Ақбота" балабақшасы',
+      ].join('\n'),
+    );
+    expect(p.buttons()).toEqual(['✅ Иә, осылай қалсын', '✏️ Басқасын таңдаймын', '◀️ Артқа', '✖️ Тоқтату']);
+    expect(lastText(await p.tap('✅ Иә, осылай қалсын'))).toContain('кезектен тыс немесе бірінші кезекте орын алу құқығы бар ма');
     // The address was known too: the summary comes straight after the category.
-    const summary = lastText(await fillChildAndPlace(p, { name: 'Нұрлан Дана Асқарқызы', kindergarten: '№ 11 "Балапан" балабақшасы' }));
+    const summary = lastText(await p.tap('Жеңілдік жоқ'));
     expect(summary).toContain('📋 Өтінішті тексеріңіз:');
+    expect(summary).toContain(`Аудан: ${places.districtKk}`);
+    expect(summary).toContain('Балабақшалар: 1) № 13 "Ақбота" балабақшасы');
     expect(summary).toContain(`Ата-ана: Нұрланова Гүлнар Асқарқызы, ЖСН ${parentIin}`);
     expect(summary).toContain('Телефон: +77775554433');
     expect(summary).toContain('Мекенжай: Алматы, Төле би көшесі, 1');
@@ -664,6 +682,58 @@ describe('a second child', () => {
     const cards = (await p.say('/my')).map((m) => m.text).join('\n');
     expect(cards).toContain('Нұрлан Әли Асқарұлы');
     expect(cards).toContain('Нұрлан Дана Асқарқызы');
+    expect((await applicationOf(secondChild)).kindergartenIds).toEqual([places.kindergartens[2]!.id]);
+  });
+
+  it('in Russian: the sibling\'s places are offered with only the kindergartens that still teach in that language, and can be chosen anew', async () => {
+    const { bot, tg } = harness;
+    const p = new FakeParent(bot, tg, { languageCode: 'ru' });
+    await p.say('/apply');
+    await p.tap('✅ Согласен(на)');
+    await p.tap('Родитель или законный представитель');
+    await p.say(iinFor(yearsAgo(4, 1)));
+    await p.tap('✅ Да, верно');
+    await p.say(iinFor('1990-10-10'));
+    await p.say('Омарова Алия Бекқызы');
+    await p.say('+7 701 333 22 11');
+    await p.say('Омаров Ерлан Асанович');
+    await p.say('III-ЖК 111223');
+    await p.say(places.tag);
+    await p.tap(new RegExp(places.districtRu));
+    await p.tap('русский язык');
+    await p.tap('Детский сад № 14 "Теремок"');
+    await p.tap('Детский сад № 12 "Айгөлек"');
+    await p.tap('✅ Готово');
+    await p.tap('Льготы нет');
+    await p.say('Алматы, мкр. Самал-2, 33');
+    expect((await p.tap('✅ Подтвердить и отправить'))[0]?.text).toContain('✅ Заявление зарегистрировано');
+
+    // № 14 stops teaching: the offer keeps the one that still does.
+    await database.db.update(kindergartens).set({ languages: ['kk'] }).where(eq(kindergartens.id, places.kindergartens[3]!.id));
+    try {
+      await p.say('/apply');
+      await p.tap('✅ Согласен(на)');
+      await p.tap('Родитель или законный представитель');
+      await p.say(iinFor(yearsAgo(1, 1)));
+      await p.tap('✅ Да, верно');
+      await p.tap('✅ Да, оставить');
+      await p.say('Омарова Айым Ерлановна');
+      expect(lastText(await p.say('III-ЖК 111224'))).toBe(
+        [
+          'Оставить район, язык обучения и детские сады как в прошлом заявлении?',
+          'Прошлое заявление: Омаров Ерлан Асанович',
+          '',
+          `Район: ${places.districtRu}`,
+          'Язык обучения: русский язык',
+          'Детские сады: 1) Детский сад № 12 "Айгөлек"',
+        ].join('\n'),
+      );
+      expect(p.buttons()).toEqual(['✅ Да, оставить', '✏️ Выбрать другие', '◀️ Назад', '✖️ Отменить']);
+      expect(lastText(await p.tap('✏️ Выбрать другие'))).toContain('В каком районе ищете детский сад?');
+    } finally {
+      await database.db.update(kindergartens).set({ languages: ['ru'] }).where(eq(kindergartens.id, places.kindergartens[3]!.id));
+    }
+    await p.say('/cancel');
   });
 });
 
