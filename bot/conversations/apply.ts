@@ -128,12 +128,31 @@ const EDITS: { key: string; steps: readonly StepId[]; when?: (d: ApplicationDraf
   { key: 'address', steps: ['address'] },
 ];
 
-const NAME_RE = /^[\p{L}][\p{L}\s'’.-]*$/u;
+const NAME_CHAR = /^[\p{L}\p{M}\s'’.-]$/u;
+const graphemes = new Intl.Segmenter('ru', { granularity: 'grapheme' });
 
+/** A full name: letters, spaces, hyphens, apostrophes and dots; the error names what is not. */
 function nameAnswer(a: Parameters<typeof textAnswer>[0], t: TFunction): Parsed<string> {
   const text = textAnswer(a, t, { min: 3, max: 200 });
   if (!text.ok) return text;
-  return NAME_RE.test(text.value) ? text : fail(t('errors.name_invalid'));
+  if (/\p{N}/u.test(text.value)) return fail(t('errors.name_invalid'));
+  const others = new Set<string>();
+  for (const { segment } of graphemes.segment(text.value)) {
+    if (![...segment].every((c) => NAME_CHAR.test(c))) others.add(segment);
+  }
+  if (others.size > 0) return fail(t('bot.answer.nameSymbols', { chars: [...others].join(' ') }));
+  return /^\p{L}/u.test(text.value) ? text : fail(t('bot.answer.nameStart'));
+}
+
+/** A day as DD.MM.YYYY; words, another shape and an impossible day each get their own answer. */
+function dayAnswer(a: Parameters<typeof textAnswer>[0], t: TFunction): Parsed<string> {
+  const text = textAnswer(a, t, { max: 200 });
+  if (!text.ok) return text;
+  const day = parseDay(text.value);
+  if (day) return ok(day);
+  if (/\p{L}/u.test(text.value)) return fail(t('bot.answer.dateInWords'));
+  if (/^\d{1,2}[./-]\d{1,2}[./-]\d{4}$/.test(text.value)) return fail(t('bot.answer.dateImpossible', { date: text.value }));
+  return fail(t('errors.date_invalid'));
 }
 
 /** A parent's, legal representative's or attorney's IIN: valid, and of someone old enough to apply. */
@@ -292,11 +311,8 @@ export function createApplyConversation(deps: ApplyDeps) {
           const value = await d.ask({
             text: (t) => t('bot.apply.rep.poaDate'),
             parse: (a, t) => {
-              const text = textAnswer(a, t, { max: 20 });
-              if (!text.ok) return text;
-              const day = parseDay(text.value);
-              if (!day) return fail(t('errors.date_invalid'));
-              return day > today ? fail(t('errors.date_in_future')) : ok(day);
+              const day = dayAnswer(a, t);
+              return day.ok && day.value > today ? fail(t('errors.date_in_future')) : day;
             },
           });
           if (value === BACK) return 'back';

@@ -257,11 +257,20 @@ export class Dialog {
   }
 }
 
-/** One free-text answer, trimmed, with a length check; other kinds of answers explain themselves. */
+/** Invisible characters (format marks, Hangul fillers): a message of only these is empty. */
+const INVISIBLE = /[\p{Cf}\u115F\u1160\u3164\uFFA0]/gu;
+
+/**
+ * One free-text answer, trimmed, with a length check that says what is wrong with this text;
+ * other kinds of answers explain themselves.
+ */
 export function textAnswer(answer: Answer, t: TFunction, opts: { min?: number; max?: number } = {}): Parsed<string> {
   if (answer.kind !== 'text') return fail(t('bot.nav.textExpected'));
   const text = answer.text.replace(/\s+/g, ' ').trim();
-  if (text.length < (opts.min ?? 1)) return fail(t('errors.text_too_short', { min: opts.min ?? 1 }));
-  if (text.length > (opts.max ?? 200)) return fail(t('errors.too_long'));
+  if (text.replace(INVISIBLE, '').trim().length === 0) return fail(t('bot.answer.empty'));
+  const min = opts.min ?? 1;
+  const max = opts.max ?? 200;
+  if (text.length < min) return fail(t('bot.answer.tooShort', { min, length: text.length }));
+  if (text.length > max) return fail(t('bot.answer.tooLong', { max, length: text.length }));
   return ok(text);
 }

@@ -85,6 +85,15 @@ describe('applying in Kazakh', () => {
     expect(texts(await p.say(`${parentIin.slice(0, 6)}9${parentIin.slice(7)}`))[0]).toContain('жетінші цифры');
     expect(lastText(await p.say(parentIin))).toBe('Ата-ананың тегін, атын және әкесінің атын жазыңыз.');
     expect(texts(await p.say('Әсел 2'))[0]).toBe('Аты-жөнін әріптермен жазыңыз, цифрларсыз.');
+    // Each error says what is wrong with this text: markup and emoji have no digits to remove.
+    expect(texts(await p.say('<b>Әсел</b> Нұрланқызы'))).toEqual([
+      'Аты-жөнінде тек әріптер, бос орын, дефис және апостроф болады. Мыналарды алып тастаңыз: < > /',
+      'Ата-ананың тегін, атын және әкесінің атын жазыңыз.',
+    ]);
+    expect(texts(await p.say('Әсел 👩‍👧 Нұрланқызы'))[0]).toBe('Аты-жөнінде тек әріптер, бос орын, дефис және апостроф болады. Мыналарды алып тастаңыз: 👩‍👧');
+    expect(texts(await p.say('\u200b \u3164'))[0]).toBe('Хабар бос. Жауапты мәтінмен жазыңыз.');
+    expect(texts(await p.say('Ә'))[0]).toBe('Тым қысқа: кемінде 3 таңба керек, қазір — 1.');
+    expect(texts(await p.say('-Әсел'))[0]).toBe('Аты-жөні әріптен басталуы керек.');
     expect(lastText(await p.say('Сейітқалиева Әсел Нұрланқызы'))).toContain('Байланыс телефоны керек');
     expect(p.replyKeyboard()).toEqual(['📱 Нөмірді жіберу', '◀️ Артқа', '✖️ Тоқтату']);
 
@@ -123,7 +132,7 @@ describe('applying in Kazakh', () => {
     expect(p.buttons()).toHaveLength(12);
     for (const label of p.buttons()) expect(label.length, label).toBeLessThanOrEqual(28);
     expect(lastText(await p.tap('Жеңілдік жоқ'))).toBe('Тұрғылықты мекенжайыңызды жазыңыз: қала, көше, үй, пәтер.');
-    expect(texts(await p.say('Абай'))[0]).toBe('Тым қысқа: кемінде 5 таңба жазыңыз.');
+    expect(texts(await p.say('Абай'))[0]).toBe('Тым қысқа: кемінде 5 таңба керек, қазір — 4.');
 
     const summary = lastText(await p.say('Алматы, Абай даңғылы, 10, 5'));
     expect(summary).toContain('📋 Өтінішті тексеріңіз:');
@@ -377,9 +386,16 @@ describe('applying in Russian', () => {
     expect(lastText(await p.say(repIin))).toBe('Напишите ваши фамилию, имя и отчество.');
     expect(lastText(await p.say('Иванов Иван Иванович'))).toBe('Напишите номер доверенности.');
     expect(lastText(await p.say('12-34/2025'))).toBe('Напишите дату выдачи доверенности, например: 15.01.2025.');
-    expect(texts(await p.say('31.02.2024'))[0]).toBe('Напишите дату в виде ДД.ММ.ГГГГ, например: 15.01.2025.');
+    expect(texts(await p.say('31.02.2024'))[0]).toBe('Такой даты нет: 31.02.2024. Проверьте день и месяц.');
+    expect(texts(await p.say('пятнадцатое января две тысячи двадцать пятого года'))[0]).toBe(
+      'Напишите дату цифрами, а не словами: ДД.ММ.ГГГГ, например: 15.01.2025.',
+    );
+    expect(texts(await p.say('15.01'))[0]).toBe('Напишите дату в виде ДД.ММ.ГГГГ, например: 15.01.2025.');
+    expect(texts(await p.say('\u2060'))[0]).toBe('Сообщение пустое. Напишите ответ текстом.');
     expect(texts(await p.say('01.01.2099'))[0]).toBe('Дата не может быть в будущем.');
     expect(lastText(await p.say('15.01.2025'))).toContain('Кем выдана доверенность?');
+    expect(texts(await p.say('Н'))[0]).toBe('Слишком коротко: минимум символов — 3, сейчас — 1.');
+    expect(texts(await p.say('Нотариус '.repeat(40)))[0]).toBe('Слишком длинно: максимум символов — 300, сейчас — 359. Напишите короче.');
     expect(lastText(await p.say('Нотариус Ахметова А. А.'))).toBe('Напишите ИИН родителя (законного представителя) — 12 цифр.');
     const parentIin = iinFor('1991-05-06');
     await p.say(parentIin);
