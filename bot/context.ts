@@ -13,6 +13,7 @@ import type { Policy } from '../core/policy.ts';
 import { loadSigningKey, type SigningKey } from '../core/signing.ts';
 import type { Db } from '../db/client.ts';
 import type { Language } from '../locales/index.ts';
+import type { ApplicationDraft } from './conversations/apply.ts';
 
 export type { Language };
 
@@ -43,6 +44,8 @@ export interface SessionData {
   /** The language the parent chose; unset until they choose (Telegram's language is the guess). */
   language?: Language;
   seen?: Record<string, SeenEntry>;
+  /** The answers of an application the parent stopped, kept for policy.applicationDraftKeepHours. */
+  stoppedApplication?: { stoppedAt: string; draft: ApplicationDraft };
   /** State of the conversations plugin: in the same row, so one read per update serves both. */
   conversations?: VersionedState<ConversationData>;
 }
@@ -87,8 +90,11 @@ export class BaseContext extends Context {
 
 export type BotContext = ConversationFlavor<BaseContext & SessionFlavor<SessionData>>;
 
-/** The context inside conversations: a plain Context plus the translation of the parent's language. */
-export type ConvContext = Context & { t: TFunction; lang: Language };
+/**
+ * The context inside conversations: a plain Context plus the translation of the parent's
+ * language, and every language's, for a change of language in the middle of a dialog.
+ */
+export type ConvContext = Context & { t: TFunction; lang: Language; translators: Record<Language, TFunction> };
 
 export type BotConversation = Conversation<BotContext, ConvContext>;
 

@@ -5,7 +5,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations, createConversation } from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
-import { Bot, session, type ApiClientOptions, type Context } from 'grammy';
+import { Bot, Composer, session, type ApiClientOptions, type Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { LANGUAGES } from '../locales/index.ts';
 import { contextConstructor, type BotContext, type BotDeps, type ConvContext } from './context.ts';
@@ -57,11 +57,23 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
 
   const labels = menuLabels(deps.i18n);
+  const features = new Composer<BotContext>(
+    startFeature(),
+    languageFeature(labels),
+    applyFeature(labels),
+    myApplicationsFeature(labels),
+    helpFeature(labels),
+    feedbackFeature(),
+  );
   const navLabels = (key: string) => new Set(LANGUAGES.map((l) => deps.i18n.getFixedT(l)(key)));
   const conversationLabels: Labels = {
     menu: new Set(Object.values(labels).flat()),
     back: navLabels('bot.nav.back'),
     cancel: navLabels('bot.nav.cancel'),
+    // What no feature answers gets no "not understood" here: the question that follows is the answer.
+    aside: async (ctx) => {
+      await features.middleware()(ctx, () => Promise.resolve());
+    },
   };
   const manage = createManageConversations({ policy: deps.policy, labels: conversationLabels });
 
@@ -101,15 +113,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
     createConversation(manage.editPhone, 'editPhone'),
     createConversation(manage.uploadDocument, 'uploadDocument'),
   );
-  guarded.use(
-    startFeature(),
-    languageFeature(labels),
-    applyFeature(labels),
-    myApplicationsFeature(labels),
-    helpFeature(labels),
-    feedbackFeature(),
-    unhandledFeature(),
-  );
+  guarded.use(features, unhandledFeature());
   // Errors outside the boundary (the dedupe insert failing: the database is down) in polling mode.
   bot.catch(onBotError);
   return bot;

@@ -313,6 +313,28 @@ export async function lastApplicantOf(db: Queryable, telegramUserId: number): Pr
     : null;
 }
 
+/** Where this account's last application (as the parent) asked for a place: a sibling's choice. */
+export interface LastPlaces {
+  childName: string;
+  districtId: number;
+  language: Language;
+  kindergartenIds: number[];
+}
+
+/** Same scope as lastApplicantOf: the account's own applicant records, never another account's. */
+export async function lastPlacesOf(db: Queryable, telegramUserId: number): Promise<LastPlaces | null> {
+  const [row] = await rowsOf<{ child_name: string; district_id: number; language: Language; kindergarten_ids: number[] }>(
+    db,
+    sql`
+    select c.full_name as child_name, a.district_id, a.language, a.kindergarten_ids
+      from applications a join children c on c.id = a.child_id
+     where a.representative_id is null and a.applicant_id in ${boundApplicantIds(telegramUserId)}
+     order by a.created_at desc, a.id desc
+     limit 1`,
+  );
+  return row ? { childName: row.child_name, districtId: row.district_id, language: row.language, kindergartenIds: row.kindergarten_ids } : null;
+}
+
 /** The language stored with the applicants bound to this account, if any. */
 export async function getTelegramLanguage(db: Queryable, telegramUserId: number): Promise<Language | null> {
   const rows = await rowsOf<{ language: Language }>(

@@ -75,6 +75,8 @@ export const policySchema = z.object({
   autoRegister: z.boolean().default(true),
   /** The shortest reason a call-centre agent may give for a look-up (who calls and why). */
   lookupReasonMinChars: z.number().int().min(1).max(100).default(5),
+  /** Hours the answers of a stopped bot application are kept, so the parent can go on from there. */
+  applicationDraftKeepHours: z.number().int().min(1).max(720).default(72),
   /** Uploaded documents. */
   maxDocumentBytes: z.number().int().min(1024).default(10 * 1024 * 1024),
   documentMimeTypes: z.array(z.string()).default(['image/jpeg', 'image/png', 'application/pdf']),

@@ -12,7 +12,7 @@ import { listDistricts, listKindergartens, type KindergartenChoice } from '../..
 import { maxDocumentMegabytes } from '../../core/documents.ts';
 import { ValidationError, type FieldError } from '../../core/errors.ts';
 import { maskIin, normalizeIin } from '../../core/iin.ts';
-import { canSeeApplication, lastApplicantOf, submitFromTelegram } from '../../core/parents.ts';
+import { canSeeApplication, lastApplicantOf, lastPlacesOf, submitFromTelegram } from '../../core/parents.ts';
 import type { Policy } from '../../core/policy.ts';
 import type { PriorityCategory } from '../../core/queue.ts';
 import type { BotConversation, ConvContext, Language } from '../context.ts';
@@ -23,11 +23,14 @@ import { formatDate, formatDay, parseDay } from '../views/format.ts';
 import { BACK, Dialog, fail, ok, textAnswer, type Labels, type Parsed } from './kit.ts';
 import { askDocument, askPhone, choice, kindergartenName, pickKindergartens, pickOne } from './steps.ts';
 
-interface Draft {
+/** The answers so far; plain data, kept in the session when the parent stops. */
+export interface ApplicationDraft {
   consentAt?: string;
   who?: 'parent' | 'representative';
   /** Whether the parent's details were taken from their last application ('none': there was none). */
   reuse?: 'yes' | 'no' | 'none';
+  /** Whether district, language and kindergartens were taken from it ('none': nothing to take). */
+  sibling?: 'yes' | 'no' | 'none';
   repIin?: string;
   repName?: string;
   poaNumber?: string;
@@ -53,6 +56,9 @@ interface Draft {
 const ORDER = [
   'consent',
   'who',
+  // The child's IIN right after "who": a duplicate or an age over the limit ends it before
+  // anything else is typed.
+  'childIin',
   'reuse',
   'repIin',
   'repName',
@@ -62,9 +68,9 @@ const ORDER = [
   'parentIin',
   'parentName',
   'phone',
-  'childIin',
   'childName',
   'certificate',
+  'sibling',
   'district',
   'language',
   'kindergartens',
@@ -75,14 +81,15 @@ const ORDER = [
 type StepId = (typeof ORDER)[number];
 const REP_STEPS: readonly StepId[] = ['repIin', 'repName', 'poaNumber', 'poaDate', 'poaIssuer'];
 
-function applies(step: StepId, d: Draft): boolean {
+function applies(step: StepId, d: ApplicationDraft): boolean {
   if (REP_STEPS.includes(step)) return d.who === 'representative';
   if (step === 'reuse') return d.who === 'parent';
+  if (step === 'sibling') return d.who === 'parent' && d.reuse !== 'none';
   if (step === 'proof') return d.category !== undefined && d.category !== 'none';
   return true;
 }
 
-function complete(step: StepId, d: Draft): boolean {
+function complete(step: StepId, d: ApplicationDraft): boolean {
   switch (step) {
     case 'consent':
       return !!d.consentAt;
@@ -101,10 +108,10 @@ function complete(step: StepId, d: Draft): boolean {
   }
 }
 
-const firstIncomplete = (d: Draft): StepId | null => ORDER.find((s) => applies(s, d) && !complete(s, d)) ?? null;
+const firstIncomplete = (d: ApplicationDraft): StepId | null => ORDER.find((s) => applies(s, d) && !complete(s, d)) ?? null;
 
 /** Summary buttons: what each one changes. */
-const EDITS: { key: string; steps: readonly StepId[]; when?: (d: Draft) => boolean }[] = [
+const EDITS: { key: string; steps: readonly StepId[]; when?: (d: ApplicationDraft) => boolean }[] = [
   { key: 'who', steps: ['who'] },
   { key: 'representative', steps: REP_STEPS, when: (d) => d.who === 'representative' },
   { key: 'parentIin', steps: ['parentIin'] },
@@ -121,12 +128,31 @@ const EDITS: { key: string; steps: readonly StepId[]; when?: (d: Draft) => boole
   { key: 'address', steps: ['address'] },
 ];
 
-const NAME_RE = /^[\p{L}][\p{L}\s'’.-]*$/u;
+const NAME_CHAR = /^[\p{L}\p{M}\s'’.-]$/u;
+const graphemes = new Intl.Segmenter('ru', { granularity: 'grapheme' });
 
+/** A full name: letters, spaces, hyphens, apostrophes and dots; the error names what is not. */
 function nameAnswer(a: Parameters<typeof textAnswer>[0], t: TFunction): Parsed<string> {
   const text = textAnswer(a, t, { min: 3, max: 200 });
   if (!text.ok) return text;
-  return NAME_RE.test(text.value) ? text : fail(t('errors.name_invalid'));
+  if (/\p{N}/u.test(text.value)) return fail(t('errors.name_invalid'));
+  const others = new Set<string>();
+  for (const { segment } of graphemes.segment(text.value)) {
+    if (![...segment].every((c) => NAME_CHAR.test(c))) others.add(segment);
+  }
+  if (others.size > 0) return fail(t('bot.answer.nameSymbols', { chars: [...others].join(' ') }));
+  return /^\p{L}/u.test(text.value) ? text : fail(t('bot.answer.nameStart'));
+}
+
+/** A day as DD.MM.YYYY; words, another shape and an impossible day each get their own answer. */
+function dayAnswer(a: Parameters<typeof textAnswer>[0], t: TFunction): Parsed<string> {
+  const text = textAnswer(a, t, { max: 200 });
+  if (!text.ok) return text;
+  const day = parseDay(text.value);
+  if (day) return ok(day);
+  if (/\p{L}/u.test(text.value)) return fail(t('bot.answer.dateInWords'));
+  if (/^\d{1,2}[./-]\d{1,2}[./-]\d{4}$/.test(text.value)) return fail(t('bot.answer.dateImpossible', { date: text.value }));
+  return fail(t('errors.date_invalid'));
 }
 
 /** A parent's, legal representative's or attorney's IIN: valid, and of someone old enough to apply. */
@@ -165,8 +191,62 @@ export function createApplyConversation(deps: ApplyDeps) {
   const categories: PriorityCategory[] = ['none', ...policy.extraordinaryCategories, ...policy.firstPriorityCategories];
 
   return async function apply(conversation: BotConversation, ctx: ConvContext): Promise<void> {
-    const d = new Dialog(conversation, ctx, deps.labels, 'bot.apply.cancelled');
-    const draft: Draft = {};
+    const draft: ApplicationDraft = {};
+    const hours = policy.applicationDraftKeepHours;
+    const d: Dialog = new Dialog(conversation, ctx, deps.labels, {
+      cancelledKey: 'bot.apply.cancelled',
+      resumeKey: 'bot.apply.resume',
+      stop: {
+        hasAnswers: () => Object.keys(draft).some((k) => k !== 'consentAt'),
+        question: (t) => t('bot.apply.stop.question', { hours }),
+        keep: async () => {
+          const stoppedAt = (await d.now()).toISOString();
+          const kept = structuredClone(draft);
+          await d.external((outer) => {
+            outer.session.stoppedApplication = { stoppedAt, draft: kept };
+          });
+          return d.t('bot.apply.stop.kept', { hours });
+        },
+      },
+    });
+
+    /**
+     * An application stopped within the keep time: go on from where it stopped, or start over
+     * (its answers are then dropped). Older ones are dropped unseen.
+     */
+    async function resumeStopped(): Promise<void> {
+      const now = await d.now();
+      const stopped = await d.external((outer) => {
+        const kept = outer.session.stoppedApplication;
+        if (kept && now.getTime() - Date.parse(kept.stoppedAt) <= hours * 3_600_000) return kept;
+        delete outer.session.stoppedApplication;
+        return null;
+      });
+      if (!stopped) return;
+      const child = stopped.draft.childIin ? maskIin(stopped.draft.childIin) : null;
+      const goOn = await d.ask({
+        text: (t) =>
+          [t('bot.apply.stop.found', { date: formatDate(stopped.stoppedAt) }), ...(child ? [t('bot.apply.stop.child', { iin: child })] : [])].join('\n'),
+        keyboard: (t) => new InlineKeyboard().text(t('bot.apply.stop.continue'), 'q:yes').row().text(t('bot.apply.stop.restart'), 'q:no'),
+        nav: { back: false },
+        parse: choice({ yes: true, no: false }),
+      });
+      // Kept until the parent chose: stopping at this question loses nothing.
+      await d.external((outer) => {
+        delete outer.session.stoppedApplication;
+      });
+      if (goOn === true) Object.assign(draft, stopped.draft);
+    }
+
+    /** Whether a step was asked (not skipped, not filled from the last application). */
+    function asked(s: StepId): boolean {
+      if (s === 'consent' || !applies(s, draft)) return false;
+      if (s === 'reuse') return draft.reuse !== 'none';
+      if (s === 'sibling') return draft.sibling !== 'none';
+      if (draft.sibling === 'yes' && (s === 'district' || s === 'language' || s === 'kindergartens')) return false;
+      const reused: readonly StepId[] = ['parentIin', 'parentName', 'phone', 'address'];
+      return !(draft.reuse === 'yes' && reused.includes(s));
+    }
 
     /** Runs one step; 'back' when the parent went back from it, 'skip' when it asked nothing. */
     async function step(id: StepId): Promise<'done' | 'back' | 'skip'> {
@@ -198,8 +278,18 @@ export function createApplyConversation(deps: ApplyDeps) {
         }
         case 'reuse':
           return reuseStep();
+        case 'sibling':
+          return siblingStep();
         case 'repIin': {
-          const iin = await d.ask({ text: (t) => t('bot.apply.rep.iin'), parse: adultIinAnswer(await d.now(), policy) });
+          const adult = adultIinAnswer(await d.now(), policy);
+          const iin = await d.ask({
+            text: (t) => t('bot.apply.rep.iin'),
+            parse: (a, t) => {
+              const parsed = adult(a, t);
+              if (parsed.ok && parsed.value === draft.childIin) return fail(t('errors.iin_same_as_applicant'));
+              return parsed;
+            },
+          });
           if (iin === BACK) return 'back';
           draft.repIin = iin;
           return 'done';
@@ -221,11 +311,8 @@ export function createApplyConversation(deps: ApplyDeps) {
           const value = await d.ask({
             text: (t) => t('bot.apply.rep.poaDate'),
             parse: (a, t) => {
-              const text = textAnswer(a, t, { max: 20 });
-              if (!text.ok) return text;
-              const day = parseDay(text.value);
-              if (!day) return fail(t('errors.date_invalid'));
-              return day > today ? fail(t('errors.date_in_future')) : ok(day);
+              const day = dayAnswer(a, t);
+              return day.ok && day.value > today ? fail(t('errors.date_in_future')) : day;
             },
           });
           if (value === BACK) return 'back';
@@ -328,11 +415,16 @@ export function createApplyConversation(deps: ApplyDeps) {
           return 'done';
         }
         case 'category': {
+          // Official names are too long for a button: numbered in the text, short on the buttons.
+          const rights = categories.filter((c) => c !== 'none');
           const category = await d.ask({
-            text: (t) => t('bot.apply.category.question'),
+            text: (t) => [t('bot.apply.category.question'), '', ...rights.map((c, i) => `${i + 1}. ${t(`category.${c}`)}`)].join('\n'),
             keyboard: (t) =>
               grid(
-                categories.map((c) => ({ text: c === 'none' ? t('bot.apply.category.none') : t(`category.${c}`), data: `q:${c}` })),
+                [
+                  { text: t('bot.apply.category.none'), data: 'q:none' },
+                  ...rights.map((c, i) => ({ text: `${i + 1}. ${t(`bot.apply.category.short.${c}`)}`, data: `q:${c}` })),
+                ],
                 1,
               ),
             parse: choice(Object.fromEntries(categories.map((c) => [c, c])) as Record<string, PriorityCategory>),
@@ -394,6 +486,51 @@ export function createApplyConversation(deps: ApplyDeps) {
           draft.phoneVerified = known.phoneVerified;
         }
         if (known.address) draft.address = known.address;
+      }
+      return 'done';
+    }
+
+    /**
+     * A sibling: the district, language and kindergartens of this account's last application,
+     * those kindergartens that still take children in that language.
+     */
+    async function siblingStep(): Promise<'done' | 'back' | 'skip'> {
+      const last = await d.external(async (outer) => {
+        const places = await lastPlacesOf(outer.db, outer.from!.id);
+        if (!places) return null;
+        const district = (await listDistricts(outer.db)).find((x) => x.id === places.districtId);
+        const candidates = await listKindergartens(outer.db, places.districtId, places.language);
+        const kindergartens = places.kindergartenIds.map((id) => candidates.find((k) => k.id === id)).filter((k) => k !== undefined);
+        if (!district || kindergartens.length === 0) return null;
+        return { ...places, districtName: { kk: district.nameKk, ru: district.nameRu }, kindergartens };
+      });
+      if (!last) {
+        draft.sibling = 'none';
+        return 'skip';
+      }
+      const answer = await d.ask({
+        text: (t) => {
+          const lang = d.ctx.lang;
+          const kgs = last.kindergartens.map((k, i) => `${i + 1}) ${kindergartenName(k, lang)}`).join('; ');
+          return [
+            t('bot.apply.sibling.question'),
+            t('bot.apply.sibling.child', { child: last.childName }),
+            '',
+            `${t('bot.apply.summary.district')}: ${last.districtName[lang]}`,
+            `${t('bot.apply.summary.language')}: ${t(`bot.apply.language.${last.language}`)}`,
+            `${t('bot.apply.summary.kindergartens')}: ${kgs}`,
+          ].join('\n');
+        },
+        keyboard: (t) => new InlineKeyboard().text(t('bot.apply.sibling.yes'), 'q:yes').row().text(t('bot.apply.sibling.no'), 'q:no'),
+        parse: choice({ yes: true, no: false }),
+      });
+      if (answer === BACK) return 'back';
+      draft.sibling = answer ? 'yes' : 'no';
+      if (answer) {
+        draft.districtId = last.districtId;
+        draft.districtName = last.districtName;
+        draft.language = last.language;
+        draft.kindergartens = last.kindergartens;
       }
       return 'done';
     }
@@ -595,9 +732,11 @@ export function createApplyConversation(deps: ApplyDeps) {
       return 'done';
     }
 
+    await resumeStopped();
     // Fill in order; after the summary, run only the chosen steps and whatever they left empty.
-    let cursor: StepId | 'summary' = 'consent';
-    const history: StepId[] = [];
+    let cursor: StepId | 'summary' = firstIncomplete(draft) ?? 'summary';
+    // Back from where a resumed application goes on: to the answers given before it.
+    const history: StepId[] = cursor === 'summary' ? [] : ORDER.slice(0, ORDER.indexOf(cursor)).filter(asked);
     let pending: StepId[] = [];
     let editing = false;
     for (;;) {

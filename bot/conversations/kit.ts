@@ -22,6 +22,8 @@ export type Answer =
   | { kind: 'contact'; phone: string; own: boolean }
   | { kind: 'file'; fileId: string; size: number | undefined; name: string | null; photo: boolean }
   | { kind: 'back' }
+  /** A command or menu press was answered, or the parent chose not to stop: the question is asked again. */
+  | { kind: 'aside' }
   | { kind: 'other' };
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string | null };
@@ -33,6 +35,26 @@ export interface Labels {
   menu: ReadonlySet<string>;
   back: ReadonlySet<string>;
   cancel: ReadonlySet<string>;
+  /** The bot's features (commands, menu, language buttons), to answer one in the middle of a dialog. */
+  aside: (ctx: BotContext) => Promise<void>;
+}
+
+export interface DialogOptions {
+  /** i18n key of the message shown when the parent stops. */
+  cancelledKey: string;
+  /**
+   * i18n key of the line that follows an answered command or menu press, before the question
+   * comes again. Without it the update goes to the rest of the bot and the question waits.
+   */
+  resumeKey?: string;
+  /** Stopping a dialog that has answers: asked first, and what to keep (apply.ts). */
+  stop?: {
+    /** Whether there is anything to lose; nothing to lose stops at once. */
+    hasAnswers: () => boolean;
+    question: (t: TFunction) => string;
+    /** Keeps the answers; returns the text that says they were kept. */
+    keep: () => Promise<string>;
+  };
 }
 
 export interface Question<T> {
@@ -61,11 +83,15 @@ export class Dialog {
     readonly conv: BotConversation,
     ctx: ConvContext,
     private readonly labels: Labels,
-    /** i18n key of the message shown when the parent cancels. */
-    private readonly cancelledKey: string,
+    options: string | DialogOptions,
   ) {
     this.ctx = ctx;
+    this.options = typeof options === 'string' ? { cancelledKey: options } : options;
   }
+
+  private readonly options: DialogOptions;
+  /** Whether "are you sure?" is on screen: Cancel pressed again means yes. */
+  private stopping = false;
 
   get t(): TFunction {
     return this.ctx.t;
@@ -104,9 +130,29 @@ export class Dialog {
   }
 
   /** Ends the conversation politely, back to the main menu. */
-  async cancel(key = this.cancelledKey): Promise<never> {
-    await this.say(this.t(key), { reply_markup: mainMenu(this.t) });
+  async cancel(text = this.t(this.options.cancelledKey)): Promise<never> {
+    await this.say(text, { reply_markup: mainMenu(this.t) });
     return this.conv.halt();
+  }
+
+  /**
+   * Cancel pressed: with answers given, asks first; "no" asks the pending question again,
+   * "yes" keeps the answers for a while and ends.
+   */
+  private async stop(): Promise<Answer> {
+    const stop = this.options.stop;
+    if (this.stopping) return { kind: 'button', data: 'stop:yes' };
+    if (!stop?.hasAnswers()) return this.cancel();
+    this.stopping = true;
+    const sure = await this.ask({
+      text: stop.question,
+      keyboard: (t) => new InlineKeyboard().text(t('bot.nav.stopYes'), 'q:stop:yes').row().text(t('bot.nav.stopNo'), 'q:stop:no'),
+      nav: { back: false, cancel: false },
+      parse: (a, t) => (a.kind === 'button' && (a.data === 'stop:yes' || a.data === 'stop:no') ? ok(a.data === 'stop:yes') : fail(t('bot.nav.useButtons'))),
+    });
+    this.stopping = false;
+    if (sure !== true) return { kind: 'aside' };
+    return this.cancel(await stop.keep());
   }
 
   /** Ends the conversation after a final message. */
@@ -130,6 +176,10 @@ export class Dialog {
     let question = await this.send(q);
     for (;;) {
       const answer = await this.waitAnswer(question.message_id);
+      if (answer.kind === 'aside') {
+        question = await this.send(q);
+        continue;
+      }
       if (answer.kind === 'back') {
         if (q.nav?.back === false) continue;
         return BACK;
@@ -153,10 +203,11 @@ export class Dialog {
       const query = ctx.callbackQuery;
       if (query) {
         const data = query.data ?? '';
+        if (data.startsWith('lang:') && this.options.resumeKey) return this.aside();
         if (!data.startsWith('q:') && !data.startsWith('nav:')) return this.conv.skip({ next: true });
         if (data === 'nav:cancel') {
           await ctx.answerCallbackQuery().catch(() => {});
-          return this.cancel();
+          return this.stop();
         }
         if (query.message?.message_id !== questionId) {
           await ctx.answerCallbackQuery({ text: this.t('bot.nav.outdated') }).catch(() => {});
@@ -170,9 +221,9 @@ export class Dialog {
       if (!msg) return this.conv.skip({ next: true });
       if (msg.text !== undefined) {
         const text = msg.text.trim();
-        if (text === '/cancel' || this.labels.cancel.has(text)) return this.cancel();
+        if (text === '/cancel' || this.labels.cancel.has(text)) return this.stop();
         if (this.labels.back.has(text)) return { kind: 'back' };
-        if (text.startsWith('/') || this.labels.menu.has(text)) return this.conv.skip({ next: true });
+        if (text.startsWith('/') || this.labels.menu.has(text)) return this.options.resumeKey ? this.aside() : this.conv.skip({ next: true });
         return { kind: 'text', text };
       }
       if (msg.contact) {
@@ -189,13 +240,37 @@ export class Dialog {
       return { kind: 'other' };
     }
   }
+
+  /**
+   * Answers a command, a menu press or a language button with the bot's own features, then
+   * says that the dialog goes on and how to leave it, in the language chosen meanwhile.
+   */
+  private async aside(): Promise<Answer> {
+    const lang = await this.external(async (outer) => {
+      await this.labels.aside(outer);
+      return outer.lang;
+    });
+    this.ctx.lang = lang;
+    this.ctx.t = this.ctx.translators[lang];
+    await this.say(this.t(this.options.resumeKey!));
+    return { kind: 'aside' };
+  }
 }
 
-/** One free-text answer, trimmed, with a length check; other kinds of answers explain themselves. */
+/** Invisible characters (format marks, Hangul fillers): a message of only these is empty. */
+const INVISIBLE = /[\p{Cf}\u115F\u1160\u3164\uFFA0]/gu;
+
+/**
+ * One free-text answer, trimmed, with a length check that says what is wrong with this text;
+ * other kinds of answers explain themselves.
+ */
 export function textAnswer(answer: Answer, t: TFunction, opts: { min?: number; max?: number } = {}): Parsed<string> {
   if (answer.kind !== 'text') return fail(t('bot.nav.textExpected'));
   const text = answer.text.replace(/\s+/g, ' ').trim();
-  if (text.length < (opts.min ?? 1)) return fail(t('errors.text_too_short', { min: opts.min ?? 1 }));
-  if (text.length > (opts.max ?? 200)) return fail(t('errors.too_long'));
+  if (text.replace(INVISIBLE, '').trim().length === 0) return fail(t('bot.answer.empty'));
+  const min = opts.min ?? 1;
+  const max = opts.max ?? 200;
+  if (text.length < min) return fail(t('bot.answer.tooShort', { min, length: text.length }));
+  if (text.length > max) return fail(t('bot.answer.tooLong', { max, length: text.length }));
   return ok(text);
 }

@@ -86,7 +86,8 @@ export async function pickOne(d: Dialog, opts: { title: (t: TFunction) => string
       filter = a.text;
       page = 0;
       resend = true;
-    } else {
+    } else if (a.kind === 'aside') resend = true;
+    else {
       await d.say(d.t('bot.nav.useButtons'));
       resend = true;
     }
@@ -146,7 +147,8 @@ export async function pickKindergartens(
       filter = a.text;
       page = 0;
       resend = true;
-    } else {
+    } else if (a.kind === 'aside') resend = true;
+    else {
       await d.say(d.t('bot.kg.hint'));
       resend = true;
     }

@@ -19,7 +19,10 @@ export function languageFeature(labels: Record<MenuItem, string[]>): Composer<Bo
     await setTelegramLanguage(ctx.db, ctx.from.id, lang);
     await ctx.answerCallbackQuery().catch(() => {});
     await ctx.editMessageReplyMarkup().catch(() => {});
-    await ctx.reply(`${ctx.t('bot.language.saved')}\n\n${ctx.t('bot.menu.intro')}`, { reply_markup: mainMenu(ctx.t) });
+    // In the middle of an application the menu's introduction would read as if it had ended.
+    const inDialog = Object.keys(ctx.conversation.active()).length > 0;
+    const text = inDialog ? ctx.t('bot.language.saved') : `${ctx.t('bot.language.saved')}\n\n${ctx.t('bot.menu.intro')}`;
+    await ctx.reply(text, { reply_markup: mainMenu(ctx.t) });
   });
   return feature;
 }

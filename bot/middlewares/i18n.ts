@@ -85,6 +85,7 @@ export function conversationI18n(instance: i18n) {
       const lang = await conversation.external((outer) => outer.lang);
       ctx.lang = lang;
       ctx.t = ts[lang];
+      ctx.translators = ts;
       await next();
     },
   ];

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Queryable } from '../../db/client.ts';
 import { botSessions, processedUpdates } from '../../db/schema/index.ts';
 import type { SessionData } from '../context.ts';
+import type { ApplicationDraft } from '../conversations/apply.ts';
 
 const sessionSchema = z.looseObject({
   language: z.enum(['kk', 'ru']).optional(),
@@ -19,6 +20,10 @@ const sessionSchema = z.looseObject({
         ahead: z.object({ extraordinary: z.number(), firstPriority: z.number(), general: z.number() }).optional(),
       }),
     )
+    .optional(),
+  // Answers of a stopped application: plain data written by apply.ts, read back only there.
+  stoppedApplication: z
+    .object({ stoppedAt: z.string(), draft: z.custom<ApplicationDraft>((v) => typeof v === 'object' && v !== null && !Array.isArray(v)) })
     .optional(),
   // The conversations plugin checks the version and drops state of another one.
   conversations: z

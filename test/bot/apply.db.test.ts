@@ -9,8 +9,10 @@ import {
   applicants,
   applications,
   applicationTelegramLinks,
+  botSessions,
   children,
   documents,
+  kindergartens,
   notifications,
   representatives,
 } from '../../db/schema/index.ts';
@@ -59,9 +61,19 @@ describe('applying in Kazakh', () => {
     expect(lastText(await p.say('📝 Өтініш беру'))).toContain('заңмен қорғалатын құпияны құрайтын дербес деректерді пайдалануға келісіміңіз қажет');
     expect(p.buttons()).toEqual(['✅ Келісемін', 'Келіспеймін']);
     expect(lastText(await p.tap('✅ Келісемін'))).toBe('Өтінішті кім береді?');
-    expect(p.buttons()).toEqual(['Ата-ана немесе заңды өкіл', 'Сенімхат бойынша өкіл', '✖️ Бас тарту']);
-    expect(lastText(await p.tap('Ата-ана немесе заңды өкіл'))).toBe('Ата-ананың (заңды өкілдің) ЖСН-ін жазыңыз — 12 цифр.');
-    expect(p.buttons()).toEqual(['◀️ Артқа', '✖️ Бас тарту']);
+    expect(p.buttons()).toEqual(['Ата-ана немесе заңды өкіл', 'Сенімхат бойынша өкіл', '✖️ Тоқтату']);
+    // The child's IIN comes first: a duplicate or an age over the limit is found before anything else is typed.
+    expect(lastText(await p.tap('Ата-ана немесе заңды өкіл'))).toBe('Баланың ЖСН-ін жазыңыз — 12 цифр. Туған күні ЖСН бойынша анықталады.');
+    expect(p.buttons()).toEqual(['◀️ Артқа', '✖️ Тоқтату']);
+
+    // The child: a child aged 7 is refused, the birth date comes from the IIN and is confirmed.
+    expect(texts(await p.say(iinFor(yearsAgo(7, 2))))[0]).toBe('Балаға 7 жас толған: кезекке 7 жасқа дейінгі балалар қойылады.');
+    const birthDate = yearsAgo(3, 40);
+    const childIin = iinFor(birthDate);
+    const [y, m, d] = birthDate.split('-');
+    expect(lastText(await p.say(childIin))).toBe(`ЖСН бойынша туған күні: ${d}.${m}.${y}. Дұрыс па?`);
+    expect(p.buttons()).toEqual(['✅ Иә, дұрыс', '✏️ ЖСН-ді қайта жазу', '◀️ Артқа', '✖️ Тоқтату']);
+    expect(lastText(await p.tap('✅ Иә, дұрыс'))).toBe('Ата-ананың (заңды өкілдің) ЖСН-ін жазыңыз — 12 цифр.');
 
     // Invalid IINs: a short explanation, then the same question.
     const parentIin = iinFor('1990-04-12');
@@ -73,28 +85,28 @@ describe('applying in Kazakh', () => {
     expect(texts(await p.say(`${parentIin.slice(0, 6)}9${parentIin.slice(7)}`))[0]).toContain('жетінші цифры');
     expect(lastText(await p.say(parentIin))).toBe('Ата-ананың тегін, атын және әкесінің атын жазыңыз.');
     expect(texts(await p.say('Әсел 2'))[0]).toBe('Аты-жөнін әріптермен жазыңыз, цифрларсыз.');
+    // Each error says what is wrong with this text: markup and emoji have no digits to remove.
+    expect(texts(await p.say('<b>Әсел</b> Нұрланқызы'))).toEqual([
+      'Аты-жөнінде тек әріптер, бос орын, дефис және апостроф болады. Мыналарды алып тастаңыз: < > /',
+      'Ата-ананың тегін, атын және әкесінің атын жазыңыз.',
+    ]);
+    expect(texts(await p.say('Әсел 👩‍👧 Нұрланқызы'))[0]).toBe('Аты-жөнінде тек әріптер, бос орын, дефис және апостроф болады. Мыналарды алып тастаңыз: 👩‍👧');
+    expect(texts(await p.say('\u200b \u3164'))[0]).toBe('Хабар бос. Жауапты мәтінмен жазыңыз.');
+    expect(texts(await p.say('Ә'))[0]).toBe('Тым қысқа: кемінде 3 таңба керек, қазір — 1.');
+    expect(texts(await p.say('-Әсел'))[0]).toBe('Аты-жөні әріптен басталуы керек.');
     expect(lastText(await p.say('Сейітқалиева Әсел Нұрланқызы'))).toContain('Байланыс телефоны керек');
-    expect(p.replyKeyboard()).toEqual(['📱 Нөмірді жіберу', '◀️ Артқа', '✖️ Бас тарту']);
+    expect(p.replyKeyboard()).toEqual(['📱 Нөмірді жіберу', '◀️ Артқа', '✖️ Тоқтату']);
 
     const afterContact = await p.shareContact('+7 701 234 56 78');
-    expect(texts(afterContact)).toEqual(['Телефон: +77012345678 ✅', 'Баланың ЖСН-ін жазыңыз — 12 цифр. Туған күні ЖСН бойынша анықталады.']);
+    expect(texts(afterContact)).toEqual(['Телефон: +77012345678 ✅', 'Баланың тегін, атын және әкесінің атын жазыңыз.']);
     expect(p.replyKeyboard()).toContain('📝 Өтініш беру');
-
-    // The child: a child aged 7 is refused, the birth date comes from the IIN and is confirmed.
-    expect(texts(await p.say(iinFor(yearsAgo(7, 2))))[0]).toBe('Балаға 7 жас толған: кезекке 7 жасқа дейінгі балалар қойылады.');
-    const birthDate = yearsAgo(3, 40);
-    const childIin = iinFor(birthDate);
-    const [y, m, d] = birthDate.split('-');
-    expect(lastText(await p.say(childIin))).toBe(`ЖСН бойынша туған күні: ${d}.${m}.${y}. Дұрыс па?`);
-    expect(p.buttons()).toEqual(['✅ Иә, дұрыс', '✏️ ЖСН-ді қайта жазу', '◀️ Артқа', '✖️ Бас тарту']);
-    expect(lastText(await p.tap('✅ Иә, дұрыс'))).toBe('Баланың тегін, атын және әкесінің атын жазыңыз.');
     expect(lastText(await p.say('Сейітқали Айсұлу Ерланқызы'))).toBe('Баланың туу туралы куәлігінің нөмірін жазыңыз.');
     expect(lastText(await p.say('I-АЖ 123456'))).toContain('Қай ауданнан балабақша іздейсіз?');
 
     // Districts: typing filters the list.
-    expect(p.buttons()).toContain('✖️ Бас тарту');
+    expect(p.buttons()).toContain('✖️ Тоқтату');
     await p.say(places.tag);
-    expect(p.buttons()).toEqual([expect.stringContaining(places.districtKk), '🔎 Барлығын көрсету', '◀️ Артқа', '✖️ Бас тарту']);
+    expect(p.buttons()).toEqual([expect.stringContaining(places.districtKk), '🔎 Барлығын көрсету', '◀️ Артқа', '✖️ Тоқтату']);
     expect(lastText(await p.tap(new RegExp(places.districtKk)))).toBe('Балабақшадағы оқыту тілі:');
     await p.tap('қазақ тілі');
     expect(p.last.text).toContain('Балабақшаларды қалауыңыз бойынша ретімен таңдаңыз (ең көбі 3)');
@@ -104,16 +116,23 @@ describe('applying in Kazakh', () => {
       '№ 12 "Айгөлек" балабақшасы',
       '№ 13 "Ақбота" балабақшасы',
       '◀️ Артқа',
-      '✖️ Бас тарту',
+      '✖️ Тоқтату',
     ]);
     await p.tap('№ 12 "Айгөлек" балабақшасы');
     expect(p.last.text).toContain('Таңдалғандар:\n1) № 12 "Айгөлек" балабақшасы');
     await p.tap('№ 11 "Балапан" балабақшасы');
-    expect(p.buttons()).toEqual(['№ 13 "Ақбота" балабақшасы', '✅ Дайын', '↩️ Қайта таңдау', '◀️ Артқа', '✖️ Бас тарту']);
-    expect(lastText(await p.tap('✅ Дайын'))).toContain('кезектен тыс немесе бірінші кезекте орын алу құқығы бар ма');
+    expect(p.buttons()).toEqual(['№ 13 "Ақбота" балабақшасы', '✅ Дайын', '↩️ Қайта таңдау', '◀️ Артқа', '✖️ Тоқтату']);
+    const rights = lastText(await p.tap('✅ Дайын'));
+    expect(rights).toContain('кезектен тыс немесе бірінші кезекте орын алу құқығы бар ма');
+    expect(rights).toContain('\n3. Қызмет кезінде қаза тапқан немесе хабарсыз кеткендердің балалары\n');
+    expect(rights).toContain('\n8. Соғыс қатысушылары мен оларға теңестірілген адамдардың балалары\n');
     expect(p.buttons()[0]).toBe('Жеңілдік жоқ');
+    // Telegram cuts a button's text beyond about 28 characters: every label fits.
+    expect(p.buttons()).toContain('3. Қызметте қаза тапқандар');
+    expect(p.buttons()).toHaveLength(12);
+    for (const label of p.buttons()) expect(label.length, label).toBeLessThanOrEqual(28);
     expect(lastText(await p.tap('Жеңілдік жоқ'))).toBe('Тұрғылықты мекенжайыңызды жазыңыз: қала, көше, үй, пәтер.');
-    expect(texts(await p.say('Абай'))[0]).toBe('Тым қысқа: кемінде 5 таңба жазыңыз.');
+    expect(texts(await p.say('Абай'))[0]).toBe('Тым қысқа: кемінде 5 таңба керек, қазір — 4.');
 
     const summary = lastText(await p.say('Алматы, Абай даңғылы, 10, 5'));
     expect(summary).toContain('📋 Өтінішті тексеріңіз:');
@@ -170,15 +189,12 @@ describe('applying in Kazakh', () => {
     const refused = await p.tap('Келіспеймін');
     expect(lastText(refused)).toContain('Келісімсіз өтінішті қабылдай алмаймыз. Ешқандай дерек сақталған жоқ.');
 
+    // Nothing answered yet: Cancel stops at once.
     await p.say('/apply');
     await p.tap('✅ Келісемін');
-    await p.tap('Ата-ана немесе заңды өкіл');
-    const iin = iinFor('1988-08-08');
-    await p.say(iin);
-    const cancelled = await p.tap('✖️ Бас тарту');
+    const cancelled = await p.tap('✖️ Тоқтату');
     expect(lastText(cancelled)).toBe('Өтініш беру тоқтатылды. Енгізілген деректер сақталмады.');
     expect(p.replyKeyboard()).toContain('📝 Өтініш беру');
-    expect(await database.db.select().from(applicants).where(eq(applicants.iin, iin))).toEqual([]);
   });
 
   it('Back returns to the previous question with the earlier answers kept', async () => {
@@ -188,15 +204,168 @@ describe('applying in Kazakh', () => {
     await p.say('/apply');
     await p.tap('✅ Келісемін');
     await p.tap('Ата-ана немесе заңды өкіл');
-    await p.say(iinFor('1989-01-01'));
-    expect(lastText(await p.tap('◀️ Артқа'))).toBe('Ата-ананың (заңды өкілдің) ЖСН-ін жазыңыз — 12 цифр.');
+    await p.say(iinFor(yearsAgo(3)));
+    await p.tap('✅ Иә, дұрыс');
+    expect(lastText(await p.tap('◀️ Артқа'))).toBe('Баланың ЖСН-ін жазыңыз — 12 цифр. Туған күні ЖСН бойынша анықталады.');
     expect(lastText(await p.tap('◀️ Артқа'))).toBe('Өтінішті кім береді?');
     // A button of an older question is refused without breaking the current one.
-    const stale = p.messages.find((m) => m.text.startsWith('Ата-ананың (заңды өкілдің) ЖСН-ін'))!;
+    const stale = p.messages.find((m) => m.text.startsWith('Баланың ЖСН-ін'))!;
     await p.tapData('nav:back', stale.messageId);
     expect(tg.callsOf('answerCallbackQuery').at(-1)?.payload.text).toBe('Бұл батырма ескірген. Соңғы хабарға жауап беріңіз.');
     expect(lastText(await p.tap('Сенімхат бойынша өкіл'))).toBe('Өзіңіздің (өкілдің) ЖСН-іңізді жазыңыз — 12 цифр.');
     await p.say('/cancel');
+  });
+});
+
+describe('a command or menu press in the middle of an application', () => {
+  const RESUME_KK = '📝 Өтініш толтыру жалғасады: төмендегі сұраққа жауап беріңіз. Тоқтату үшін «✖️ Тоқтату» батырмасын басыңыз.';
+  const RESUME_RU = '📝 Заполнение заявления продолжается: ответьте на вопрос ниже. Чтобы отменить подачу, нажмите «✖️ Отменить».';
+
+  it('in Kazakh: answers /help, /start and the language button, then asks the pending question again, in Russian once chosen', async () => {
+    const { bot, tg } = harness;
+    const p = new FakeParent(bot, tg, { languageCode: 'kk' });
+    await startWithChild(p, iinFor(yearsAgo(2, 5)));
+    await p.say(iinFor('1990-01-15'));
+    expect(p.last.text).toBe('Ата-ананың тегін, атын және әкесінің атын жазыңыз.');
+
+    const help = texts(await p.say('/help'));
+    expect(help[0]).toContain('Мен не істей аламын:');
+    expect(help.slice(1)).toEqual([RESUME_KK, 'Ата-ананың тегін, атын және әкесінің атын жазыңыз.']);
+    expect(p.buttons()).toEqual(['◀️ Артқа', '✖️ Тоқтату']);
+
+    const start = texts(await p.say('/start'));
+    expect(start[0]).toContain('Сәлеметсіз бе!');
+    expect(start.slice(1)).toEqual([RESUME_KK, 'Ата-ананың тегін, атын және әкесінің атын жазыңыз.']);
+
+    const menu = texts(await p.say('🌐 Тілді ауыстыру'));
+    expect(menu).toEqual(['Тілді таңдаңыз / Выберите язык:', RESUME_KK, 'Ата-ананың тегін, атын және әкесінің атын жазыңыз.']);
+    const languageMessage = p.messages.findLast((m) => m.text === 'Тілді таңдаңыз / Выберите язык:')!;
+    // The language is changed, the application is not dropped, and its question comes in Russian.
+    const switched = texts(await p.tap('Русский', { messageId: languageMessage.messageId }));
+    expect(switched).toEqual(['Хорошо, теперь общаемся на русском.', RESUME_RU, 'Напишите фамилию, имя и отчество родителя.']);
+    expect(p.buttons()).toEqual(['◀️ Назад', '✖️ Отменить']);
+    expect(p.replyKeyboard()).toEqual(['📝 Подать заявление', '📋 Мои заявления', 'ℹ️ Справка', '🌐 Сменить язык']);
+
+    // The answers before are kept: the next answer goes on from where it was.
+    expect(lastText(await p.say('Сейітова Мадина Қайратқызы'))).toContain('Нужен контактный телефон');
+    await p.say('/cancel');
+  });
+
+  it('in Russian: the menu and "apply" again answer and come back to the list being chosen, in Russian', async () => {
+    const { bot, tg } = harness;
+    const p = new FakeParent(bot, tg, { languageCode: 'ru' });
+    await p.say('/apply');
+    await p.tap('✅ Согласен(на)');
+    await p.tap('Родитель или законный представитель');
+    await p.say(iinFor(yearsAgo(3, 5)));
+    await p.tap('✅ Да, верно');
+    await p.say(iinFor('1989-02-16'));
+    await p.say('Ахметова Дана Маратовна');
+    // The contact keyboard replaces the menu; after an aside it comes back with the question.
+    const my = texts(await p.say('📋 Мои заявления'));
+    expect(my[0]).toContain('На этом аккаунте Telegram нет заявлений.');
+    expect(my.slice(1)).toEqual([RESUME_RU, expect.stringContaining('Нужен контактный телефон')]);
+    expect(p.replyKeyboard()).toEqual(['📱 Отправить номер', '◀️ Назад', '✖️ Отменить']);
+    await p.say('+7 707 765 43 21');
+    await p.say('Ахметов Тимур Русланович');
+    await p.say('II-ЖК 654321');
+    expect(p.last.text).toContain('В каком районе ищете детский сад?');
+
+    const again = texts(await p.say('📝 Подать заявление'));
+    expect(again).toEqual(['Заявление уже заполняется. Чтобы начать сначала, нажмите «🔄 Начать заново».', RESUME_RU, expect.stringContaining('В каком районе ищете детский сад?')]);
+    await p.say(places.tag);
+    await p.tap(new RegExp(places.districtRu));
+    expect(p.last.text).toBe('Язык обучения в детском саду:');
+    await p.say('/cancel');
+  });
+});
+
+describe('stopping an application that has answers', () => {
+  const sessionOf = async (p: FakeParent) => (await database.db.select().from(botSessions).where(eq(botSessions.key, String(p.id))))[0]?.value;
+
+  it('in Kazakh: asks first, "no" asks the question again, "yes" keeps the answers and /apply goes on from there', async () => {
+    const { bot, tg } = harness;
+    const p = new FakeParent(bot, tg, { languageCode: 'kk' });
+    const childIin = iinFor(yearsAgo(2, 70));
+    const parentIin = iinFor('1987-07-07');
+    await startWithChild(p, childIin);
+    await p.say(parentIin);
+    await p.say('Сейітова Мадина Қайратқызы');
+    expect(p.last.text).toContain('Байланыс телефоны керек');
+
+    // The reply keyboard's Cancel, on the phone question.
+    const question = 'Өтініш беруді тоқтатасыз ба? Жауаптарыңыз 72 сағат сақталады: «📝 Өтініш беру» батырмасын басып, тоқтаған жерден жалғастыра аласыз.';
+    expect(lastText(await p.say('✖️ Тоқтату'))).toBe(question);
+    expect(p.buttons()).toEqual(['✖️ Иә, тоқтату', '↩️ Жоқ, жалғастыру']);
+    expect(lastText(await p.tap('↩️ Жоқ, жалғастыру'))).toContain('Байланыс телефоны керек');
+    expect(p.replyKeyboard()).toEqual(['📱 Нөмірді жіберу', '◀️ Артқа', '✖️ Тоқтату']);
+
+    expect(lastText(await p.say('/cancel'))).toBe(question);
+    const stopped = await p.tap('✖️ Иә, тоқтату');
+    expect(lastText(stopped)).toBe('Өтініш беру тоқтатылды. Жауаптарыңыз 72 сағат сақталады: жалғастыру үшін «📝 Өтініш беру» батырмасын басыңыз.');
+    expect(p.replyKeyboard()).toEqual(['📝 Өтініш беру', '📋 Менің өтініштерім', 'ℹ️ Анықтама', '🌐 Тілді ауыстыру']);
+    // Kept in the session only: no applicant, no application.
+    expect(await database.db.select().from(applicants).where(eq(applicants.iin, parentIin))).toEqual([]);
+    expect(await sessionOf(p)).toMatchObject({ stoppedApplication: { draft: { childIin, parentIin, parentName: 'Сейітова Мадина Қайратқызы' } } });
+    expect(lastText(await p.say('сәлем'))).toBe('Түсінбедім. Төмендегі мәзірден таңдаңыз немесе /help жазыңыз.');
+
+    const found = lastText(await p.say('📝 Өтініш беру'));
+    expect(found).toMatch(/^Өтініш беру тоқтатылған \(\d\d\.\d\d\.\d{4}\)\. Тоқтаған жерден жалғастырайық па\?\nБаланың ЖСН-і: ••••••••\d{4}$/);
+    expect(p.buttons()).toEqual(['▶️ Жалғастыру', '🔄 Басынан бастау', '✖️ Тоқтату']);
+    expect(lastText(await p.tap('▶️ Жалғастыру'))).toContain('Байланыс телефоны керек');
+    // Back (on the phone's reply keyboard) goes to the answers given before the stop.
+    expect(lastText(await p.say('◀️ Артқа'))).toBe('Ата-ананың тегін, атын және әкесінің атын жазыңыз.');
+    await p.say('Сейітова Мадина Қайратқызы');
+    await p.say('+7 701 000 11 22');
+    const summary = lastText(await fillChildAndPlace(p, { name: 'Сейітова Аружан Ерланқызы', kindergarten: '№ 11 "Балапан" балабақшасы' }));
+    expect(summary).toBe('Тұрғылықты мекенжайыңызды жазыңыз: қала, көше, үй, пәтер.');
+    await p.say('Алматы, Абай даңғылы, 1');
+    const result = await p.tap('✅ Растау және жіберу');
+    expect(result[0]?.text).toContain('✅ Өтініш тіркелді');
+    expect((await applicationOf(childIin)).status).toBe('registered');
+    expect(await sessionOf(p)).not.toHaveProperty('stoppedApplication');
+    expectTranslated(p);
+  });
+
+  it('in Russian: Cancel on a list, "start over" drops the kept answers, and answers older than the keep time are dropped unseen', async () => {
+    const { bot, tg } = harness;
+    const p = new FakeParent(bot, tg, { languageCode: 'ru' });
+    await p.say('/apply');
+    await p.tap('✅ Согласен(на)');
+    await p.tap('Родитель или законный представитель');
+    await p.say(iinFor(yearsAgo(1, 70)));
+    await p.tap('✅ Да, верно');
+    await p.say(iinFor('1986-06-16'));
+    await p.say('Омарова Алия Бекқызы');
+    await p.say('+7 701 555 44 33');
+    await p.say('Омаров Ерлан Асанович');
+    await p.say('III-ЖК 111222');
+    expect(p.last.text).toContain('В каком районе ищете детский сад?');
+    expect(lastText(await p.tap('✖️ Отменить'))).toBe('Отменить подачу заявления? Ответы сохранятся на 72 ч.: нажмите «📝 Подать заявление», чтобы продолжить с того же места.');
+    expect(p.buttons()).toEqual(['✖️ Да, отменить', '↩️ Нет, продолжить']);
+    expect(lastText(await p.tap('↩️ Нет, продолжить'))).toContain('В каком районе ищете детский сад?');
+    await p.say(places.tag);
+    await p.tap(new RegExp(places.districtRu));
+    await p.tap('✖️ Отменить');
+    expect(lastText(await p.tap('✖️ Да, отменить'))).toBe('Подача заявления отменена. Ответы сохранятся на 72 ч.: чтобы продолжить, нажмите «📝 Подать заявление».');
+
+    expect(lastText(await p.say('📝 Подать заявление'))).toMatch(/^Подача заявления была отменена \(.+\)\. Продолжить с того же места\?\nИИН ребёнка: ••••••••\d{4}$/);
+    expect(p.buttons()).toEqual(['▶️ Продолжить', '🔄 Начать заново', '✖️ Отменить']);
+    expect(lastText(await p.tap('🔄 Начать заново'))).toContain('Для подачи заявления нужно ваше согласие');
+    expect(await sessionOf(p)).not.toHaveProperty('stoppedApplication');
+    await p.tap('✅ Согласен(на)');
+    await p.tap('Родитель или законный представитель');
+    await p.say(iinFor(yearsAgo(1, 71)));
+    await p.tap('✅ Да, верно');
+    await p.say('/cancel');
+    expect(lastText(await p.tap('✖️ Да, отменить'))).toContain('Ответы сохранятся на 72 ч.');
+
+    // Past the keep time (72 hours by default) the answers are dropped: /apply starts afresh.
+    const value = (await sessionOf(p)) as { stoppedApplication: { stoppedAt: string } };
+    value.stoppedApplication.stoppedAt = new Date(Date.now() - 73 * 3_600_000).toISOString();
+    await database.db.update(botSessions).set({ value }).where(eq(botSessions.key, String(p.id)));
+    expect(lastText(await p.say('/apply'))).toContain('Для подачи заявления нужно ваше согласие');
+    expect(await sessionOf(p)).not.toHaveProperty('stoppedApplication');
   });
 });
 
@@ -209,14 +378,24 @@ describe('applying in Russian', () => {
     expect(p.replyKeyboard()).toEqual(['📝 Подать заявление', '📋 Мои заявления', 'ℹ️ Справка', '🌐 Сменить язык']);
     expect(lastText(await p.say('📝 Подать заявление'))).toContain('Для подачи заявления нужно ваше согласие');
     await p.tap('✅ Согласен(на)');
-    expect(lastText(await p.tap('Представитель по доверенности'))).toBe('Напишите ваш ИИН (представителя) — 12 цифр.');
+    expect(lastText(await p.tap('Представитель по доверенности'))).toBe('Напишите ИИН ребёнка — 12 цифр. Дата рождения определится по ИИН.');
+    const childIin = iinFor(yearsAgo(2, 20), 'male');
+    expect(lastText(await p.say(childIin))).toMatch(/^Дата рождения по ИИН: \d\d\.\d\d\.\d{4}\. Верно\?$/);
+    expect(lastText(await p.tap('✅ Да, верно'))).toBe('Напишите ваш ИИН (представителя) — 12 цифр.');
     const repIin = iinFor('1985-02-03', 'male');
     expect(lastText(await p.say(repIin))).toBe('Напишите ваши фамилию, имя и отчество.');
     expect(lastText(await p.say('Иванов Иван Иванович'))).toBe('Напишите номер доверенности.');
     expect(lastText(await p.say('12-34/2025'))).toBe('Напишите дату выдачи доверенности, например: 15.01.2025.');
-    expect(texts(await p.say('31.02.2024'))[0]).toBe('Напишите дату в виде ДД.ММ.ГГГГ, например: 15.01.2025.');
+    expect(texts(await p.say('31.02.2024'))[0]).toBe('Такой даты нет: 31.02.2024. Проверьте день и месяц.');
+    expect(texts(await p.say('пятнадцатое января две тысячи двадцать пятого года'))[0]).toBe(
+      'Напишите дату цифрами, а не словами: ДД.ММ.ГГГГ, например: 15.01.2025.',
+    );
+    expect(texts(await p.say('15.01'))[0]).toBe('Напишите дату в виде ДД.ММ.ГГГГ, например: 15.01.2025.');
+    expect(texts(await p.say('\u2060'))[0]).toBe('Сообщение пустое. Напишите ответ текстом.');
     expect(texts(await p.say('01.01.2099'))[0]).toBe('Дата не может быть в будущем.');
     expect(lastText(await p.say('15.01.2025'))).toContain('Кем выдана доверенность?');
+    expect(texts(await p.say('Н'))[0]).toBe('Слишком коротко: минимум символов — 3, сейчас — 1.');
+    expect(texts(await p.say('Нотариус '.repeat(40)))[0]).toBe('Слишком длинно: максимум символов — 300, сейчас — 359. Напишите короче.');
     expect(lastText(await p.say('Нотариус Ахметова А. А.'))).toBe('Напишите ИИН родителя (законного представителя) — 12 цифр.');
     const parentIin = iinFor('1991-05-06');
     await p.say(parentIin);
@@ -224,10 +403,7 @@ describe('applying in Russian', () => {
     expect(texts(await p.say('12345'))[0]).toBe('Нужен казахстанский мобильный номер: +7 и 10 цифр, например +7 707 123 45 67.');
     // A digit missing is asked again, not "corrected".
     expect(texts(await p.say('+7 707 123 45 6'))[0]).toBe('Нужен казахстанский мобильный номер: +7 и 10 цифр, например +7 707 123 45 67.');
-    expect(texts(await p.say('8 (707) 123-45-67'))).toEqual(['Телефон: +77071234567 ✅', 'Напишите ИИН ребёнка — 12 цифр. Дата рождения определится по ИИН.']);
-    const childIin = iinFor(yearsAgo(2, 20), 'male');
-    expect(lastText(await p.say(childIin))).toMatch(/^Дата рождения по ИИН: \d\d\.\d\d\.\d{4}\. Верно\?$/);
-    await p.tap('✅ Да, верно');
+    expect(texts(await p.say('8 (707) 123-45-67'))).toEqual(['Телефон: +77071234567 ✅', 'Напишите фамилию, имя и отчество ребёнка.']);
     await p.say('Ахметов Тимур Русланович');
     await p.say('II-ЖК 654321');
     await p.say(places.tag);
@@ -235,13 +411,42 @@ describe('applying in Russian', () => {
     await p.tap('русский язык');
     expect(p.buttons()).toContain('Детский сад № 14 "Теремок"');
     await p.say('Теремок');
-    expect(p.buttons()).toEqual(['Детский сад № 14 "Теремок"', '🔎 Показать все', '◀️ Назад', '✖️ Отмена']);
+    expect(p.buttons()).toEqual(['Детский сад № 14 "Теремок"', '🔎 Показать все', '◀️ Назад', '✖️ Отменить']);
     await p.tap('Детский сад № 14 "Теремок"');
     await p.tap('🔎 Показать все');
     await p.tap('Детский сад № 11 "Балапан"');
     // The third choice reaches the policy's maximum and ends the choice.
-    expect(lastText(await p.tap('Детский сад № 13 "Ақбота"'))).toContain('Есть ли у ребёнка право на место вне очереди');
-    expect(lastText(await p.tap('Дети из многодетных семей'))).toBe(
+    // The official names are in the text, numbered; the buttons carry short labels that fit.
+    expect(lastText(await p.tap('Детский сад № 13 "Ақбота"'))).toBe(
+      [
+        'Есть ли у ребёнка право на место вне очереди или в первую очередь? Если есть, выберите категорию.',
+        '',
+        '1. Дети военнослужащих',
+        '2. Дети сотрудников специальных государственных органов',
+        '3. Дети погибших или пропавших без вести при исполнении службы',
+        '4. Дети лиц с инвалидностью',
+        '5. Дети, оставшиеся без попечения родителей',
+        '6. Дети-сироты',
+        '7. Дети из многодетных семей',
+        '8. Дети участников войны и приравненных к ним лиц',
+        '9. Дети с особыми образовательными потребностями',
+      ].join('\n'),
+    );
+    expect(p.buttons()).toEqual([
+      'Льготы нет',
+      '1. Военнослужащие',
+      '2. Специальные госорганы',
+      '3. Погибшие на службе',
+      '4. Родитель с инвалидностью',
+      '5. Без попечения родителей',
+      '6. Дети-сироты',
+      '7. Многодетная семья',
+      '8. Участники войны',
+      '9. Особые потребности',
+      '◀️ Назад',
+      '✖️ Отменить',
+    ]);
+    expect(lastText(await p.tap('7. Многодетная семья'))).toBe(
       'Пришлите документ, подтверждающий право, фотографией или PDF-файлом (не больше 10 МБ).',
     );
     // A program renamed to look like a PDF: refused by its first bytes, asked again.
@@ -295,8 +500,7 @@ describe('the one-application-per-child rule', () => {
     const birthDate = yearsAgo(4, 10);
     const childIin = iinFor(birthDate);
     const first = new FakeParent(bot, tg, { languageCode: 'kk' });
-    await fillUntilChild(first, iinFor('1987-03-03'));
-    await completeFromChild(first, childIin);
+    await applyFirst(first, iinFor('1987-03-03'), childIin);
     const [app] = await database.db
       .select({ number: applications.number, registeredAt: applications.registeredAt })
       .from(applications)
@@ -305,7 +509,10 @@ describe('the one-application-per-child rule', () => {
     const [y, m, d] = app!.registeredAt.toISOString().slice(0, 10).split('-');
 
     const stranger = new FakeParent(bot, tg, { languageCode: 'kk' });
-    await fillUntilChild(stranger, iinFor('1986-06-06'));
+    await stranger.say('/apply');
+    await stranger.tap('✅ Келісемін');
+    await stranger.tap('Ата-ана немесе заңды өкіл');
+    // Found at the second question, before the stranger types anything about themselves.
     const shown = lastText(await stranger.say(childIin));
     expect(shown).toBe(
       'Бұл балаға өтініш бұрыннан бар: бір балаға бір ғана өтініш беріледі.\n\nСұрағыңыз болса, білім бөліміне немесе 1414 бірыңғай байланыс орталығына хабарласыңыз.',
@@ -319,7 +526,6 @@ describe('the one-application-per-child rule', () => {
     await first.say('/apply');
     await first.tap('✅ Келісемін');
     await first.tap('Ата-ана немесе заңды өкіл');
-    await first.tap('✅ Иә, осылай қалсын');
     const own = lastText(await first.say(childIin));
     expect(own).toContain(`Бұл балаға белсенді өтініш бұрыннан бар:\n№ ${app!.number}`);
     expect(own).toContain('Мәртебесі: Кезекте');
@@ -333,18 +539,18 @@ describe('a typed IIN is a claim', () => {
     const parentIin = iinFor('1989-09-09');
     // Y applies for their child.
     const y = new FakeParent(bot, tg, { languageCode: 'kk' });
-    await fillUntilChild(y, parentIin);
     const yChild = iinFor(yearsAgo(4, 50));
-    await completeFromChild(y, yChild);
+    await applyFirst(y, parentIin, yChild);
     const yApp = await applicationOf(yChild);
     const [yRecordBefore] = await database.db.select().from(applicants).where(eq(applicants.id, yApp.applicantId));
     const yCardsBefore = texts(await y.say('/my')).join('\n');
 
     // X types Y's IIN with X's own name, phone and address, for another child.
     const x = new FakeParent(bot, tg, { languageCode: 'kk' });
-    await fillUntilChild(x, parentIin, { name: 'Басқаев Ерлан Серікұлы', phone: '+7 705 111 22 33' });
     const xChild = iinFor(yearsAgo(3, 20));
-    await fillChildAndPlace(x, xChild, { name: 'Басқаев Дамир Ерланұлы', kindergarten: '№ 11 "Балапан" балабақшасы' });
+    await startWithChild(x, xChild);
+    await fillParent(x, parentIin, { name: 'Басқаев Ерлан Серікұлы', phone: '+7 705 111 22 33' });
+    await fillChildAndPlace(x, { name: 'Басқаев Дамир Ерланұлы', kindergarten: '№ 11 "Балапан" балабақшасы' });
     await x.say('Шымкент, Байтұрсынов көшесі, 7');
     expect((await x.tap('✅ Растау және жіберу'))[0]?.text).toContain('✅ Өтініш тіркелді');
     const xApp = await applicationOf(xChild);
@@ -370,7 +576,9 @@ describe('a typed IIN is a claim', () => {
     expect(texts(await x.say('/my')).join('\n')).not.toContain(yApp.number);
     await y.say('/apply');
     await y.tap('✅ Келісемін');
-    const offer = lastText(await y.tap('Ата-ана немесе заңды өкіл'));
+    await y.tap('Ата-ана немесе заңды өкіл');
+    await y.say(iinFor(yearsAgo(1, 10)));
+    const offer = lastText(await y.tap('✅ Иә, дұрыс'));
     expect(offer).toContain('Ата-ана: Нұрланова Гүлнар Асқарқызы');
     expect(offer).toContain('Телефон: +77775554433');
     expect(offer).toContain('Мекенжай: Алматы, Төле би көшесі, 1');
@@ -407,6 +615,8 @@ describe('a typed IIN is a claim', () => {
     await p.say('/apply');
     await p.tap('✅ Келісемін');
     await p.tap('Ата-ана немесе заңды өкіл');
+    await p.say(iinFor(yearsAgo(1, 30)));
+    await p.tap('✅ Иә, дұрыс');
     expect(texts(await p.say(iinFor(yearsAgo(2, 30))))).toEqual([
       'ЖСН бойынша өтініш берушіге әлі 18 жас толмаған: өтінішті кемінде 18 жастағы ата-ана немесе заңды өкіл береді. ЖСН-ді тексеріңіз.',
       'Ата-ананың (заңды өкілдің) ЖСН-ін жазыңыз — 12 цифр.',
@@ -432,12 +642,10 @@ describe('a second child', () => {
     const { bot, tg } = harness;
     const p = new FakeParent(bot, tg, { languageCode: 'kk' });
     const parentIin = iinFor('1988-08-08');
-    await fillUntilChild(p, parentIin);
-    await completeFromChild(p, iinFor(yearsAgo(4, 100)));
+    await applyFirst(p, parentIin, iinFor(yearsAgo(4, 100)));
 
-    await p.say('/apply');
-    await p.tap('✅ Келісемін');
-    const offer = lastText(await p.tap('Ата-ана немесе заңды өкіл'));
+    const secondChild = iinFor(yearsAgo(2, 30));
+    const offer = lastText(await startWithChild(p, secondChild));
     expect(offer).toBe(
       [
         'Бұрын өтініш бергенсіз. Ата-ананың деректерін өткен жолғыдай қалдырайық па?',
@@ -447,15 +655,31 @@ describe('a second child', () => {
         'Мекенжай: Алматы, Төле би көшесі, 1',
       ].join('\n'),
     );
-    expect(p.buttons()).toEqual(['✅ Иә, осылай қалсын', '✏️ Жаңадан жазамын', '◀️ Артқа', '✖️ Бас тарту']);
-    expect(lastText(await p.tap('✅ Иә, осылай қалсын'))).toBe('Баланың ЖСН-ін жазыңыз — 12 цифр. Туған күні ЖСН бойынша анықталады.');
-    // Back from the child's IIN returns to the offer, not to questions that were never asked.
+    expect(p.buttons()).toEqual(['✅ Иә, осылай қалсын', '✏️ Жаңадан жазамын', '◀️ Артқа', '✖️ Тоқтату']);
+    expect(lastText(await p.tap('✅ Иә, осылай қалсын'))).toBe('Баланың тегін, атын және әкесінің атын жазыңыз.');
+    // Back from the child's name returns to the offer, not to questions that were never asked.
     expect(lastText(await p.tap('◀️ Артқа'))).toContain('Ата-ананың деректерін өткен жолғыдай қалдырайық па?');
     await p.tap('✅ Иә, осылай қалсын');
 
+    // The sibling's district, language and kindergartens are offered too.
+    await p.say('Нұрлан Дана Асқарқызы');
+    expect(lastText(await p.say('I-АЖ 777778'))).toBe(
+      [
+        'Ауданды, оқыту тілін және балабақшаларды өткен өтініштегідей қалдырайық па?',
+        'Өткен өтініш: Нұрлан Әли Асқарұлы',
+        '',
+        `Аудан: ${places.districtKk}`,
+        'Оқыту тілі: қазақ тілі',
+        'Балабақшалар: 1) № 13 "Ақбота" балабақшасы',
+      ].join('\n'),
+    );
+    expect(p.buttons()).toEqual(['✅ Иә, осылай қалсын', '✏️ Басқасын таңдаймын', '◀️ Артқа', '✖️ Тоқтату']);
+    expect(lastText(await p.tap('✅ Иә, осылай қалсын'))).toContain('кезектен тыс немесе бірінші кезекте орын алу құқығы бар ма');
     // The address was known too: the summary comes straight after the category.
-    const summary = lastText(await fillChildAndPlace(p, iinFor(yearsAgo(2, 30)), { name: 'Нұрлан Дана Асқарқызы', kindergarten: '№ 11 "Балапан" балабақшасы' }));
+    const summary = lastText(await p.tap('Жеңілдік жоқ'));
     expect(summary).toContain('📋 Өтінішті тексеріңіз:');
+    expect(summary).toContain(`Аудан: ${places.districtKk}`);
+    expect(summary).toContain('Балабақшалар: 1) № 13 "Ақбота" балабақшасы');
     expect(summary).toContain(`Ата-ана: Нұрланова Гүлнар Асқарқызы, ЖСН ${parentIin}`);
     expect(summary).toContain('Телефон: +77775554433');
     expect(summary).toContain('Мекенжай: Алматы, Төле би көшесі, 1');
@@ -474,22 +698,80 @@ describe('a second child', () => {
     const cards = (await p.say('/my')).map((m) => m.text).join('\n');
     expect(cards).toContain('Нұрлан Әли Асқарұлы');
     expect(cards).toContain('Нұрлан Дана Асқарқызы');
+    expect((await applicationOf(secondChild)).kindergartenIds).toEqual([places.kindergartens[2]!.id]);
+  });
+
+  it('in Russian: the sibling\'s places are offered with only the kindergartens that still teach in that language, and can be chosen anew', async () => {
+    const { bot, tg } = harness;
+    const p = new FakeParent(bot, tg, { languageCode: 'ru' });
+    await p.say('/apply');
+    await p.tap('✅ Согласен(на)');
+    await p.tap('Родитель или законный представитель');
+    await p.say(iinFor(yearsAgo(4, 1)));
+    await p.tap('✅ Да, верно');
+    await p.say(iinFor('1990-10-10'));
+    await p.say('Омарова Алия Бекқызы');
+    await p.say('+7 701 333 22 11');
+    await p.say('Омаров Ерлан Асанович');
+    await p.say('III-ЖК 111223');
+    await p.say(places.tag);
+    await p.tap(new RegExp(places.districtRu));
+    await p.tap('русский язык');
+    await p.tap('Детский сад № 14 "Теремок"');
+    await p.tap('Детский сад № 12 "Айгөлек"');
+    await p.tap('✅ Готово');
+    await p.tap('Льготы нет');
+    await p.say('Алматы, мкр. Самал-2, 33');
+    expect((await p.tap('✅ Подтвердить и отправить'))[0]?.text).toContain('✅ Заявление зарегистрировано');
+
+    // № 14 stops teaching: the offer keeps the one that still does.
+    await database.db.update(kindergartens).set({ languages: ['kk'] }).where(eq(kindergartens.id, places.kindergartens[3]!.id));
+    try {
+      await p.say('/apply');
+      await p.tap('✅ Согласен(на)');
+      await p.tap('Родитель или законный представитель');
+      await p.say(iinFor(yearsAgo(1, 1)));
+      await p.tap('✅ Да, верно');
+      await p.tap('✅ Да, оставить');
+      await p.say('Омарова Айым Ерлановна');
+      expect(lastText(await p.say('III-ЖК 111224'))).toBe(
+        [
+          'Оставить район, язык обучения и детские сады как в прошлом заявлении?',
+          'Прошлое заявление: Омаров Ерлан Асанович',
+          '',
+          `Район: ${places.districtRu}`,
+          'Язык обучения: русский язык',
+          'Детские сады: 1) Детский сад № 12 "Айгөлек"',
+        ].join('\n'),
+      );
+      expect(p.buttons()).toEqual(['✅ Да, оставить', '✏️ Выбрать другие', '◀️ Назад', '✖️ Отменить']);
+      expect(lastText(await p.tap('✏️ Выбрать другие'))).toContain('В каком районе ищете детский сад?');
+    } finally {
+      await database.db.update(kindergartens).set({ languages: ['ru'] }).where(eq(kindergartens.id, places.kindergartens[3]!.id));
+    }
+    await p.say('/cancel');
   });
 });
 
-async function fillUntilChild(p: FakeParent, parentIin: string, parent = { name: 'Нұрланова Гүлнар Асқарқызы', phone: '+7 777 555 44 33' }) {
+/** /apply as a parent up to the child's IIN, confirmed; answers what came after the confirmation. */
+async function startWithChild(p: FakeParent, childIin: string) {
   await p.say('/apply');
   await p.tap('✅ Келісемін');
   await p.tap('Ата-ана немесе заңды өкіл');
+  await p.say(childIin);
+  return p.tap('✅ Иә, дұрыс');
+}
+
+const PARENT = { name: 'Нұрланова Гүлнар Асқарқызы', phone: '+7 777 555 44 33' };
+
+async function fillParent(p: FakeParent, parentIin: string, parent = PARENT) {
   await p.say(parentIin);
   await p.say(parent.name);
   await p.say(parent.phone);
 }
 
-/** From the child's IIN to the category (none); answers what the category step showed next. */
-async function fillChildAndPlace(p: FakeParent, childIin: string, child = { name: 'Нұрлан Әли Асқарұлы', kindergarten: '№ 13 "Ақбота" балабақшасы' }) {
-  await p.say(childIin);
-  await p.tap('✅ Иә, дұрыс');
+/** From the child's name to the category (none); answers what the category step showed next. */
+async function fillChildAndPlace(p: FakeParent, child = { name: 'Нұрлан Әли Асқарұлы', kindergarten: '№ 13 "Ақбота" балабақшасы' }) {
   await p.say(child.name);
   await p.say('I-АЖ 777777');
   await p.say(places.tag);
@@ -500,8 +782,11 @@ async function fillChildAndPlace(p: FakeParent, childIin: string, child = { name
   return p.tap('Жеңілдік жоқ');
 }
 
-async function completeFromChild(p: FakeParent, childIin: string) {
-  await fillChildAndPlace(p, childIin);
+/** A first application of this account, from /apply to the registration notice. */
+async function applyFirst(p: FakeParent, parentIin: string, childIin: string) {
+  await startWithChild(p, childIin);
+  await fillParent(p, parentIin);
+  await fillChildAndPlace(p);
   await p.say('Алматы, Төле би көшесі, 1');
   const result = await p.tap('✅ Растау және жіберу');
   expect(result[0]?.text).toContain('✅ Өтініш тіркелді');

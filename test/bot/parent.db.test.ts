@@ -13,7 +13,7 @@ import { createOffers } from '../../core/referrals.ts';
 import { changeStatus } from '../../core/status.ts';
 import type { Database } from '../../db/client.ts';
 import { applicants, applicantTelegramLinks, applications, auditLog, documents, feedback, groups, referrals } from '../../db/schema/index.ts';
-import { makeBot, PDF } from '../support/bot.ts';
+import { iinFor, makeBot, PDF, yearsAgo } from '../support/bot.ts';
 import { openTestDatabase } from '../support/db.ts';
 import { applicationInput, createPlaces, type Places } from '../support/factories.ts';
 import { FakeParent, newTelegramUserId, nextUpdateId, type ShownMessage } from '../support/fake-telegram.ts';
@@ -226,7 +226,7 @@ describe('my applications', () => {
 
     await p.say('/my');
     await p.tap('📞 Телефон');
-    expect(p.replyKeyboard()).toEqual(['📱 Нөмірді жіберу', '✖️ Бас тарту']);
+    expect(p.replyKeyboard()).toEqual(['📱 Нөмірді жіберу', '✖️ Тоқтату']);
     const phone = await p.shareContact('+77479998877');
     expect(lastText(phone)).toBe(`✅ № ${app.number} өтініш бойынша байланыс телефоны: +77479998877`);
     const [applicant] = await database.db.select().from(applicants).where(eq(applicants.id, app.applicantId));
@@ -289,7 +289,7 @@ describe('rating the service', () => {
       'Поставьте оценку от 1 до 5 (5 — отлично) по каждому вопросу.',
       '1/6. Услуга оказана вовремя?',
     ]);
-    expect(p.buttons()).toEqual(['1', '2', '3', '4', '5', '✖️ Отмена']);
+    expect(p.buttons()).toEqual(['1', '2', '3', '4', '5', '✖️ Отменить']);
     await p.tap('5');
     expect(p.last.text).toBe('2/6. Насколько удобным был порядок подачи заявления?');
     expect(texts(await p.say('отлично'))[0]).toBe('Выберите один из вариантов на кнопках.');
@@ -326,22 +326,34 @@ describe('language, commands, help and duplicates', () => {
     await p.tap('✅ Келісемін');
     expect(p.last.text).toBe('Өтінішті кім береді?');
     await p.say('🌐 Тілді ауыстыру');
-    expect(p.buttons()).toEqual(['Қазақша', 'Русский']);
-    expect(lastText(await p.tap('Русский'))).toContain('Хорошо, теперь общаемся на русском.');
+    const choose = p.messages.findLast((m) => m.text === 'Тілді таңдаңыз / Выберите язык:')!;
+    expect(choose.inline?.flat().map((b) => b.text)).toEqual(['Қазақша', 'Русский']);
+    expect(p.last.text).toBe('Өтінішті кім береді?');
+    expect(texts(await p.tap('Русский', { messageId: choose.messageId }))).toEqual([
+      'Хорошо, теперь общаемся на русском.',
+      '📝 Заполнение заявления продолжается: ответьте на вопрос ниже. Чтобы отменить подачу, нажмите «✖️ Отменить».',
+      'Кто подаёт заявление?',
+    ]);
     expect(p.replyKeyboard()).toEqual(['📝 Подать заявление', '📋 Мои заявления', 'ℹ️ Справка', '🌐 Сменить язык']);
-    // The application waits where it was; the next question comes in Russian.
+    // The question in Kazakh above is now an old one; the one asked again in Russian is answered.
     const whoMessage = [...p.messages].reverse().find((m) => m.text === 'Өтінішті кім береді?')!;
     await p.tap('Ата-ана немесе заңды өкіл', { messageId: whoMessage.messageId });
+    expect(tg.callsOf('answerCallbackQuery').at(-1)?.payload.text).toBe('Эта кнопка устарела. Ответьте на последнее сообщение.');
+    await p.tap('Родитель или законный представитель');
+    expect(p.last.text).toBe('Напишите ИИН ребёнка — 12 цифр. Дата рождения определится по ИИН.');
+    await p.say(iinFor(yearsAgo(1, 40)));
+    await p.tap('✅ Да, верно');
     // This account applied before: its parent's details are offered again, masked.
     expect(p.last.text).toContain('Вы уже подавали заявление. Оставить данные родителя как в прошлый раз?');
     expect(p.last.text).toContain('Родитель: Сейітқалиева Әсел Нұрланқызы, ИИН ••••••••');
-    expect(p.buttons()).toEqual(['✅ Да, оставить', '✏️ Ввести заново', '◀️ Назад', '✖️ Отмена']);
+    expect(p.buttons()).toEqual(['✅ Да, оставить', '✏️ Ввести заново', '◀️ Назад', '✖️ Отменить']);
     await p.tap('✏️ Ввести заново');
     expect(p.last.text).toBe('Напишите ИИН родителя (законного представителя) — 12 цифр.');
     const [applicant] = await database.db.select().from(applicants).where(eq(applicants.telegramUserId, p.id)).orderBy(desc(applicants.id));
     expect(applicant?.language).toBe('ru');
     await p.say('/cancel');
-    expect(p.last.text).toBe('Подача заявления прервана. Введённые данные не сохранены.');
+    expect(p.last.text).toContain('Отменить подачу заявления?');
+    expect(lastText(await p.tap('✖️ Да, отменить'))).toContain('Подача заявления отменена.');
   });
 
   it('answers help topics and registers the commands in both languages', async () => {
