@@ -10,7 +10,7 @@ import { build } from 'vite';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const index = join(root, 'dist/admin/index.html');
-const SOURCES = ['admin/web', 'locales', 'core/iin.ts', 'core/refusals.ts', 'db/schema/enums.ts', 'package-lock.json'];
+const SOURCES = ['admin/web', 'locales', 'core/iin.ts', 'core/refusals.ts', 'core/format.ts', 'core/calendar.ts', 'core/holidays.ts', 'db/schema/enums.ts', 'package-lock.json'];
 
 function newest(path: string): number {
   if (!existsSync(path)) return 0;

@@ -5,24 +5,20 @@
  */
 import { Box, Card, CardContent, MenuItem, TextField, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
-import { Title, useDataProvider, useGetList, useNotify, usePermissions, useTranslate } from 'react-admin';
+import { Title, useDataProvider, useNotify, usePermissions, useTranslate } from 'react-admin';
 import { Navigate } from 'react-router-dom';
 import { Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatDay, formatNumber, formatPercent } from '../../../core/format.ts';
 import { bilingual, useLocale } from '../common/fields.tsx';
+import { useDistricts } from '../common/inputs.tsx';
 import type { Dashboard as DashboardData, PanelDataProvider } from '../providers/data-provider.ts';
 import { errorMessage } from '../providers/http.ts';
 
 const COLORS = ['#00587a', '#f2a900', '#2e7d32', '#c62828', '#6a1b9a', '#00838f'];
 /** The same colour for a list everywhere: extraordinary, first priority, general. */
 const LIST_COLORS = ['#c62828', '#2e7d32', '#00587a'];
-/**
- * Numbers as Kazakh and Russian write them (4 501; 91,3 %). Russian number rules for both:
- * browsers' Kazakh number data is often missing (Chromium writes 4,501 and 91.3% for 'kk').
- */
-const NUMBER_LOCALE = 'ru-RU';
-const count = (n: number) => new Intl.NumberFormat(NUMBER_LOCALE).format(n);
-const percent = (share: number | null) =>
-  share === null ? '—' : new Intl.NumberFormat(NUMBER_LOCALE, { style: 'percent', maximumFractionDigits: 1 }).format(share);
+const count = formatNumber;
+const percent = formatPercent;
 
 function Tile({ label, value, hint }: { label: string; value: string | number; hint?: string }) {
   const translate = useTranslate();
@@ -75,7 +71,7 @@ function DashboardView() {
   const notify = useNotify();
   const [districtId, setDistrictId] = useState<number | ''>('');
   const [data, setData] = useState<DashboardData | null>(null);
-  const { data: districts = [] } = useGetList('districts', { pagination: { page: 1, perPage: 100 }, sort: { field: 'id', order: 'ASC' } });
+  const { districts } = useDistricts();
   useEffect(() => {
     let live = true;
     dataProvider
@@ -96,7 +92,7 @@ function DashboardView() {
   const days = Array.from({ length: 14 }, (_, i) => new Date(Date.now() + 5 * 3_600_000 - (13 - i) * 86_400_000).toISOString().slice(0, 10));
   const channels = data ? [...new Set(data.perDay.map((d) => d.channel))] : [];
   const perDay = days.map((day) => ({
-    day: day.slice(5),
+    day: formatDay(day).slice(0, 5),
     ...Object.fromEntries(channels.map((c) => [translate(`channel.${c}`), data!.perDay.find((d) => d.day === day && d.channel === c)?.n ?? 0])),
   }));
 
