@@ -27,6 +27,8 @@ export type StaffPrincipal = Omit<StaffUser, 'passwordHash'>;
  */
 export const PERMISSIONS = {
   'applications.read': ['admin', 'district_staff', 'auditor'],
+  /** Whole IINs in exports; everyone else who reads applications gets them masked. */
+  'applications.iin': ['admin', 'district_staff'],
   'applications.intake': ['admin', 'district_staff'],
   'applications.verify': ['admin', 'district_staff'],
   'applications.refuse': ['admin', 'district_staff'],

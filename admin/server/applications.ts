@@ -20,6 +20,7 @@ import { decidePriorityClaim } from '../../core/priority.ts';
 import { can, canInDistrict } from '../../core/staff.ts';
 import { canTransition, changeStatus } from '../../core/status.ts';
 import { needsVerification, REFUSAL_REASONS, verifyApplication } from '../../core/verification.ts';
+import { exportHandler } from './applications-export.ts';
 import { actorOf, inScope, need, parseBody, pathId, readJson, scopeWhere, type ApiContext, type ApiDeps, type ApiEnv } from './context.ts';
 import { dateFrom, dateTo, int, intOf, likePattern, listParams, oneOrMany, pageOf, prepared, readListQuery, sendList, type ListQuery, type ListSpec } from './simple-rest.ts';
 
@@ -263,6 +264,7 @@ export function applicationsRoutes(deps: ApiDeps) {
       ]);
       return sendList(c, 'applications', rows, p.offset, total);
     })
+    .get('/export', need('applications.read'), exportHandler(deps, applicationsList))
     .get('/:id', need('applications.read'), async (c) => {
       const id = pathId(c);
       await districtOf(c, id, 'applications.read');
