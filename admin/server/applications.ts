@@ -8,11 +8,11 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { rowsOf } from '../../db/client.ts';
 import { applicants, applications, children, districts, queueCounts, queues } from '../../db/schema/index.ts';
-import { applicationInputSchema, submitApplication } from '../../core/applications.ts';
+import { applicationInputSchema, findActiveApplicationByChildIin, submitApplication } from '../../core/applications.ts';
 import { getApplicationDetail } from '../../core/application-view.ts';
 import { audit } from '../../core/audit.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
-import { maskIin, normalizeIin } from '../../core/iin.ts';
+import { maskIin, normalizeIin, parseIin } from '../../core/iin.ts';
 import { INT_RANGES, isoDay } from '../../core/input.ts';
 import { classifyQuery } from '../../core/lookup.ts';
 import { unreachableOfApplication } from '../../core/unreachable.ts';
@@ -265,6 +265,14 @@ export function applicationsRoutes(deps: ApiDeps) {
       return sendList(c, 'applications', rows, p.offset, total);
     })
     .get('/export', need('applications.read'), exportHandler(deps, applicationsList))
+    // The intake asks as soon as the child's IIN is typed: the same answer (and audit row) as a
+    // submitted duplicate, before the operator types the rest of the form.
+    .get('/duplicate', need('applications.intake'), async (c) => {
+      const iin = normalizeIin(c.req.query('childIin') ?? '');
+      if (!parseIin(iin).ok) throw new ValidationError([{ field: 'childIin', code: 'iin_format' }]);
+      const app = await findActiveApplicationByChildIin(db, iin);
+      return c.json(app ? await duplicateAnswer(c, app, iin) : { duplicate: false });
+    })
     .get('/:id', need('applications.read'), async (c) => {
       const id = pathId(c);
       await districtOf(c, id, 'applications.read');
