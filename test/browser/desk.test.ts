@@ -123,6 +123,19 @@ describe.each(['kk', 'ru'] as const)('at the desk in Chromium, %s', (locale) => 
     await close();
   });
 
+  it('opens the list behind a dashboard tile', async () => {
+    const { page, problems, close } = await openAs(locale, staff);
+    await page.goto(`${server.url}/admin/#/`);
+    const waiting = page.getByTestId('tile-link').first();
+    await waiting.getByText('31').waitFor();
+    await waiting.click();
+    await page.locator('tbody tr').nth(24).waitFor();
+    expect(decodeURIComponent(page.url())).toContain('"status":"registered"');
+    await expect.poll(async () => (await page.locator('.MuiTablePagination-displayedRows').textContent())?.trim()).toMatch(/31$/);
+    expect(problems).toEqual([]);
+    await close();
+  });
+
   it('shows the audit log with application numbers, children, statuses and comments in words', async () => {
     const { page, problems, close } = await openAs(locale, admin);
     await page.goto(`${server.url}/admin/#/audit-log?filter=${encodeURIComponent(JSON.stringify({ applicationNumber: refused.number }))}`);

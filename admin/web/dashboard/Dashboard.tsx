@@ -3,11 +3,12 @@
  * verification, the share of results within the 30-minute deadline and the appendix 6 quality
  * indicators, with charts. District staff see their districts only (the API decides).
  */
-import { Box, Card, CardContent, MenuItem, TextField, Typography } from '@mui/material';
+import { Box, Card, CardActionArea, CardContent, MenuItem, TextField, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
 import { Title, useDataProvider, useNotify, usePermissions, useTranslate } from 'react-admin';
-import { Navigate } from 'react-router-dom';
+import { Link, Navigate } from 'react-router-dom';
 import { Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { localDate, startOfLocalDay } from '../../../core/calendar.ts';
 import { formatDay, formatNumber, formatPercent } from '../../../core/format.ts';
 import { bilingual, useLocale } from '../common/fields.tsx';
 import { useDistricts } from '../common/inputs.tsx';
@@ -20,21 +21,27 @@ const LIST_COLORS = ['#c62828', '#2e7d32', '#00587a'];
 const count = formatNumber;
 const percent = formatPercent;
 
-function Tile({ label, value, hint }: { label: string; value: string | number; hint?: string }) {
+/** The applications list with a filter, as a link target. */
+const listOf = (filter: Record<string, unknown>) => `/applications?filter=${encodeURIComponent(JSON.stringify(filter))}`;
+
+/** A figure; with `to`, a link to the list of the applications it counts. */
+function Tile({ label, value, hint, to }: { label: string; value: string | number; hint?: string; to?: string }) {
   const translate = useTranslate();
   return (
     <Card variant="outlined" sx={{ flex: '1 1 200px' }}>
-      <CardContent>
-        <Typography color="text.secondary" variant="body2">
-          {translate(label)}
-        </Typography>
-        <Typography variant="h4">{value}</Typography>
-        {hint && (
-          <Typography variant="caption" color="text.secondary">
-            {hint}
+      <CardActionArea component={to ? Link : 'div'} to={to} disabled={!to} sx={{ height: '100%' }} data-testid={to ? 'tile-link' : undefined}>
+        <CardContent>
+          <Typography color="text.secondary" variant="body2">
+            {translate(label)}
           </Typography>
-        )}
-      </CardContent>
+          <Typography variant="h4">{value}</Typography>
+          {hint && (
+            <Typography variant="caption" color="text.secondary">
+              {hint}
+            </Typography>
+          )}
+        </CardContent>
+      </CardActionArea>
     </Card>
   );
 }
@@ -86,6 +93,8 @@ function DashboardView() {
     };
   }, [dataProvider, districtId, notify]);
 
+  // The tiles open the list of what they count, in the district chosen here (the API scopes the rest).
+  const scope = districtId ? { districtId } : {};
   const districtName = (id: number) => bilingual(districts.find((d) => d.id === id), 'name', locale) || `#${id}`;
   const visible = data?.districtIds ? districts.filter((d) => data.districtIds!.includes(d.id as number) || districtId === d.id) : districts;
   // Every day of the window, also those without applications.
@@ -123,10 +132,15 @@ function DashboardView() {
       {data && (
         <>
           <Box sx={{ display: 'flex', gap: 2, flexWrap: 'wrap' }} data-testid="tiles">
-            <Tile label="admin.dashboard.waiting" value={count(data.queue.total)} />
-            <Tile label="admin.dashboard.today" value={data.applicationsToday} />
+            <Tile label="admin.dashboard.waiting" value={count(data.queue.total)} to={listOf({ status: 'registered', ...scope })} />
+            <Tile
+              label="admin.dashboard.today"
+              value={count(data.applicationsToday)}
+              to={listOf({ registeredFrom: startOfLocalDay(localDate(new Date())).toISOString(), ...scope })}
+            />
             <Tile
               label="admin.dashboard.awaiting"
+              to={listOf({ status: 'submitted', ...scope })}
               value={data.awaitingVerification.submitted + data.awaitingVerification.priority}
               hint={translate('admin.dashboard.awaitingHint', data.awaitingVerification)}
             />
