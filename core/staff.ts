@@ -39,7 +39,9 @@ export const PERMISSIONS = {
   'documents.upload': ['admin', 'district_staff'],
   'documents.verify': ['admin', 'district_staff'],
   'places.read': ['admin', 'district_staff', 'auditor'],
+  /** Kindergartens are the city's (admins); a district's groups and seats are its own staff's too. */
   'places.write': ['admin'],
+  'groups.write': ['admin', 'district_staff'],
   'referrals.read': ['admin', 'district_staff', 'auditor'],
   'referrals.write': ['admin', 'district_staff'],
   'staff.read': ['admin'],

@@ -175,10 +175,10 @@ const cases: RoleCase[] = [
   { name: 'GET /api/groups/:id', allowed: ['admin', 'district', 'auditor'], run: (c) => c.get(`/api/groups/${groupId}`) },
   {
     name: 'POST /api/groups',
-    allowed: ['admin'],
+    allowed: ['admin', 'district'],
     run: (c) => c.post('/api/groups', { kindergartenId: mine.kindergartenIds[2], name: 'Ересектер', birthYear: year - 1, language: 'ru', capacity: 20, enrolled: 3 }),
   },
-  { name: 'PUT /api/groups/:id', allowed: ['admin'], run: (c) => c.put(`/api/groups/${mine.groupIds[5]}`, { capacity: 26 }) },
+  { name: 'PUT /api/groups/:id', allowed: ['admin', 'district'], run: (c) => c.put(`/api/groups/${mine.groupIds[5]}`, { capacity: 26 }) },
   { name: 'GET /api/referrals', allowed: ['admin', 'district', 'auditor'], run: (c) => c.get(`/api/referrals?${listQuery({})}`) },
   { name: 'POST /api/referrals (offer next in queue)', allowed: ['admin', 'district'], run: (c) => c.post('/api/referrals', { groupId }) },
   {
