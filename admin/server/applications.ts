@@ -17,6 +17,7 @@ import { INT_RANGES, isoDay } from '../../core/input.ts';
 import { classifyQuery } from '../../core/lookup.ts';
 import { unreachableOfApplication } from '../../core/unreachable.ts';
 import { decidePriorityClaim } from '../../core/priority.ts';
+import { PRIORITY_REJECTION_REASONS } from '../../core/refusals.ts';
 import { can, canInDistrict } from '../../core/staff.ts';
 import { canTransition, changeStatus } from '../../core/status.ts';
 import { needsVerification, REFUSAL_REASONS, verifyApplication } from '../../core/verification.ts';
@@ -200,7 +201,7 @@ const refuseSchema = z.object({ reason: z.enum(REFUSAL_REASONS), comment: z.stri
 const verifySchema = z.object({ note: z.string().trim().max(1000).nullish() });
 const prioritySchema = z.object({
   decision: z.enum(['verified', 'rejected']),
-  reason: z.enum(REFUSAL_REASONS).nullish(),
+  reason: z.enum(PRIORITY_REJECTION_REASONS).nullish(),
   comment: z.string().trim().max(1000).nullish(),
 });
 

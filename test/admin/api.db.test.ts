@@ -433,8 +433,16 @@ describe('applications', () => {
     const p = await registered(mine, { priorityCategory: 'orphan' });
     const reject = await as.district.post(`/api/applications/${p.id}/priority`, { decision: 'rejected' });
     expect(reject.status).toBe(400);
-    const rejected = await as.district.post(`/api/applications/${p.id}/priority`, { decision: 'rejected', reason: 'documents_false' });
+    // A claim is denied with a reason about its proof, not with an application's refusal reason.
+    const general = await as.district.post(`/api/applications/${p.id}/priority`, { decision: 'rejected', reason: 'age_over_limit' });
+    expect(general.status).toBe(400);
+    const rejected = await as.district.post(`/api/applications/${p.id}/priority`, { decision: 'rejected', reason: 'priority_document_expired' });
     expect(rejected.json.priorityProof).toBe('rejected');
+    const [claim] = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'application.priority_rejected'), eq(auditLog.entityId, p.id)));
+    expect(claim?.reason).toBe('priority_document_expired');
 
     const trail = await database.db
       .select()
