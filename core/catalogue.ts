@@ -4,6 +4,7 @@
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
+import { compareNames, type Locale } from './format.ts';
 import { districts, kindergartens, localities } from '../db/schema/index.ts';
 
 export interface DistrictChoice {
@@ -21,8 +22,12 @@ export interface KindergartenChoice {
   nameRu: string;
 }
 
-export async function listDistricts(db: Queryable): Promise<DistrictChoice[]> {
-  return db
+/**
+ * The districts grouped by locality, each in the alphabetical order of `language`: Kazakh puts
+ * «Әуезов ауданы» right after А, which the database's byte or Russian order does not.
+ */
+export async function listDistricts(db: Queryable, language: Locale = 'kk'): Promise<DistrictChoice[]> {
+  const rows = await db
     .select({
       id: districts.id,
       nameKk: districts.nameKk,
@@ -32,7 +37,12 @@ export async function listDistricts(db: Queryable): Promise<DistrictChoice[]> {
     })
     .from(districts)
     .innerJoin(localities, eq(localities.id, districts.localityId))
-    .orderBy(asc(localities.nameKk), asc(localities.id), asc(districts.nameKk), asc(districts.id));
+    .orderBy(asc(districts.id));
+  const ru = language === 'ru';
+  return [...rows].sort((x, y) => {
+    const [lx, nx, ly, ny] = ru ? [x.localityRu, x.nameRu, y.localityRu, y.nameRu] : [x.localityKk, x.nameKk, y.localityKk, y.nameKk];
+    return compareNames(language, lx, ly) || compareNames(language, nx, ny) || x.id - y.id;
+  });
 }
 
 /** Open kindergartens of the district with groups in `language`, by number. */

@@ -10,7 +10,8 @@ import type { i18n, TFunction } from 'i18next';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { createI18n } from '../locales/index.ts';
-import { localDate, localParts, workingDaysBetween } from './calendar.ts';
+import { localDate, workingDaysBetween } from './calendar.ts';
+import { formatDate, formatDay, formatTime } from './format.ts';
 import type { Bilingual, Language, NoticeData, ReferralDocumentData } from './document-data.ts';
 import { parseSignature } from './signing.ts';
 
@@ -46,16 +47,9 @@ export function formatLongDay(t: TFunction, day: string): string {
   return t('documents.longDate', { year, day: date, month: t(`documents.months.${month}`) });
 }
 
-/** "02.03.2026" for an Almaty day 'YYYY-MM-DD'. */
-export function formatShortDay(day: string): string {
-  return `${day.slice(8, 10)}.${day.slice(5, 7)}.${day.slice(0, 4)}`;
-}
-
-/** "02.03.2026, 14:05" in Almaty time. */
+/** "02.03.2026, 14:05" in Almaty time (the comma or word between them is the language's). */
 export function formatDateTime(t: TFunction, instant: Date): string {
-  const p = localParts(instant);
-  const time = `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
-  return t('documents.dateTime', { date: formatShortDay(localDate(instant)), time });
+  return t('documents.dateTime', { date: formatDate(instant), time: formatTime(instant) });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -178,7 +172,7 @@ export async function renderReferralPdf(data: ReferralDocumentData, lang: Langua
   );
 
   field(doc, t('documents.referral.childName'), data.child.fullName, { rule: true });
-  field(doc, t('documents.referral.birthDate'), formatShortDay(data.child.birthDate), { rule: true });
+  field(doc, t('documents.referral.birthDate'), formatDay(data.child.birthDate), { rule: true });
   field(doc, t('documents.referral.homeAddress'), data.homeAddress ?? '—', { rule: true });
   field(
     doc,
@@ -191,10 +185,10 @@ export async function renderReferralPdf(data: ReferralDocumentData, lang: Langua
 
   if (data.presentBy) {
     const days = workingDaysBetween(localDate(data.issuedAt), localDate(data.presentBy));
-    paragraph(doc, t('documents.referral.presentBy', { days, date: formatShortDay(localDate(data.presentBy)) }), { gapAfter: 0.3 });
+    paragraph(doc, t('documents.referral.presentBy', { days, date: formatDate(data.presentBy) }), { gapAfter: 0.3 });
   }
   if (data.extendedUntil) {
-    paragraph(doc, t('documents.referral.extended', { date: formatShortDay(localDate(data.extendedUntil)) }), {
+    paragraph(doc, t('documents.referral.extended', { date: formatDate(data.extendedUntil) }), {
       gapAfter: 0.3,
       font: 'bold',
     });

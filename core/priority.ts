@@ -2,10 +2,11 @@ import { eq } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { applications, positionChanges, queues } from '../db/schema/index.ts';
 import { audit, type Actor } from './audit.ts';
-import { IllegalTransitionError, NotFoundError } from './errors.ts';
+import { IllegalTransitionError, NotFoundError, ValidationError } from './errors.ts';
 import { enqueueNotification } from './notifications.ts';
 import type { Policy } from './policy.ts';
 import { queueListOf } from './queue.ts';
+import { PRIORITY_REJECTION_REASONS } from './refusals.ts';
 
 export type ProofDecision = 'verified' | 'rejected' | 'expired';
 
@@ -33,6 +34,10 @@ export async function decidePriorityClaim(db: Queryable, input: PriorityDecision
     if (app.priorityCategory === 'none') throw new IllegalTransitionError(app.priorityProof, 'decide_priority');
     if (input.decision === 'rejected' && !input.reason) {
       throw new IllegalTransitionError(app.priorityProof, 'decide_priority', 'reason_required');
+    }
+    // A claim is denied for what is wrong with its proof, never with a refusal's reason.
+    if (input.decision === 'rejected' && !(PRIORITY_REJECTION_REASONS as readonly string[]).includes(input.reason!)) {
+      throw new ValidationError([{ field: 'reason', code: 'invalid' }]);
     }
     const validUntil =
       input.decision === 'verified' && (input.policy.expiringProofCategories as string[]).includes(app.priorityCategory)

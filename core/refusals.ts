@@ -14,3 +14,18 @@ export const REFUSAL_REASONS = [
 ] as const;
 
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+/**
+ * Reason codes for denying a priority claim: about the proof of the category, not the
+ * application (the child stays in the queue, in the general list). Their texts are
+ * refusalReason.<code> too, so the parent's notification and the history read them alike.
+ */
+export const PRIORITY_REJECTION_REASONS = [
+  'priority_no_document',
+  'priority_document_expired',
+  'priority_document_invalid',
+  'priority_not_eligible',
+  'other',
+] as const;
+
+export type PriorityRejectionReason = (typeof PRIORITY_REJECTION_REASONS)[number];

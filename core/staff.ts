@@ -27,6 +27,8 @@ export type StaffPrincipal = Omit<StaffUser, 'passwordHash'>;
  */
 export const PERMISSIONS = {
   'applications.read': ['admin', 'district_staff', 'auditor'],
+  /** Whole IINs in exports; everyone else who reads applications gets them masked. */
+  'applications.iin': ['admin', 'district_staff'],
   'applications.intake': ['admin', 'district_staff'],
   'applications.verify': ['admin', 'district_staff'],
   'applications.refuse': ['admin', 'district_staff'],
@@ -37,7 +39,9 @@ export const PERMISSIONS = {
   'documents.upload': ['admin', 'district_staff'],
   'documents.verify': ['admin', 'district_staff'],
   'places.read': ['admin', 'district_staff', 'auditor'],
+  /** Kindergartens are the city's (admins); a district's groups and seats are its own staff's too. */
   'places.write': ['admin'],
+  'groups.write': ['admin', 'district_staff'],
   'referrals.read': ['admin', 'district_staff', 'auditor'],
   'referrals.write': ['admin', 'district_staff'],
   'staff.read': ['admin'],

@@ -8,19 +8,21 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { rowsOf } from '../../db/client.ts';
 import { applicants, applications, children, districts, queueCounts, queues } from '../../db/schema/index.ts';
-import { applicationInputSchema, submitApplication } from '../../core/applications.ts';
+import { applicationInputSchema, findActiveApplicationByChildIin, submitApplication } from '../../core/applications.ts';
 import { getApplicationDetail } from '../../core/application-view.ts';
 import { audit } from '../../core/audit.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
-import { maskIin, normalizeIin } from '../../core/iin.ts';
+import { maskIin, normalizeIin, parseIin } from '../../core/iin.ts';
 import { INT_RANGES, isoDay } from '../../core/input.ts';
 import { classifyQuery } from '../../core/lookup.ts';
 import { unreachableOfApplication } from '../../core/unreachable.ts';
 import { decidePriorityClaim } from '../../core/priority.ts';
+import { PRIORITY_REJECTION_REASONS } from '../../core/refusals.ts';
 import { printNotice } from '../../core/result-documents.ts';
 import { can, canInDistrict } from '../../core/staff.ts';
 import { canTransition, changeStatus } from '../../core/status.ts';
 import { needsVerification, REFUSAL_REASONS, verifyApplication } from '../../core/verification.ts';
+import { exportHandler } from './applications-export.ts';
 import { actorOf, inScope, need, parseBody, pathId, readJson, scopeWhere, type ApiContext, type ApiDeps, type ApiEnv } from './context.ts';
 import { langOf, sendPdf } from './print.ts';
 import { dateFrom, dateTo, int, intOf, likePattern, listParams, oneOrMany, pageOf, prepared, readListQuery, sendList, type ListQuery, type ListSpec } from './simple-rest.ts';
@@ -215,7 +217,7 @@ const refuseSchema = z.object({ reason: z.enum(REFUSAL_REASONS), comment: z.stri
 const verifySchema = z.object({ note: z.string().trim().max(1000).nullish() });
 const prioritySchema = z.object({
   decision: z.enum(['verified', 'rejected']),
-  reason: z.enum(REFUSAL_REASONS).nullish(),
+  reason: z.enum(PRIORITY_REJECTION_REASONS).nullish(),
   comment: z.string().trim().max(1000).nullish(),
 });
 
@@ -278,6 +280,15 @@ export function applicationsRoutes(deps: ApiDeps) {
         countApplications(c, deps, p.filter, p.where),
       ]);
       return sendList(c, 'applications', rows, p.offset, total);
+    })
+    .get('/export', need('applications.read'), exportHandler(deps, applicationsList))
+    // The intake asks as soon as the child's IIN is typed: the same answer (and audit row) as a
+    // submitted duplicate, before the operator types the rest of the form.
+    .get('/duplicate', need('applications.intake'), async (c) => {
+      const iin = normalizeIin(c.req.query('childIin') ?? '');
+      if (!parseIin(iin).ok) throw new ValidationError([{ field: 'childIin', code: 'iin_format' }]);
+      const app = await findActiveApplicationByChildIin(db, iin);
+      return c.json(app ? await duplicateAnswer(c, app, iin) : { duplicate: false });
     })
     .get('/:id', need('applications.read'), async (c) => {
       const id = pathId(c);

@@ -1,6 +1,7 @@
 /**
  * /api/groups: a kindergarten's groups by birth year and language, with capacity and free
- * seats (capacity − enrolled − seats held by live referrals). Admins add and edit them.
+ * seats (capacity − enrolled − seats held by live referrals). District staff add and edit the
+ * groups of their own districts' kindergartens, admins everywhere (groups.write); core audits each.
  */
 import { eq, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
@@ -75,9 +76,23 @@ export function groupsRoutes(deps: ApiDeps) {
       if (!row || !inScope(c, 'places.read', row.districtId)) throw new NotFoundError('group', id);
       return c.json(row);
     })
-    .post('/', need('places.write'), async (c) => c.json(await createGroup(db, await readJson(c), actorOf(c)), 201))
-    .put('/:id', need('places.write'), async (c) => {
+    .post('/', need('groups.write'), async (c) => {
+      const body = await readJson(c);
+      const kindergartenId = z.object({ kindergartenId: int }).safeParse(body);
+      if (kindergartenId.success) {
+        const [kg] = await db.select({ districtId: kindergartens.districtId }).from(kindergartens).where(eq(kindergartens.id, kindergartenId.data.kindergartenId));
+        if (kg && !inScope(c, 'groups.write', kg.districtId)) throw new ValidationError([{ field: 'kindergartenId', code: 'district_not_yours' }]);
+      }
+      return c.json(await createGroup(db, body, actorOf(c)), 201);
+    })
+    .put('/:id', need('groups.write'), async (c) => {
       const id = pathId(c);
+      const [row] = await db
+        .select({ districtId: kindergartens.districtId })
+        .from(g)
+        .innerJoin(kindergartens, eq(kindergartens.id, g.kindergartenId))
+        .where(eq(g.id, id));
+      if (!row || !inScope(c, 'groups.write', row.districtId)) throw new NotFoundError('group', id);
       return c.json(await updateGroup(db, id, pick(await readJson(c), ['name', 'capacity', 'enrolled']), actorOf(c)));
     });
 }

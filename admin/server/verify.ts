@@ -21,7 +21,8 @@ import { html, raw } from 'hono/html';
 import type { i18n, TFunction } from 'i18next';
 import { localDate } from '../../core/calendar.ts';
 import { checkReferral, type ReferralCheck } from '../../core/document-data.ts';
-import { formatDateTime, formatShortDay } from '../../core/documents-pdf.ts';
+import { formatDateTime } from '../../core/documents-pdf.ts';
+import { formatDate } from '../../core/format.ts';
 import { createI18n, LANGUAGES, type Language } from '../../locales/index.ts';
 import { clientAddress } from './client-address.ts';
 import type { ServerDeps } from './index.ts';
@@ -33,7 +34,7 @@ export interface VerifyDeps extends Pick<ServerDeps, 'database' | 'config'> {
   now?: () => Date;
 }
 
-const day = (instant: Date | null) => (instant ? formatShortDay(localDate(instant)) : '—');
+const day = (instant: Date | null) => (instant ? formatDate(instant) : '—');
 
 const STYLE = `
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:0;background:#f4f5f7;color:#1d1f23}

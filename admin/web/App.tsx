@@ -66,7 +66,7 @@ export function App() {
             {has('applications.read') && <Resource name="applications" {...edit(applications, has('applications.intake'))} />}
             {has('applications.read') && <Resource name="unreachable-parents" {...unreachableParents} />}
             {has('places.read') && <Resource name="kindergartens" {...edit(kindergartens, has('places.write'))} />}
-            {has('places.read') && <Resource name="groups" {...edit(groups, has('places.write'))} />}
+            {has('places.read') && <Resource name="groups" {...edit(groups, has('groups.write'))} />}
             {has('referrals.read') && <Resource name="referrals" {...referrals} />}
             {has('referrals.read') && <Resource name="rounds" {...edit(rounds, has('referrals.write'))} />}
             {has('staff.read') && <Resource name="staff-users" {...staffUsers} />}

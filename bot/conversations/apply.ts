@@ -370,7 +370,7 @@ export function createApplyConversation(deps: ApplyDeps) {
           return 'done';
         }
         case 'district': {
-          const districts = await d.external((outer) => listDistricts(outer.db));
+          const districts = await d.external((outer) => listDistricts(outer.db, d.ctx.lang));
           const many = new Set(districts.map((x) => x.localityKk)).size > 1;
           const id = await pickOne(d, {
             title: (t) => t('bot.apply.district.question'),

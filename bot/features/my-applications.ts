@@ -7,7 +7,7 @@ import { explainPositionChange, type PositionExplanation } from '../../core/posi
 import type { BotContext, SeenEntry } from '../context.ts';
 import { mainMenu, type MenuItem } from '../keyboards/main-menu.ts';
 import { applicationCard } from '../views/application-card.ts';
-import { formatDay } from '../views/format.ts';
+import { formatDate } from '../views/format.ts';
 
 /** Why an action on an application was refused, in the parent's words. */
 function refusal(ctx: BotContext, err: unknown): string {
@@ -104,7 +104,7 @@ export function myApplicationsFeature(labels: Record<MenuItem, string[]>): Compo
     await ctx.answerCallbackQuery().catch(() => {});
     try {
       const referral = await answerOfferByParent(ctx.db, { telegramUserId: ctx.from.id, applicationId: Number(ctx.match[1]), accept: true, policy: ctx.policy, signingKey: await ctx.signingKey() });
-      const deadline = referral.presentBy ? formatDay(referral.presentBy.toISOString()) : '—';
+      const deadline = referral.presentBy ? formatDate(referral.presentBy) : '—';
       await ctx.reply(ctx.t('bot.my.offer.confirmed', { number: referral.number ?? '—', deadline }));
       // The referral itself (appendix 3), signed and with its QR code, to show at the kindergarten.
       const data = await loadReferralDocumentData(ctx.db, referral.id, ctx.config);

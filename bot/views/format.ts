@@ -1,32 +1,7 @@
-import { localParts } from '../../core/calendar.ts';
+/** Dates as the bot writes them come from the one formatter of panel and bot. */
+export { formatDate, formatDateTime, formatDay } from '../../core/format.ts';
 
 const pad = (n: number) => String(n).padStart(2, '0');
-
-/** 2026-03-05 → 05.03.2026, as dates are written in Kazakhstan. */
-export function formatDay(day: string): string {
-  const [y, m, d] = day.slice(0, 10).split('-');
-  return `${d}.${m}.${y}`;
-}
-
-const dates = new Map<number, string>();
-
-/** An instant as Almaty wall-clock date (remembered: Intl is slow and cards repeat dates). */
-export function formatDate(instant: Date | string): string {
-  const ms = new Date(instant).getTime();
-  let text = dates.get(ms);
-  if (text === undefined) {
-    const p = localParts(new Date(ms));
-    text = `${pad(p.day)}.${pad(p.month)}.${p.year}`;
-    if (dates.size >= 10_000) dates.clear();
-    dates.set(ms, text);
-  }
-  return text;
-}
-
-export function formatDateTime(instant: Date | string): string {
-  const p = localParts(new Date(instant));
-  return `${pad(p.day)}.${pad(p.month)}.${p.year} ${pad(p.hour)}:${pad(p.minute)}`;
-}
 
 /** 15.01.2025 (or 15/01/2025, 15-01-2025, 2025-01-15) → 2025-01-15, or null. */
 export function parseDay(input: string): string | null {

@@ -175,10 +175,10 @@ const cases: RoleCase[] = [
   { name: 'GET /api/groups/:id', allowed: ['admin', 'district', 'auditor'], run: (c) => c.get(`/api/groups/${groupId}`) },
   {
     name: 'POST /api/groups',
-    allowed: ['admin'],
+    allowed: ['admin', 'district'],
     run: (c) => c.post('/api/groups', { kindergartenId: mine.kindergartenIds[2], name: 'Ересектер', birthYear: year - 1, language: 'ru', capacity: 20, enrolled: 3 }),
   },
-  { name: 'PUT /api/groups/:id', allowed: ['admin'], run: (c) => c.put(`/api/groups/${mine.groupIds[5]}`, { capacity: 26 }) },
+  { name: 'PUT /api/groups/:id', allowed: ['admin', 'district'], run: (c) => c.put(`/api/groups/${mine.groupIds[5]}`, { capacity: 26 }) },
   { name: 'GET /api/referrals', allowed: ['admin', 'district', 'auditor'], run: (c) => c.get(`/api/referrals?${listQuery({})}`) },
   { name: 'POST /api/referrals (offer next in queue)', allowed: ['admin', 'district'], run: (c) => c.post('/api/referrals', { groupId }) },
   {
@@ -433,8 +433,16 @@ describe('applications', () => {
     const p = await registered(mine, { priorityCategory: 'orphan' });
     const reject = await as.district.post(`/api/applications/${p.id}/priority`, { decision: 'rejected' });
     expect(reject.status).toBe(400);
-    const rejected = await as.district.post(`/api/applications/${p.id}/priority`, { decision: 'rejected', reason: 'documents_false' });
+    // A claim is denied with a reason about its proof, not with an application's refusal reason.
+    const general = await as.district.post(`/api/applications/${p.id}/priority`, { decision: 'rejected', reason: 'age_over_limit' });
+    expect(general.status).toBe(400);
+    const rejected = await as.district.post(`/api/applications/${p.id}/priority`, { decision: 'rejected', reason: 'priority_document_expired' });
     expect(rejected.json.priorityProof).toBe('rejected');
+    const [claim] = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'application.priority_rejected'), eq(auditLog.entityId, p.id)));
+    expect(claim?.reason).toBe('priority_document_expired');
 
     const trail = await database.db
       .select()

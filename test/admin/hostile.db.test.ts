@@ -238,7 +238,7 @@ function validBody(method: string, path: string): Record<string, unknown> | null
     'POST /api/applications': intake,
     'POST /api/applications/:id/verify': () => ({ note: 'сверено' }),
     'POST /api/applications/:id/refuse': () => ({ reason: 'documents_false', comment: 'не совпадает' }),
-    'POST /api/applications/:id/priority': () => ({ decision: 'rejected', reason: 'documents_false', comment: 'нет справки' }),
+    'POST /api/applications/:id/priority': () => ({ decision: 'rejected', reason: 'priority_no_document', comment: 'нет справки' }),
     'PUT /api/documents/:id': () => ({ verification: 'rejected', verificationNote: 'нечитаемый скан' }),
     'POST /api/kindergartens': () => ({
       districtId: mine.districtId,

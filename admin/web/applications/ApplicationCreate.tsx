@@ -4,6 +4,8 @@
  * The API runs core's submitApplication: the same rules and the same duplicate check as the bot.
  */
 import { Alert, Box, Typography } from '@mui/material';
+import { useEffect, useState } from 'react';
+import { useWatch } from 'react-hook-form';
 import {
   ArrayInput,
   AutocompleteArrayInput,
@@ -11,21 +13,25 @@ import {
   Create,
   DateInput,
   FormDataConsumer,
+  Link,
   RadioButtonGroupInput,
   ReferenceArrayInput,
   required,
   SimpleForm,
   SimpleFormIterator,
   TextInput,
+  useGetIdentity,
   useNotify,
   useRedirect,
   useTranslate,
   type Validator,
 } from 'react-admin';
-import { parseIin } from '../../../core/iin.ts';
+import { formatDay } from '../../../core/format.ts';
+import { normalizeIin, parseIin } from '../../../core/iin.ts';
 import { CATEGORIES, LANGUAGES } from '../common/enums.ts';
 import { bilingual, useLocale } from '../common/fields.tsx';
 import { DistrictInput, EnumInput } from '../common/inputs.tsx';
+import { API, httpClient } from '../providers/http.ts';
 
 const IIN_CODES = { format: 'iin_format', century: 'iin_century', date: 'iin_date', checksum: 'iin_checksum' } as const;
 
@@ -108,11 +114,68 @@ type IntakeAnswer = {
   elsewhere?: { district: { nameKk: string; nameRu: string } | null };
 };
 
+/**
+ * The child's IIN checked as it is typed, with core's rule: the count of digits, then what is
+ * wrong or the birth date it gives, then whether the child already has an active application
+ * (the intake's own duplicate answer: another district's is named by its district only).
+ */
+function ChildIinCheck() {
+  const translate = useTranslate();
+  const locale = useLocale();
+  const iin = normalizeIin(String(useWatch<IntakeForm, 'child.iin'>({ name: 'child.iin' }) ?? ''));
+  const parsed = parseIin(iin);
+  const valid = parsed.ok;
+  const [answer, setAnswer] = useState<{ iin: string; body: IntakeAnswer | { duplicate: false } } | null>(null);
+  useEffect(() => {
+    if (!valid) return;
+    let live = true;
+    httpClient(`${API}/applications/duplicate?childIin=${iin}`)
+      .then(({ json }) => live && setAnswer({ iin, body: json as IntakeAnswer }))
+      // The check is a courtesy: Save asks the API again and shows its answer.
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [iin, valid]);
+  if (!iin) return null;
+  let line;
+  if (/^\d{1,11}$/.test(iin)) line = <Typography variant="body2" color="text.secondary">{translate('admin.intake.iinTyped', { count: iin.length })}</Typography>;
+  else if (!parsed.ok) line = <Alert severity="error">{translate(`errors.${IIN_CODES[parsed.error]}`)}</Alert>;
+  else {
+    const found = answer?.iin === iin ? answer.body : null;
+    const district = found && 'elsewhere' in found ? found.elsewhere?.district : null;
+    line = (
+      <>
+        <Alert severity="success">{translate('admin.intake.iinValid', { date: formatDay(parsed.value.birthDate) })}</Alert>
+        {found && !found.duplicate && <Alert severity="info">{translate('admin.intake.noDuplicate')}</Alert>}
+        {found?.duplicate && 'visible' in found && found.visible && (
+          <Alert severity="warning">
+            {translate('admin.intake.duplicate', { number: found.number })} <Link to={`/applications/${found.id}/show`}>{translate('admin.intake.openDuplicate')}</Link>
+          </Alert>
+        )}
+        {found?.duplicate && 'visible' in found && !found.visible && (
+          <Alert severity="warning">{translate('admin.intake.duplicateElsewhere', { district: district ? (locale === 'kk' ? district.nameKk : district.nameRu) : '—' })}</Alert>
+        )}
+      </>
+    );
+  }
+  return (
+    <Box data-testid="iin-check" sx={{ display: 'flex', flexDirection: 'column', gap: 1, mb: 2, width: '100%' }}>
+      {line}
+    </Box>
+  );
+}
+
 export function ApplicationCreate() {
   const notify = useNotify();
   const locale = useLocale();
   const redirect = useRedirect();
   const translate = useTranslate();
+  const { identity, isPending } = useGetIdentity();
+  if (isPending) return null;
+  // District staff take applications for their own districts: the only one is filled in.
+  const districtIds = (identity?.districtIds as number[] | undefined) ?? [];
+  const own = districtIds.length ? { id: districtIds } : undefined;
   return (
     <Create
       title="admin.applications.intake"
@@ -141,7 +204,7 @@ export function ApplicationCreate() {
       }}
     >
       <SimpleForm
-        defaultValues={{ channel: 'office', language: 'kk', priorityCategory: 'none', applicant: { language: 'kk', phones: [{ phone: '' }], phoneVerified: false }, withRepresentative: false, consent: false }}
+        defaultValues={{ channel: 'office', districtId: districtIds.length === 1 ? districtIds[0] : undefined, language: 'kk', priorityCategory: 'none', applicant: { language: 'kk', phones: [{ phone: '' }], phoneVerified: false }, withRepresentative: false, consent: false }}
         sx={{ maxWidth: 900 }}
       >
         <Alert severity="info" sx={{ mb: 1 }}>
@@ -149,7 +212,7 @@ export function ApplicationCreate() {
         </Alert>
         <RadioButtonGroupInput source="channel" label="resources.applications.fields.channel" choices={[{ id: 'office', name: 'channel.office' }, { id: 'centre', name: 'channel.centre' }]} />
         <Box sx={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 2, width: '100%' }}>
-          <DistrictInput validate={required()} />
+          <DistrictInput validate={required()} filter={own} />
           <EnumInput source="language" label="admin.intake.language" prefix="language" values={LANGUAGES} validate={required()} />
         </Box>
         <Kindergartens />
@@ -158,6 +221,7 @@ export function ApplicationCreate() {
           <TextInput source="child.iin" label="admin.applications.iin" validate={[required(), validIin]} autoFocus />
           <TextInput source="child.fullName" label="resources.applications.fields.childName" validate={required()} />
         </Box>
+        <ChildIinCheck />
         <TextInput source="child.birthCertificateNumber" label="admin.applications.birthCertificate" validate={required()} />
         <EnumInput source="priorityCategory" label="resources.applications.fields.priorityCategory" prefix="category" values={CATEGORIES} />
         <Heading text="admin.applications.sections.applicant" />

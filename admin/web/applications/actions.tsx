@@ -20,7 +20,7 @@ import {
 } from '@mui/material';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Button, useDataProvider, useNotify, useRecordContext, useRefresh, useTranslate } from 'react-admin';
-import { REFUSAL_REASONS } from '../common/enums.ts';
+import { PRIORITY_REJECTION_REASONS, REFUSAL_REASONS } from '../common/enums.ts';
 import type { PanelDataProvider } from '../providers/data-provider.ts';
 import { errorMessage } from '../providers/http.ts';
 
@@ -78,11 +78,11 @@ function ActionDialog(props: {
   );
 }
 
-function ReasonSelect({ value, onChange, label }: { value: string; onChange: (v: string) => void; label: string }) {
+function ReasonSelect({ value, onChange, label, reasons = REFUSAL_REASONS }: { value: string; onChange: (v: string) => void; label: string; reasons?: readonly string[] }) {
   const translate = useTranslate();
   return (
     <TextField select required label={translate(label)} value={value} onChange={(e) => onChange(e.target.value)} autoFocus name="reason">
-      {REFUSAL_REASONS.map((r) => (
+      {reasons.map((r) => (
         <MenuItem key={r} value={r}>
           {translate(`refusalReason.${r}`)}
         </MenuItem>
@@ -184,7 +184,9 @@ export function PriorityButton() {
           <FormControlLabel value="verified" control={<Radio autoFocus />} label={translate('admin.applications.actions.priorityConfirm')} />
           <FormControlLabel value="rejected" control={<Radio />} label={translate('admin.applications.actions.priorityDeny')} />
         </RadioGroup>
-        {decision === 'rejected' && <ReasonSelect value={reason} onChange={setReason} label="admin.applications.actions.reason" />}
+        {decision === 'rejected' && (
+          <ReasonSelect value={reason} onChange={setReason} label="admin.applications.actions.reason" reasons={PRIORITY_REJECTION_REASONS} />
+        )}
         <TextField label={translate('admin.applications.actions.comment')} value={comment} onChange={(e) => setComment(e.target.value)} multiline minRows={2} name="comment" />
       </ActionDialog>
     </>

@@ -1,5 +1,5 @@
 /** Who did what, when and why: filterable, read-only. Data is shown as text, never as markup. */
-import { DateTimeInput, Datagrid, FunctionField, List, NumberInput, SelectInput, Show, SimpleShowLayout, TextField, TextInput, useTranslate } from 'react-admin';
+import { DateTimeInput, Datagrid, FunctionField, Link, List, NumberInput, SelectInput, Show, SimpleShowLayout, TextField, TextInput, useTranslate } from 'react-admin';
 import { useActionLabel, useReasonLabel } from '../applications/ApplicationShow.tsx';
 import { choices } from '../common/enums.ts';
 import { DateTimeField } from '../common/fields.tsx';
@@ -7,6 +7,7 @@ import { DateTimeField } from '../common/fields.tsx';
 const ENTITIES = ['application', 'document', 'referral', 'staff_user', 'kindergarten', 'group', 'lookup', 'allocation_round'];
 
 const filters = [
+  <TextInput key="applicationNumber" source="applicationNumber" alwaysOn />,
   <SelectInput key="actorType" source="actorType" choices={choices('admin.audit.actorTypes', ['staff', 'parent', 'system'])} alwaysOn />,
   <NumberInput key="actorId" source="actorId" />,
   <TextInput key="action" source="action" alwaysOn helperText="admin.audit.actionHelp" />,
@@ -29,14 +30,53 @@ function Actor(_props: { source?: string; label?: string; sortable?: boolean }) 
   );
 }
 
+interface Row {
+  entity: string;
+  entityId: number | null;
+  fromState: string | null;
+  toState: string | null;
+  applicationNumber: string | null;
+  childName: string | null;
+  comment: string | null;
+  data: Record<string, unknown> | null;
+}
+
+/** What the row is about: an application by its number and child, anything else by its kind and id. */
+function useSubject() {
+  const translate = useTranslate();
+  return (r: Row) => {
+    const kind = translate(`admin.audit.entities.${r.entity}`, { _: r.entity });
+    if (r.applicationNumber) {
+      const application = r.entity === 'application' ? '' : ` · ${translate('admin.audit.entities.application')}`;
+      return `${kind}${application} ${r.applicationNumber}${r.childName ? ` · ${r.childName}` : ''}`;
+    }
+    return r.entityId ? `${kind} #${r.entityId}` : kind;
+  };
+}
+
+/** Application states are statuses: shown in words; other entities' states as stored. */
+function useStates() {
+  const translate = useTranslate();
+  const state = (entity: string, value: string | null) =>
+    value && entity === 'application' ? translate(`status.${value}`, { _: value }) : (value ?? '');
+  return (r: Row) => [state(r.entity, r.fromState), state(r.entity, r.toState)].filter(Boolean).join(' → ');
+}
+
+/** The row's details as lines of text (the comment has its own field). */
 function Data(_props: { source?: string; label?: string }) {
   return (
     <FunctionField
       source="data"
       sortable={false}
-      render={(r: { data: unknown }) =>
-        r.data ? <pre style={{ margin: 0, whiteSpace: 'pre-wrap', maxWidth: 420, fontSize: 12 }}>{JSON.stringify(r.data, null, 1)}</pre> : null
-      }
+      render={(r: Row) => {
+        const entries = Object.entries(r.data ?? {}).filter(([k, v]) => k !== 'comment' && v !== null && v !== undefined && v !== '');
+        if (!entries.length) return null;
+        return (
+          <div style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', maxWidth: 640 }}>
+            {entries.map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join('\n')}
+          </div>
+        );
+      }}
     />
   );
 }
@@ -44,25 +84,18 @@ function Data(_props: { source?: string; label?: string }) {
 export function AuditList() {
   const actionLabel = useActionLabel();
   const reasonLabel = useReasonLabel();
-  const translate = useTranslate();
-  // Application states are statuses: shown in words; other entities' states as stored.
-  const state = (entity: string, value: string | null) =>
-    value && entity === 'application' ? translate(`status.${value}`, { _: value }) : (value ?? '');
-  const states = (r: { entity: string; fromState: string | null; toState: string | null }) =>
-    [state(r.entity, r.fromState), state(r.entity, r.toState)].filter(Boolean).join(' → ');
+  const subject = useSubject();
+  const states = useStates();
   return (
     <List filters={filters} sort={{ field: 'id', order: 'DESC' }} perPage={25}>
       <Datagrid rowClick="show" bulkActionButtons={false}>
         <DateTimeField source="at" />
         <Actor source="actorName" sortable={false} />
         <FunctionField source="action" sortable={false} render={(r: { action: string }) => actionLabel(r.action)} />
-        <FunctionField
-          source="entity"
-          sortable={false}
-          render={(r: { entity: string; entityId: number | null }) => `${translate(`admin.audit.entities.${r.entity}`, { _: r.entity })}${r.entityId ? ` #${r.entityId}` : ''}`}
-        />
-        <FunctionField source="toState" sortable={false} render={(r: { entity: string; fromState: string | null; toState: string | null }) => states(r)} />
+        <FunctionField source="entity" sortable={false} render={(r: Row) => subject(r)} />
+        <FunctionField source="toState" sortable={false} render={(r: Row) => states(r)} />
         <FunctionField source="reason" sortable={false} render={(r: { reason: string | null }) => reasonLabel(r.reason)} />
+        <TextField source="comment" sortable={false} />
       </Datagrid>
     </List>
   );
@@ -71,18 +104,24 @@ export function AuditList() {
 export function AuditShow() {
   const actionLabel = useActionLabel();
   const reasonLabel = useReasonLabel();
+  const subject = useSubject();
+  const states = useStates();
   return (
     <Show>
       <SimpleShowLayout>
         <TextField source="id" />
         <DateTimeField source="at" />
         <Actor source="actorName" sortable={false} />
-        <FunctionField source="action" render={(r: { action: string }) => `${actionLabel(r.action)} (${r.action})`} />
-        <TextField source="entity" />
-        <TextField source="entityId" />
-        <TextField source="fromState" />
-        <TextField source="toState" />
+        <FunctionField source="action" render={(r: { action: string }) => actionLabel(r.action)} />
+        <FunctionField
+          source="entity"
+          render={(r: Row & { applicationId: number | null }) =>
+            r.applicationId ? <Link to={`/applications/${r.applicationId}/show`}>{subject(r)}</Link> : subject(r)
+          }
+        />
+        <FunctionField source="toState" render={(r: Row) => states(r)} />
         <FunctionField source="reason" render={(r: { reason: string | null }) => reasonLabel(r.reason)} />
+        <TextField source="comment" />
         <Data source="data" />
       </SimpleShowLayout>
     </Show>

@@ -10,7 +10,7 @@ import {
   staffRoleEnum,
   verificationEnum,
 } from '../../../db/schema/enums.ts';
-import { REFUSAL_REASONS } from '../../../core/refusals.ts';
+import { PRIORITY_REJECTION_REASONS, REFUSAL_REASONS } from '../../../core/refusals.ts';
 
 export const STATUSES = applicationStatusEnum.enumValues;
 export const CHANNELS = channelEnum.enumValues;
@@ -21,7 +21,7 @@ export const DOCUMENT_KINDS = documentKindEnum.enumValues;
 export const VERIFICATIONS = verificationEnum.enumValues;
 export const REFERRAL_STATUSES = referralStatusEnum.enumValues;
 export const ROLES = staffRoleEnum.enumValues;
-export { REFUSAL_REASONS };
+export { PRIORITY_REJECTION_REASONS, REFUSAL_REASONS };
 export const LISTS = ['extraordinary', 'firstPriority', 'general'] as const;
 
 /** Choices whose names are translation keys (react-admin translates them). */

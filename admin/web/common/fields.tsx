@@ -2,6 +2,7 @@
 import { Card, CardContent, Chip, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import type { ReactNode } from 'react';
 import { useLocaleState, useRecordContext, useTranslate } from 'react-admin';
+import { formatDate as formatInstantDay, formatDateTime, formatDay } from '../../../core/format.ts';
 
 export function useLocale(): 'kk' | 'ru' {
   const [locale] = useLocaleState();
@@ -79,19 +80,14 @@ export function Line({ label, children }: { label: string; children: ReactNode }
   );
 }
 
-const TZ = 'Asia/Almaty';
-
-export function formatDate(value: string | Date | null | undefined, locale: 'kk' | 'ru', withTime = true): string {
+/**
+ * Dates in Almaty time as both languages write them (core/format.ts); a bare day (a birth date,
+ * 'YYYY-MM-DD') is written as it is, never shifted through a time zone.
+ */
+export function formatDate(value: string | Date | null | undefined, _locale?: 'kk' | 'ru', withTime = true): string {
   if (!value) return '';
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) return '';
-  return date.toLocaleString(locale === 'kk' ? 'kk-KZ' : 'ru-RU', {
-    timeZone: TZ,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    ...(withTime ? { hour: '2-digit', minute: '2-digit' } : {}),
-  });
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDay(value);
+  return withTime ? formatDateTime(value) : formatInstantDay(value);
 }
 
 /** Dates and times in Almaty time, in the panel's language. */

@@ -1,19 +1,32 @@
-import { AutocompleteInput, ReferenceInput, SelectInput, type SelectInputProps } from 'react-admin';
+import { AutocompleteInput, SelectInput, useGetList, type SelectInputProps } from 'react-admin';
+import { sortByName } from '../../../core/format.ts';
 import { bilingual, useLocale } from './fields.tsx';
 import { choices } from './enums.ts';
 
-/** A district picker with names in the panel's language. */
-export function DistrictInput(props: { source?: string; label?: string; alwaysOn?: boolean; validate?: unknown; filter?: Record<string, unknown> }) {
+/**
+ * The districts (at most a hundred) in the alphabetical order of the panel's language: Kazakh
+ * puts «Әуезов ауданы» right after А, which the database's order does not.
+ */
+export function useDistricts(filter?: Record<string, unknown>) {
   const locale = useLocale();
-  const { source = 'districtId', label = 'resources.applications.fields.districtId', filter, validate, ...rest } = props;
+  const { data = [], isPending } = useGetList('districts', { pagination: { page: 1, perPage: 100 }, sort: { field: 'id', order: 'ASC' }, filter });
+  return { districts: sortByName(data, locale, (d) => bilingual(d, 'name', locale)), isPending };
+}
+
+/** A district picker with names in the panel's language, in its alphabetical order. */
+export function DistrictInput(props: Omit<SelectInputProps, 'choices' | 'source' | 'filter'> & { source?: string; filter?: Record<string, unknown> }) {
+  const locale = useLocale();
+  const { source = 'districtId', label = 'resources.applications.fields.districtId', filter, ...rest } = props;
+  const { districts, isPending } = useDistricts(filter);
   return (
-    <ReferenceInput source={source} reference="districts" sort={{ field: locale === 'kk' ? 'nameKk' : 'nameRu', order: 'ASC' }} perPage={100} filter={filter} {...rest}>
-      <SelectInput
-        label={label}
-        optionText={(r: Record<string, unknown>) => bilingual(r, 'name', locale)}
-        validate={validate as SelectInputProps['validate']}
-      />
-    </ReferenceInput>
+    <SelectInput
+      source={source}
+      label={label}
+      choices={districts}
+      isPending={isPending}
+      optionText={(r: Record<string, unknown>) => bilingual(r, 'name', locale)}
+      {...rest}
+    />
   );
 }
 

@@ -3,42 +3,45 @@
  * verification, the share of results within the 30-minute deadline and the appendix 6 quality
  * indicators, with charts. District staff see their districts only (the API decides).
  */
-import { Box, Card, CardContent, MenuItem, TextField, Typography } from '@mui/material';
+import { Box, Card, CardActionArea, CardContent, MenuItem, TextField, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
-import { Title, useDataProvider, useGetList, useNotify, usePermissions, useTranslate } from 'react-admin';
-import { Navigate } from 'react-router-dom';
+import { Title, useDataProvider, useNotify, usePermissions, useTranslate } from 'react-admin';
+import { Link, Navigate } from 'react-router-dom';
 import { Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { localDate, startOfLocalDay } from '../../../core/calendar.ts';
+import { formatDay, formatNumber, formatPercent } from '../../../core/format.ts';
 import { bilingual, useLocale } from '../common/fields.tsx';
+import { useDistricts } from '../common/inputs.tsx';
 import type { Dashboard as DashboardData, PanelDataProvider } from '../providers/data-provider.ts';
 import { errorMessage } from '../providers/http.ts';
 
 const COLORS = ['#00587a', '#f2a900', '#2e7d32', '#c62828', '#6a1b9a', '#00838f'];
 /** The same colour for a list everywhere: extraordinary, first priority, general. */
 const LIST_COLORS = ['#c62828', '#2e7d32', '#00587a'];
-/**
- * Numbers as Kazakh and Russian write them (4 501; 91,3 %). Russian number rules for both:
- * browsers' Kazakh number data is often missing (Chromium writes 4,501 and 91.3% for 'kk').
- */
-const NUMBER_LOCALE = 'ru-RU';
-const count = (n: number) => new Intl.NumberFormat(NUMBER_LOCALE).format(n);
-const percent = (share: number | null) =>
-  share === null ? '—' : new Intl.NumberFormat(NUMBER_LOCALE, { style: 'percent', maximumFractionDigits: 1 }).format(share);
+const count = formatNumber;
+const percent = formatPercent;
 
-function Tile({ label, value, hint }: { label: string; value: string | number; hint?: string }) {
+/** The applications list with a filter, as a link target. */
+const listOf = (filter: Record<string, unknown>) => `/applications?filter=${encodeURIComponent(JSON.stringify(filter))}`;
+
+/** A figure; with `to`, a link to the list of the applications it counts. */
+function Tile({ label, value, hint, to }: { label: string; value: string | number; hint?: string; to?: string }) {
   const translate = useTranslate();
   return (
     <Card variant="outlined" sx={{ flex: '1 1 200px' }}>
-      <CardContent>
-        <Typography color="text.secondary" variant="body2">
-          {translate(label)}
-        </Typography>
-        <Typography variant="h4">{value}</Typography>
-        {hint && (
-          <Typography variant="caption" color="text.secondary">
-            {hint}
+      <CardActionArea component={to ? Link : 'div'} to={to} disabled={!to} sx={{ height: '100%' }} data-testid={to ? 'tile-link' : undefined}>
+        <CardContent>
+          <Typography color="text.secondary" variant="body2">
+            {translate(label)}
           </Typography>
-        )}
-      </CardContent>
+          <Typography variant="h4">{value}</Typography>
+          {hint && (
+            <Typography variant="caption" color="text.secondary">
+              {hint}
+            </Typography>
+          )}
+        </CardContent>
+      </CardActionArea>
     </Card>
   );
 }
@@ -75,7 +78,7 @@ function DashboardView() {
   const notify = useNotify();
   const [districtId, setDistrictId] = useState<number | ''>('');
   const [data, setData] = useState<DashboardData | null>(null);
-  const { data: districts = [] } = useGetList('districts', { pagination: { page: 1, perPage: 100 }, sort: { field: 'id', order: 'ASC' } });
+  const { districts } = useDistricts();
   useEffect(() => {
     let live = true;
     dataProvider
@@ -90,13 +93,15 @@ function DashboardView() {
     };
   }, [dataProvider, districtId, notify]);
 
+  // The tiles open the list of what they count, in the district chosen here (the API scopes the rest).
+  const scope = districtId ? { districtId } : {};
   const districtName = (id: number) => bilingual(districts.find((d) => d.id === id), 'name', locale) || `#${id}`;
   const visible = data?.districtIds ? districts.filter((d) => data.districtIds!.includes(d.id as number) || districtId === d.id) : districts;
   // Every day of the window, also those without applications.
   const days = Array.from({ length: 14 }, (_, i) => new Date(Date.now() + 5 * 3_600_000 - (13 - i) * 86_400_000).toISOString().slice(0, 10));
   const channels = data ? [...new Set(data.perDay.map((d) => d.channel))] : [];
   const perDay = days.map((day) => ({
-    day: day.slice(5),
+    day: formatDay(day).slice(0, 5),
     ...Object.fromEntries(channels.map((c) => [translate(`channel.${c}`), data!.perDay.find((d) => d.day === day && d.channel === c)?.n ?? 0])),
   }));
 
@@ -127,10 +132,15 @@ function DashboardView() {
       {data && (
         <>
           <Box sx={{ display: 'flex', gap: 2, flexWrap: 'wrap' }} data-testid="tiles">
-            <Tile label="admin.dashboard.waiting" value={count(data.queue.total)} />
-            <Tile label="admin.dashboard.today" value={data.applicationsToday} />
+            <Tile label="admin.dashboard.waiting" value={count(data.queue.total)} to={listOf({ status: 'registered', ...scope })} />
+            <Tile
+              label="admin.dashboard.today"
+              value={count(data.applicationsToday)}
+              to={listOf({ registeredFrom: startOfLocalDay(localDate(new Date())).toISOString(), ...scope })}
+            />
             <Tile
               label="admin.dashboard.awaiting"
+              to={listOf({ status: 'submitted', ...scope })}
               value={data.awaitingVerification.submitted + data.awaitingVerification.priority}
               hint={translate('admin.dashboard.awaitingHint', data.awaitingVerification)}
             />

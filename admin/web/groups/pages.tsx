@@ -47,7 +47,7 @@ export function GroupList() {
   const { permissions = [] } = usePermissions<string[]>();
   return (
     <List filters={filters} sort={{ field: 'birthYear', order: 'DESC' }} perPage={25}>
-      <Datagrid rowClick={permissions.includes('places.write') ? 'edit' : false} bulkActionButtons={false}>
+      <Datagrid rowClick={permissions.includes('groups.write') ? 'edit' : false} bulkActionButtons={false}>
         <ReferenceField source="kindergartenId" reference="kindergartens" link="show" sortable={false} />
         <TextField source="name" />
         <TextField source="birthYear" />
