@@ -50,7 +50,9 @@ beforeAll(async () => {
     const { application } = await submitApplication(database.db, input, parent, policy);
     ids[key] = { id: application.id, number: application.number };
   }
-  const account = await createStaff(database, ['admin']);
+  // District staff of this file's own district: a search term looks through every district of the
+  // user's scope, and other files share the server's database.
+  const account = await createStaff(database, ['district_staff'], { districtIds: [places.districtId] });
   admin = client(app, await signIn(app, account.login, account.password, '10.1.8.1'));
 });
 afterAll(async () => {
