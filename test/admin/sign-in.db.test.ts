@@ -104,17 +104,22 @@ describe('an attacker guessing one login', () => {
 describe('an attacker guessing many logins from one address', () => {
   it('does not lock out the people behind that address', async () => {
     const attacker = freshIp();
+    const owner = await createStaff(database, ['auditor']);
+    // The delays space the checks from one address: each is counted from the check before it,
+    // which happened inside the previous request, so the time is read from that request's start.
+    let lastStart = 0;
     for (let i = 0; i < 30; i++) {
+      lastStart = performance.now();
       expect((await login(app, { login: `guess-${i}-${randomInt(0, 1e9)}`, password: 'x' }, attacker)).status).toBe(401);
     }
-    const owner = await createStaff(database, ['auditor']);
-    const [res, ms] = await timed(() => login(app, owner, attacker));
+    const ownerStart = performance.now();
+    const res = await login(app, owner, attacker);
     expect(res.status).toBe(200);
     // Past the address's free attempts even the owner waits the first delay there.
-    expect(ms).toBeGreaterThanOrEqual(BASE_MS);
+    expect(performance.now() - lastStart).toBeGreaterThanOrEqual(BASE_MS);
     // The next made-up login from there is slowed further.
-    const [, nextMs] = await timed(() => login(app, { login: `guess-${randomInt(0, 1e9)}`, password: 'x' }, attacker));
-    expect(nextMs).toBeGreaterThanOrEqual(2 * BASE_MS);
+    await login(app, { login: `guess-${randomInt(0, 1e9)}`, password: 'x' }, attacker);
+    expect(performance.now() - ownerStart).toBeGreaterThanOrEqual(2 * BASE_MS);
     const other = await createStaff(database, ['auditor']);
     expect((await login(app, other, freshIp())).status).toBe(200);
   });
