@@ -134,6 +134,12 @@ function fastFilterOf(query: ListQuery): FastFilter | null {
 
 type PageRow = { id: number | null; total: number } & Record<string, unknown>;
 
+/** Whole IINs only for the roles that may see them ('applications.iin'), as in the export. */
+function iinsFor<T extends Record<string, unknown>>(c: ApiContext, rows: T[]): T[] {
+  if (can(c.get('session').user, 'applications.iin')) return rows;
+  return rows.map((r) => (typeof r.childIin === 'string' ? { ...r, childIin: maskIin(r.childIin) } : r));
+}
+
 const PAGE_SQL =
   'select * from panel_applications_page($1, $2::application_status, $3::smallint, $4::language, $5, $6, $7)';
 
@@ -262,7 +268,7 @@ export function applicationsRoutes(deps: ApiDeps) {
         const { limit, offset } = pageOf(query);
         if (!inScope(c, 'applications.read', fast.districtId)) return sendList(c, 'applications', [], offset, 0);
         const page = await applicationsPage(deps.database, fast, query.sort?.[1] === 'DESC', limit, offset);
-        return sendList(c, 'applications', page.rows, offset, page.total);
+        return sendList(c, 'applications', iinsFor(c, page.rows), offset, page.total);
       }
       const p = listParams(c, applicationsList, scopeWhere(c, 'applications.read', a.districtId), query);
       const [rows, total] = await Promise.all([
@@ -279,7 +285,7 @@ export function applicationsRoutes(deps: ApiDeps) {
         ),
         countApplications(c, deps, p.filter, p.where),
       ]);
-      return sendList(c, 'applications', rows, p.offset, total);
+      return sendList(c, 'applications', iinsFor(c, rows), p.offset, total);
     })
     .get('/export', need('applications.read'), exportHandler(deps, applicationsList))
     // The intake asks as soon as the child's IIN is typed: the same answer (and audit row) as a

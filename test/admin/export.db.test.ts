@@ -113,4 +113,19 @@ describe('GET /api/applications/export', () => {
     expect(rows.length).toBe(await listTotal(auditor, filter));
     for (const row of rows) expect(row[2]).toBe(`••••••••${iins.get(row[0]!)!.iin.slice(-4)}`);
   });
+
+  it('masks them in the list too, in queue order and in any other; district staff see them whole', async () => {
+    const queue = q({ districtId: districtA.districtId, status: 'registered' });
+    // In queue order the list is read by a database function; in another order, by a query.
+    for (const query of [queue, `${queue}&sort=${encodeURIComponent('["id","DESC"]')}`]) {
+      const res = await auditor.get(`/api/applications?${query}&range=${encodeURIComponent('[0,9]')}`);
+      expect(res.status, res.text).toBe(200);
+      const rows = res.json as { number: string; childIin: string }[];
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect(row.childIin).toBe(`••••••••${iins.get(row.number)!.iin.slice(-4)}`);
+    }
+    const own = (await staffA.get(`/api/applications?${q({ districtId: districtA.districtId, status: 'registered' })}`)).json as { number: string; childIin: string }[];
+    expect(own.length).toBeGreaterThan(0);
+    for (const row of own) expect(row.childIin).toBe(iins.get(row.number)!.iin);
+  });
 });

@@ -144,6 +144,8 @@ describe.each(['kk', 'ru'] as const)('at the desk in Chromium, %s', (locale) => 
     await row.getByText(`${t.application} ${refused.number} · ${refused.child}`).waitFor();
     await row.getByText(t.refused, { exact: false }).first().waitFor();
     expect(await page.locator('tbody tr').count()).toBe(3);
+    // No export that would stop at the page shown.
+    expect(await page.getByRole('button', { name: /экспорт/i }).count()).toBe(0);
     await shot(page, `${locale}-audit`);
     // No JSON and no internal ids: the application is named by its number.
     const text = (await page.locator('tbody').textContent())!;

@@ -87,7 +87,8 @@ export function AuditList() {
   const subject = useSubject();
   const states = useStates();
   return (
-    <List filters={filters} sort={{ field: 'id', order: 'DESC' }} perPage={25}>
+    // react-admin's own export would stop at one page of the log: none rather than a partial one.
+    <List filters={filters} sort={{ field: 'id', order: 'DESC' }} perPage={25} exporter={false}>
       <Datagrid rowClick="show" bulkActionButtons={false}>
         <DateTimeField source="at" />
         <Actor source="actorName" sortable={false} />
