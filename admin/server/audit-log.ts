@@ -7,7 +7,7 @@
 import { and, eq, like, sql, type SQL } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { applications, auditLog, children, documents, referrals, staffUsers } from '../../db/schema/index.ts';
+import { applicants, applications, auditLog, children, documents, referrals, staffUsers } from '../../db/schema/index.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
 import { need, pathId, type ApiDeps, type ApiEnv } from './context.ts';
 import { dateFrom, dateTo, int, listParams, oneOrMany, sendList, type ListSpec } from './simple-rest.ts';
@@ -53,6 +53,8 @@ const columns = {
   actorId: l.actorId,
   actorLogin: staffUsers.login,
   actorName: staffUsers.fullName,
+  /** A parent acting in the bot, by the name on their applicant record. */
+  parentName: applicants.fullName,
   action: l.action,
   entity: l.entity,
   entityId: l.entityId,
@@ -78,6 +80,7 @@ export function auditLogRoutes(deps: ApiDeps) {
       .select(columns)
       .from(l)
       .leftJoin(staffUsers, join)
+      .leftJoin(applicants, and(eq(l.actorType, 'parent'), eq(applicants.id, l.actorId)))
       .leftJoin(referrals, and(eq(l.entity, 'referral'), eq(referrals.id, l.entityId)))
       .leftJoin(documents, and(eq(l.entity, 'document'), eq(documents.id, l.entityId)))
       .leftJoin(applications, eq(applications.id, applicationOfRow))

@@ -14,7 +14,7 @@ import { client, createStaff, signIn, testServer, type Client } from '../support
 const parent = { type: 'parent', id: null } as const;
 let database: Database;
 let auditor: Client;
-let mine: { id: number; number: string; child: string };
+let mine: { id: number; number: string; child: string; applicant: string };
 let other: { number: string };
 
 beforeAll(async () => {
@@ -23,7 +23,7 @@ beforeAll(async () => {
   const input = applicationInput(places);
   input.child.fullName = 'Әбілқасымова Іңкәр Бауыржанқызы';
   const { application } = await submitApplication(database.db, input, parent, defaultPolicy);
-  mine = { id: application.id, number: application.number, child: input.child.fullName };
+  mine = { id: application.id, number: application.number, child: input.child.fullName, applicant: input.applicant.fullName };
   other = { number: (await submitApplication(database.db, applicationInput(places), parent, defaultPolicy)).application.number };
   const app = testServer(database);
   const s = await createStaff(database, ['district_staff'], { districtIds: [places.districtId] });
@@ -45,6 +45,8 @@ describe('GET /api/audit-log', () => {
     expect(rows.map((r) => r.action)).toEqual(['application.submit', 'application.register', 'application.refuse']);
     for (const r of rows) expect(r).toMatchObject({ applicationNumber: mine.number, childName: mine.child });
     expect(rows.at(-1)!.comment).toBe('Туу туралы куәлік жоқ');
+    // The parent who submitted in the bot is named, not numbered.
+    expect(rows[0]).toMatchObject({ actorType: 'parent', parentName: mine.applicant });
     expect(res.headers.get('content-range')).toMatch(/\/3$/);
     expect(JSON.stringify(rows)).not.toContain(other.number);
   });

@@ -23,8 +23,12 @@ function Actor(_props: { source?: string; label?: string; sortable?: boolean }) 
     <FunctionField
       source="actorName"
       sortable={false}
-      render={(r: { actorType: string; actorName: string | null; actorLogin: string | null; actorId: number | null }) =>
-        r.actorName ? `${r.actorName} (${r.actorLogin})` : `${translate(`admin.audit.actorTypes.${r.actorType}`)}${r.actorId ? ` #${r.actorId}` : ''}`
+      render={(r: { actorType: string; actorName: string | null; actorLogin: string | null; actorId: number | null; parentName: string | null }) =>
+        r.actorName
+          ? `${r.actorName} (${r.actorLogin})`
+          : r.parentName
+            ? `${translate(`admin.audit.actorTypes.${r.actorType}`)}: ${r.parentName}`
+            : `${translate(`admin.audit.actorTypes.${r.actorType}`)}${r.actorId ? ` #${r.actorId}` : ''}`
       }
     />
   );
