@@ -13,6 +13,7 @@ import { staffRoleEnum, staffSessions, staffUsers } from '../db/schema/index.ts'
 import { audit, type Actor } from './audit.ts';
 import type { Config } from './config.ts';
 import { NotFoundError, ValidationError, type FieldError } from './errors.ts';
+import { maskIin } from './iin.ts';
 
 export const STAFF_ROLES = staffRoleEnum.enumValues;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -63,6 +64,11 @@ const DISTRICT_BOUND: readonly StaffRole[] = ['district_staff'];
 export function can(user: Pick<StaffUser, 'roles'>, permission: Permission): boolean {
   const allowed: readonly StaffRole[] = PERMISSIONS[permission];
   return user.roles.some((r) => allowed.includes(r));
+}
+
+/** A child's IIN as this staff member may see it: whole with 'applications.iin', masked otherwise. */
+export function iinFor(user: Pick<StaffUser, 'roles'>, iin: string): string {
+  return can(user, 'applications.iin') ? iin : maskIin(iin);
 }
 
 /** Permissions of a user, for the panel to mirror (it never decides anything itself). */

@@ -11,9 +11,8 @@ import { z } from 'zod';
 import { applicants, applications, children, districts } from '../../db/schema/index.ts';
 import { audit } from '../../core/audit.ts';
 import { formatDate, formatDateTime } from '../../core/format.ts';
-import { maskIin } from '../../core/iin.ts';
 import { LIST_NAMES, type QueueList } from '../../core/queue.ts';
-import { can } from '../../core/staff.ts';
+import { can, iinFor } from '../../core/staff.ts';
 import { createI18n } from '../../locales/index.ts';
 import { actorOf, scopeWhere, type ApiContext, type ApiDeps } from './context.ts';
 import { listParams, readListQuery, type ListSpec } from './simple-rest.ts';
@@ -92,7 +91,7 @@ export function exportHandler(deps: ApiDeps & { i18n?: i18n }, spec: ListSpec) {
       [
         r.number,
         r.childName,
-        showIin ? r.childIin : maskIin(String(r.childIin)),
+        iinFor(user, String(r.childIin)),
         formatDate(String(r.birthDate)),
         r.applicantName,
         lang === 'ru' ? r.districtRu : r.districtKk,

@@ -19,7 +19,7 @@ import { unreachableOfApplication } from '../../core/unreachable.ts';
 import { decidePriorityClaim } from '../../core/priority.ts';
 import { PRIORITY_REJECTION_REASONS } from '../../core/refusals.ts';
 import { printNotice } from '../../core/result-documents.ts';
-import { can, canInDistrict } from '../../core/staff.ts';
+import { can, canInDistrict, iinFor } from '../../core/staff.ts';
 import { canTransition, changeStatus } from '../../core/status.ts';
 import { needsVerification, REFUSAL_REASONS, verifyApplication } from '../../core/verification.ts';
 import { exportHandler } from './applications-export.ts';
@@ -134,10 +134,10 @@ function fastFilterOf(query: ListQuery): FastFilter | null {
 
 type PageRow = { id: number | null; total: number } & Record<string, unknown>;
 
-/** Whole IINs only for the roles that may see them ('applications.iin'), as in the export. */
+/** Each row's IIN as the user may see it (core/staff.ts iinFor), as in the export. */
 function iinsFor<T extends Record<string, unknown>>(c: ApiContext, rows: T[]): T[] {
-  if (can(c.get('session').user, 'applications.iin')) return rows;
-  return rows.map((r) => (typeof r.childIin === 'string' ? { ...r, childIin: maskIin(r.childIin) } : r));
+  const { user } = c.get('session');
+  return rows.map((r) => (typeof r.childIin === 'string' ? { ...r, childIin: iinFor(user, r.childIin) } : r));
 }
 
 const PAGE_SQL =
