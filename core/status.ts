@@ -2,6 +2,7 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import { bulkInsert, type Queryable, type Tx } from '../db/client.ts';
 import { applications, positionChanges, queues } from '../db/schema/index.ts';
 import { auditMany, type Actor } from './audit.ts';
+import { localDate } from './calendar.ts';
 import { enqueueNotifications } from './notifications.ts';
 import { IllegalTransitionError, NotFoundError } from './errors.ts';
 import type { Policy } from './policy.ts';
@@ -209,7 +210,14 @@ export async function transitionMany(tx: Tx, input: BatchTransitionInput): Promi
           applicantId: app.applicantId,
           applicationId: app.id,
           kind: `status_${input.event}`,
-          params: { number: app.number, reason: input.reason ?? null, comment: input.comment ?? null, ...item.notify },
+          params: {
+            number: app.number,
+            reason: input.reason ?? null,
+            comment: input.comment ?? null,
+            // The parent learns the stop list and its last day with the lapse, not from a refused offer later.
+            ...(patch.stopUntil ? { stopDays: input.policy.stopListDays, stopUntil: localDate(patch.stopUntil) } : {}),
+            ...item.notify,
+          },
         };
       }),
     );

@@ -8,7 +8,8 @@ const RESULTS = new Set(['status_register', 'status_offer', 'status_confirm', 's
 
 /**
  * The text of an outbox row in the parent's language: notifications.<kind> with its params,
- * the reason and comment when there are any, and a note when it may repeat an earlier message.
+ * the reason and comment when there are any, the stop list a lapse puts the child on, what to do
+ * next (notifications.next.<kind>, last so the message ends with it), and a note when it may repeat.
  * A kind without a text (added in core before its translation) falls back to a generic one.
  */
 export function renderNotification(instance: i18n, item: OutboxItem): { text: string; keyboard: InlineKeyboard } {
@@ -33,6 +34,9 @@ export function renderNotification(instance: i18n, item: OutboxItem): { text: st
   }
   const comment = str(p.comment);
   if (comment) lines.push(t('notifications.comment', { comment }));
+  const stopUntil = str(p.stopUntil);
+  if (stopUntil) lines.push(t('notifications.stopList', { days: str(p.stopDays) ?? '—', until: formatDay(stopUntil) }));
+  if (has(`notifications.next.${item.kind}`)) lines.push('', t(`notifications.next.${item.kind}`));
   if (item.uncertain) lines.push('', t('notifications.repeat'));
   const keyboard = new InlineKeyboard().text(t('notifications.open'), 'my:list');
   if (RESULTS.has(item.kind) && item.applicationId !== null) keyboard.row().text(t('bot.feedback.start'), `fb:start:${item.applicationId}`);

@@ -103,7 +103,7 @@ describe('a seat added in the panel reaches the next child in the bot', () => {
     const deadlineDay = new Date(deadline).toLocaleDateString('ru-RU', { timeZone: 'Asia/Almaty', day: '2-digit', month: '2-digit', year: 'numeric' });
     expect(toParent.map((c) => c.payload.text)).toEqual([
       `✅ № ${ours.number} өтініш кезекке қойылды. Кезектегі орныңызды «📋 Менің өтініштерім» бөлімінен көре аласыз.`,
-      `🎉 № ${ours.number} өтініш: балаңызға орын ұсынылды — № 1 «Балапан» балабақшасы. Орынды ${deadlineDay} дейін растаңыз, әйтпесе ол келесі балаға беріледі.`,
+      `🎉 № ${ours.number} өтініш: балаңызға орын ұсынылды — № 1 «Балапан» балабақшасы. Орынды растаңыз, мерзімі: ${deadlineDay}. Әйтпесе орын келесі балаға беріледі.`,
     ]);
     expect(toParent[1]!.payload.reply_markup).toEqual({
       inline_keyboard: [[{ text: '📋 Менің өтініштерім', callback_data: 'my:list' }], [{ text: '⭐ Қызметті бағалау', callback_data: `fb:start:${ours.id}` }]],
@@ -121,7 +121,7 @@ describe('a seat added in the panel reaches the next child in the bot', () => {
     expect(referral).toMatchObject({ status: 'issued', applicationId: ours.id });
     expect(referral.number).toMatch(/^\d{4}-\d{6}$/);
     const presentDay = new Date(referral.presentBy).toLocaleDateString('ru-RU', { timeZone: 'Asia/Almaty', day: '2-digit', month: '2-digit', year: 'numeric' });
-    expect(confirmed[0]!.text).toBe(`✅ Орын расталды. Жолдама № ${referral.number}: оны ${presentDay} дейін балабақшаға тапсырыңыз.`);
+    expect(confirmed[0]!.text).toBe(`✅ Орын расталды. Жолдама № ${referral.number}: оны балабақшаға тапсырыңыз, мерзімі: ${presentDay}.`);
 
     // 5. The bot sends the referral itself: a PDF in Kazakh with the child, the kindergarten and a QR code.
     const sent = tg.callsOf('sendDocument').slice(documentsBefore);

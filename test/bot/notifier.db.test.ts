@@ -84,7 +84,8 @@ describe('the notifier', () => {
     const sent = sentTo(tg, chat);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.payload.text).toBe(
-      `❌ По заявлению № ${app.number} отказано в оказании услуги.\nПричина: Представлен неполный пакет документов\nКомментарий: нет свидетельства о рождении`,
+      `❌ По заявлению № ${app.number} отказано в оказании услуги.\nПричина: Представлен неполный пакет документов\nКомментарий: нет свидетельства о рождении\n\n` +
+        'Что можно сделать: устранить причину и подать новое заявление («📝 Подать заявление») или обжаловать решение («ℹ️ Справка» → «📝 Жалоба»). С вопросами — в отдел образования или в Единый контакт-центр 1414.',
     );
     expect(sent[0]!.payload.reply_markup).toEqual({
       inline_keyboard: [[{ text: '📋 Мои заявления', callback_data: 'my:list' }], [{ text: '⭐ Оценить услугу', callback_data: `fb:start:${app.id}` }]],
@@ -106,7 +107,7 @@ describe('the notifier', () => {
     const chats = tg.callsOf('sendMessage').map((c) => Number(c.payload.chat_id));
     expect(chats).toHaveLength(apps.length);
     expect(new Set(chats).size).toBe(apps.length);
-    expect(tg.callsOf('sendMessage')[0]!.payload.text).toMatch(/^№ \d{4}-\d{7} өтініш кері қайтарылды\.\nСебебі: өтініш берушінің сұрауы бойынша$/);
+    expect(tg.callsOf('sendMessage')[0]!.payload.text).toMatch(/^№ \d{4}-\d{7} өтініш қайтарып алынды\.\nСебебі: өтініш берушінің сұрауы бойынша$/);
     const rows = await database.db.select().from(notifications).where(inArray(notifications.applicantId, scope));
     expect(rows.filter((r) => r.kind === 'status_withdraw').every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
   });
@@ -144,7 +145,7 @@ describe('the notifier', () => {
     expect(await other.tick()).toBe(1);
     const sent = sentTo(tg, chat);
     expect(sent).toHaveLength(1);
-    expect(sent[0]!.payload.text).toBe(`№ ${app.number} өтініш кері қайтарылды.\nСебебі: өтініш берушінің сұрауы бойынша`);
+    expect(sent[0]!.payload.text).toBe(`№ ${app.number} өтініш қайтарып алынды.\nСебебі: өтініш берушінің сұрауы бойынша`);
     expect(await rowOf(claimed[0]!.id)).toMatchObject({ status: 'sent', attempts: 2, lastError: null, maybeDelivered: false });
   });
 
@@ -166,7 +167,7 @@ describe('the notifier', () => {
     expect(await second.tick()).toBe(1);
     const sent = sentTo(tg, chat);
     expect(sent).toHaveLength(2);
-    expect(sent[1]!.payload.text).toBe(`№ ${app.number} өтініш кері қайтарылды.\nСебебі: өтініш берушінің сұрауы бойынша\n\n${REPEAT_KK}`);
+    expect(sent[1]!.payload.text).toBe(`№ ${app.number} өтініш қайтарып алынды.\nСебебі: өтініш берушінің сұрауы бойынша\n\n${REPEAT_KK}`);
     expect(await rowOf(row.id)).toMatchObject({ status: 'sent', attempts: 2, maybeDelivered: false });
 
     // The first request's answer arrives late: the first worker no longer holds the row and writes nothing.

@@ -2,13 +2,14 @@ import { randomInt } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.ts';
-import { applications, auditLog, queues } from '../../db/schema/index.ts';
+import { applications, auditLog, notifications, queues } from '../../db/schema/index.ts';
 import { submitApplication } from '../../core/applications.ts';
 import { SYSTEM } from '../../core/audit.ts';
 import { IllegalTransitionError } from '../../core/errors.ts';
 import { defaultPolicy } from '../../core/policy.ts';
 import { explainPositionChange, getPosition } from '../../core/position.ts';
 import { decidePriorityClaim } from '../../core/priority.ts';
+import { localDate } from '../../core/calendar.ts';
 import { changeStatus } from '../../core/status.ts';
 import { openTestDatabase } from '../support/db.ts';
 import { applicationInput, createPlaces, type Places } from '../support/factories.ts';
@@ -146,6 +147,13 @@ describe('the status machine', () => {
     const [back] = await database.db.select().from(applications).where(eq(applications.id, application.id));
     expect(back?.status).toBe('registered');
     expect(back!.stopUntil!.getTime()).toBeGreaterThan(Date.now() + 9 * 86_400_000);
+    // The parent is told the stop list and its end with the lapse (bot/views/notification.ts renders it).
+    const told = await database.db.select().from(notifications).where(eq(notifications.applicationId, application.id));
+    expect(told.find((n) => n.kind === 'status_lapse')?.params).toMatchObject({
+      reason: 'confirm_window_passed',
+      stopDays: policy.stopListDays,
+      stopUntil: localDate(back!.stopUntil!),
+    });
     expect(back!.registeredAt).toEqual(application.registeredAt);
     await changeStatus(database.db, { applicationId: application.id, event: 'offer', actor: staff, policy });
     await changeStatus(database.db, { applicationId: application.id, event: 'confirm', actor: parent, policy });
