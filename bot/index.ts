@@ -62,7 +62,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
     languageFeature(labels),
     applyFeature(labels),
     myApplicationsFeature(labels),
-    helpFeature(labels),
+    helpFeature(labels, deps.policy),
     feedbackFeature(),
   );
   const navLabels = (key: string) => new Set(LANGUAGES.map((l) => deps.i18n.getFixedT(l)(key)));

@@ -14,6 +14,7 @@ import { audit, type Actor } from './audit.ts';
 import type { Config } from './config.ts';
 import { NotFoundError, ValidationError, type FieldError } from './errors.ts';
 import { maskIin } from './iin.ts';
+import { PASSWORD_MIN_LENGTH } from './passwords.ts';
 
 export const STAFF_ROLES = staffRoleEnum.enumValues;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -104,7 +105,7 @@ export function staffActor(user: Pick<StaffUser, 'id' | 'roles'>): Actor {
 // ---------------------------------------------------------------------------------------------
 // Passwords
 
-export const PASSWORD_MIN_LENGTH = 12;
+export { PASSWORD_MIN_LENGTH };
 
 /**
  * argon2id with the OWASP-recommended minimum (19 MiB, 2 passes, 1 lane). @node-rs/argon2's

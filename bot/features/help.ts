@@ -1,14 +1,15 @@
 import { Composer, InlineKeyboard } from 'grammy';
+import type { Policy } from '../../core/policy.ts';
 import type { BotContext } from '../context.ts';
 import type { MenuItem } from '../keyboards/main-menu.ts';
 
 const TOPICS = ['schedule', 'documents', 'contacts', 'complaint'] as const;
 
 /** Help: the schedule, the documents, the 1414 call centre, how to complain, and a rating. */
-export function helpFeature(labels: Record<MenuItem, string[]>): Composer<BotContext> {
+export function helpFeature(labels: Record<MenuItem, string[]>, policy: Policy): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   const show = (ctx: BotContext) =>
-    ctx.reply(ctx.t('bot.help.text'), {
+    ctx.reply(ctx.t('bot.help.text', { minutes: policy.resultDeadlineMinutes }), {
       reply_markup: new InlineKeyboard()
         .text(ctx.t('bot.help.schedule.button'), 'help:schedule')
         .text(ctx.t('bot.help.documents.button'), 'help:documents')

@@ -17,6 +17,7 @@ import {
   representatives,
 } from '../../db/schema/index.ts';
 import { lastApplicantOf } from '../../core/parents.ts';
+import { defaultPolicy } from '../../core/policy.ts';
 import { openTestDatabase } from '../support/db.ts';
 import { FakeParent, type ShownMessage } from '../support/fake-telegram.ts';
 import { badChecksum, createBotPlaces, EXE, iinFor, makeBot, PNG, yearsAgo, type BotPlaces } from '../support/bot.ts';
@@ -150,12 +151,12 @@ describe('applying in Kazakh', () => {
 
     const result = await p.tap('✅ Растау және жіберу');
     const notice = result[0]!.text;
-    expect(notice).toContain('✅ Өтініш тіркелді');
+    expect(notice).toContain('✅ Өтініш кезекке қойылды');
     expect(notice).toContain('Өтініш беруші: Сейітқалиева Әсел Нұрланқызы');
     expect(notice).toContain('Бала: Сейітқали Айсұлу Ерланқызы');
-    expect(notice).toMatch(/Кезек нөмірі: 1\n/);
+    expect(notice).toMatch(/Кезектілік нөмірі: 1\n/);
     expect(notice).toMatch(/Өтініш нөмірі: \d{4}-\d{7}/);
-    expect(notice).toContain('Кезектегі қазіргі орны: 1');
+    expect(notice).toContain('Кезектегі орны: 1');
     expect(lastText(result)).toBe('Қызметті бағалағыңыз келе ме? Бұл бір минут алады.');
     expect(p.buttons()).toEqual(['⭐ Қызметті бағалау']);
     expectTranslated(p);
@@ -230,6 +231,8 @@ describe('a command or menu press in the middle of an application', () => {
 
     const help = texts(await p.say('/help'));
     expect(help[0]).toContain('Мен не істей аламын:');
+    // The promised time is the policy's, not a number written into the text.
+    expect(help[0]).toContain(`нәтижесі ең көбі ${defaultPolicy.resultDeadlineMinutes} минут ішінде`);
     expect(help.slice(1)).toEqual([RESUME_KK, 'Ата-ананың тегін, атын және әкесінің атын жазыңыз.']);
     expect(p.buttons()).toEqual(['◀️ Артқа', '✖️ Тоқтату']);
 
@@ -255,8 +258,8 @@ describe('a command or menu press in the middle of an application', () => {
     const { bot, tg } = harness;
     const p = new FakeParent(bot, tg, { languageCode: 'ru' });
     await p.say('/apply');
-    await p.tap('✅ Согласен(на)');
-    await p.tap('Родитель или законный представитель');
+    await p.tap('✅ Даю согласие');
+    await p.tap('Родитель или опекун');
     await p.say(iinFor(yearsAgo(3, 5)));
     await p.tap('✅ Да, верно');
     await p.say(iinFor('1989-02-16'));
@@ -321,7 +324,7 @@ describe('stopping an application that has answers', () => {
     expect(summary).toBe('Тұрғылықты мекенжайыңызды жазыңыз: қала, көше, үй, пәтер.');
     await p.say('Алматы, Абай даңғылы, 1');
     const result = await p.tap('✅ Растау және жіберу');
-    expect(result[0]?.text).toContain('✅ Өтініш тіркелді');
+    expect(result[0]?.text).toContain('✅ Өтініш кезекке қойылды');
     expect((await applicationOf(childIin)).status).toBe('registered');
     expect(await sessionOf(p)).not.toHaveProperty('stoppedApplication');
     expectTranslated(p);
@@ -331,8 +334,8 @@ describe('stopping an application that has answers', () => {
     const { bot, tg } = harness;
     const p = new FakeParent(bot, tg, { languageCode: 'ru' });
     await p.say('/apply');
-    await p.tap('✅ Согласен(на)');
-    await p.tap('Родитель или законный представитель');
+    await p.tap('✅ Даю согласие');
+    await p.tap('Родитель или опекун');
     await p.say(iinFor(yearsAgo(1, 70)));
     await p.tap('✅ Да, верно');
     await p.say(iinFor('1986-06-16'));
@@ -353,8 +356,8 @@ describe('stopping an application that has answers', () => {
     expect(p.buttons()).toEqual(['▶️ Продолжить', '🔄 Начать заново', '✖️ Отменить']);
     expect(lastText(await p.tap('🔄 Начать заново'))).toContain('Для подачи заявления нужно ваше согласие');
     expect(await sessionOf(p)).not.toHaveProperty('stoppedApplication');
-    await p.tap('✅ Согласен(на)');
-    await p.tap('Родитель или законный представитель');
+    await p.tap('✅ Даю согласие');
+    await p.tap('Родитель или опекун');
     await p.say(iinFor(yearsAgo(1, 71)));
     await p.tap('✅ Да, верно');
     await p.say('/cancel');
@@ -377,8 +380,8 @@ describe('applying in Russian', () => {
     expect(lastText(await p.tap('Русский'))).toContain('Хорошо, теперь общаемся на русском.');
     expect(p.replyKeyboard()).toEqual(['📝 Подать заявление', '📋 Мои заявления', 'ℹ️ Справка', '🌐 Сменить язык']);
     expect(lastText(await p.say('📝 Подать заявление'))).toContain('Для подачи заявления нужно ваше согласие');
-    await p.tap('✅ Согласен(на)');
-    expect(lastText(await p.tap('Представитель по доверенности'))).toBe('Напишите ИИН ребёнка — 12 цифр. Дата рождения определится по ИИН.');
+    await p.tap('✅ Даю согласие');
+    expect(lastText(await p.tap('Представитель (доверенность)'))).toBe('Напишите ИИН ребёнка — 12 цифр. Дата рождения определится по ИИН.');
     const childIin = iinFor(yearsAgo(2, 20), 'male');
     expect(lastText(await p.say(childIin))).toMatch(/^Дата рождения по ИИН: \d\d\.\d\d\.\d{4}\. Верно\?$/);
     expect(lastText(await p.tap('✅ Да, верно'))).toBe('Напишите ваш ИИН (представителя) — 12 цифр.');
@@ -457,16 +460,16 @@ describe('applying in Russian', () => {
     expect(texts(await p.say('вот справка'))[0]).toBe('Пришлите документ фотографией или PDF-файлом (не больше 10 МБ).');
     expect(texts(await p.sendPhoto('photo-1', PNG))).toEqual(['Документ принят ✅', 'Напишите адрес проживания: город, улица, дом, квартира.']);
     const summary = lastText(await p.say('Алматы, ул. Толе би, 100'));
-    expect(summary).toContain('Заявитель: Представитель по доверенности');
+    expect(summary).toContain('Заявитель: Представитель (доверенность)');
     expect(summary).toContain(`Представитель: Иванов Иван Иванович, ИИН ${repIin}`);
     expect(summary).toContain('Доверенность: № 12-34/2025, 15.01.2025, Нотариус Ахметова А. А.');
     expect(summary).toContain('Детские сады: 1) Детский сад № 14 "Теремок"; 2) Детский сад № 11 "Балапан"; 3) Детский сад № 13 "Ақбота"');
     expect(summary).toContain('Льгота: Дети из многодетных семей');
     expect(summary).toContain('Подтверждающий документ: приложен');
     const result = await p.tap('✅ Подтвердить и отправить');
-    expect(result[0]!.text).toContain('✅ Заявление зарегистрировано');
+    expect(result[0]!.text).toContain('✅ Ребёнок поставлен в очередь');
     expect(result[0]!.text).toContain('Заявитель: Ахметова Дана Маратовна');
-    expect(result[0]!.text).toContain('Текущее место в очереди: 1');
+    expect(result[0]!.text).toContain('Место в очереди: 1');
     expectTranslated(p);
 
     const [app] = await database.db
@@ -552,7 +555,7 @@ describe('a typed IIN is a claim', () => {
     await fillParent(x, parentIin, { name: 'Басқаев Ерлан Серікұлы', phone: '+7 705 111 22 33' });
     await fillChildAndPlace(x, { name: 'Басқаев Дамир Ерланұлы', kindergarten: '№ 11 "Балапан" балабақшасы' });
     await x.say('Шымкент, Байтұрсынов көшесі, 7');
-    expect((await x.tap('✅ Растау және жіберу'))[0]?.text).toContain('✅ Өтініш тіркелді');
+    expect((await x.tap('✅ Растау және жіберу'))[0]?.text).toContain('✅ Өтініш кезекке қойылды');
     const xApp = await applicationOf(xChild);
 
     // Y's record and the contacts of Y's application are as they were.
@@ -684,7 +687,7 @@ describe('a second child', () => {
     expect(summary).toContain('Телефон: +77775554433');
     expect(summary).toContain('Мекенжай: Алматы, Төле би көшесі, 1');
     const result = await p.tap('✅ Растау және жіберу');
-    expect(result[0]?.text).toContain('✅ Өтініш тіркелді');
+    expect(result[0]?.text).toContain('✅ Өтініш кезекке қойылды');
     expect(result[0]?.text).toContain('Нұрлан Дана Асқарқызы');
     expectTranslated(p);
 
@@ -705,8 +708,8 @@ describe('a second child', () => {
     const { bot, tg } = harness;
     const p = new FakeParent(bot, tg, { languageCode: 'ru' });
     await p.say('/apply');
-    await p.tap('✅ Согласен(на)');
-    await p.tap('Родитель или законный представитель');
+    await p.tap('✅ Даю согласие');
+    await p.tap('Родитель или опекун');
     await p.say(iinFor(yearsAgo(4, 1)));
     await p.tap('✅ Да, верно');
     await p.say(iinFor('1990-10-10'));
@@ -722,14 +725,14 @@ describe('a second child', () => {
     await p.tap('✅ Готово');
     await p.tap('Льготы нет');
     await p.say('Алматы, мкр. Самал-2, 33');
-    expect((await p.tap('✅ Подтвердить и отправить'))[0]?.text).toContain('✅ Заявление зарегистрировано');
+    expect((await p.tap('✅ Подтвердить и отправить'))[0]?.text).toContain('✅ Ребёнок поставлен в очередь');
 
     // № 14 stops teaching: the offer keeps the one that still does.
     await database.db.update(kindergartens).set({ languages: ['kk'] }).where(eq(kindergartens.id, places.kindergartens[3]!.id));
     try {
       await p.say('/apply');
-      await p.tap('✅ Согласен(на)');
-      await p.tap('Родитель или законный представитель');
+      await p.tap('✅ Даю согласие');
+      await p.tap('Родитель или опекун');
       await p.say(iinFor(yearsAgo(1, 1)));
       await p.tap('✅ Да, верно');
       await p.tap('✅ Да, оставить');
@@ -789,5 +792,5 @@ async function applyFirst(p: FakeParent, parentIin: string, childIin: string) {
   await fillChildAndPlace(p);
   await p.say('Алматы, Төле би көшесі, 1');
   const result = await p.tap('✅ Растау және жіберу');
-  expect(result[0]?.text).toContain('✅ Өтініш тіркелді');
+  expect(result[0]?.text).toContain('✅ Өтініш кезекке қойылды');
 }

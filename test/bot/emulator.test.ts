@@ -156,9 +156,9 @@ describe('the bot as a process, long-polling the emulator', () => {
     expect(summary.message.text).toContain('Ата-ана: Жұмабаева Мөлдір Серікқызы');
     expect(summary.message.text).toContain('Телефон: +77051112233');
     await tap(summary, '✅ Растау және жіберу');
-    const notice = await expectBot(/Өтініш тіркелді/);
+    const notice = await expectBot(/Өтініш кезекке қойылды/);
     expect(notice.message.text).toMatch(/Өтініш нөмірі: \d{4}-\d{7}/);
-    expect(notice.message.text).toMatch(/Кезектегі қазіргі орны: \d+/);
+    expect(notice.message.text).toMatch(/Кезектегі орны: \d+/);
 
     await say('📋 Менің өтініштерім');
     const card = await expectBot(/Жұмабай Алихан Ерболұлы/);

@@ -56,7 +56,7 @@ describe('who sees which application', () => {
     expect(card).toContain(`Өтініш № ${app.number}`);
     expect(card).toContain('Мәртебесі: Кезекте');
     expect(card).not.toContain(input.child.iin);
-    expect(owner.buttons()).toEqual(['🏫 Балабақшалар', '📞 Телефон', '📎 Құжат жіберу', '✖️ Кері қайтарып алу']);
+    expect(owner.buttons()).toEqual(['🏫 Балабақшалар', '📞 Телефон', '📎 Құжат жіберу', '✖️ Қайтарып алу']);
 
     expect(lastText(await other.say('/my'))).toContain('Бұл Telegram аккаунтында өтініш жоқ.');
     // Crafted callback data for someone else's application is refused and changes nothing.
@@ -114,7 +114,7 @@ describe('my applications', () => {
     await mk(p.id);
 
     const firstLook = lastText(await p.say('/my'));
-    expect(firstLook).toContain('Номер в очереди: 3 · Текущее место: 3');
+    expect(firstLook).toContain('Номер очерёдности: 3 · Место в очереди: 3');
     expect(firstLook).toContain('Впереди: вне очереди — 0, в первую очередь — 0, в общей очереди — 2');
     expect(firstLook).not.toContain('🔔');
     // A new queue with no places given in the past year: no guessing.
@@ -122,7 +122,7 @@ describe('my applications', () => {
 
     await changeStatus(database.db, { applicationId: ahead.id, event: 'withdraw', actor: staff, reason: 'parent_request', policy: defaultPolicy });
     const secondLook = lastText(await p.say('/my'));
-    expect(secondLook).toContain('Номер в очереди: 3 · Текущее место: 2');
+    expect(secondLook).toContain('Номер очерёдности: 3 · Место в очереди: 2');
     expect(secondLook).toContain('🔔 С прошлого просмотра ваше место: 3 → 2');
     expect(secondLook).toContain('• заявления впереди отозваны −1');
     // One referral issued in the middle of each of the past twelve whole months, and offers
@@ -166,7 +166,7 @@ describe('my applications', () => {
     await mk(null);
     const p = new FakeParent(bot, tg);
     const mine = await mk(p.id);
-    expect(lastText(await p.say('/my'))).toContain('Қазіргі орны: 3');
+    expect(lastText(await p.say('/my'))).toContain('Кезектегі орны: 3');
 
     // The stamp is what decides: a known place under the current stamp is taken as is…
     const [app] = await listParentApplications(database.db, p.id, defaultPolicy);
@@ -184,7 +184,7 @@ describe('my applications', () => {
     expect(after?.positionStamp).not.toBe(stamp);
     expect(after?.position?.position).toBe(2);
     const look = lastText(await p.say('/my'));
-    expect(look).toContain('Қазіргі орны: 2');
+    expect(look).toContain('Кезектегі орны: 2');
     expect(look).toContain('🔔 Соңғы қарағаннан бері орныңыз: 3 → 2');
   });
 
@@ -193,11 +193,11 @@ describe('my applications', () => {
     const p = new FakeParent(bot, tg);
     const { app } = await applyFor(p.id);
     await p.say('/my');
-    expect(lastText(await p.tap('✖️ Кері қайтарып алу'))).toBe(
-      `№ ${app.number} өтінішті кері қайтарып аласыз ба? Бала кезектен шығады, кезектегі орны сақталмайды.`,
+    expect(lastText(await p.tap('✖️ Қайтарып алу'))).toBe(
+      `№ ${app.number} өтінішті қайтарып аласыз ба? Бала кезектен шығады, кезектегі орны сақталмайды.`,
     );
-    expect(p.buttons()).toEqual(['Иә, кері қайтарып алу', 'Жоқ, қалдыру']);
-    expect(lastText(await p.tap('Иә, кері қайтарып алу'))).toBe(`№ ${app.number} өтініш кері қайтарылды. Бала кезектен шығарылды.`);
+    expect(p.buttons()).toEqual(['Иә, қайтарып алу', 'Жоқ, қалдыру']);
+    expect(lastText(await p.tap('Иә, қайтарып алу'))).toBe(`№ ${app.number} өтініш қайтарып алынды. Бала кезектен шығарылды. Қажет болса, «📝 Өтініш беру» батырмасымен жаңа өтініш бере аласыз.`);
     const [after] = await database.db.select().from(applications).where(eq(applications.id, app.id));
     expect(after?.status).toBe('withdrawn');
     const [entry] = await database.db
@@ -206,8 +206,8 @@ describe('my applications', () => {
       .where(and(eq(auditLog.entityId, app.id), eq(auditLog.action, 'application.withdraw')));
     expect(entry).toMatchObject({ actorType: 'parent', actorId: app.applicantId, toState: 'withdrawn' });
     const card = lastText(await p.say('/my'));
-    expect(card).toContain('Мәртебесі: Кері қайтарылды');
-    expect(card).toContain('🔔 Соңғы қарағаннан бері мәртебесі өзгерді: Кезекте → Кері қайтарылды');
+    expect(card).toContain('Мәртебесі: Қайтарып алынды');
+    expect(card).toContain('🔔 Соңғы қарағаннан бері мәртебесі өзгерді: Кезекте → Қайтарып алынды');
   });
 
   it('changes the kindergartens and the phone through core, validated and audited', async () => {
@@ -245,7 +245,7 @@ describe('my applications', () => {
     const asked = await p.tap('📎 Құжат жіберу');
     expect(lastText(asked)).toBe('«Жеңілдікті растайтын құжат» құжатын фото немесе PDF файл түрінде жіберіңіз (ең көбі 10 МБ).');
     expect(lastText(await p.sendDocument('doc-pdf', PDF, 'анықтама.pdf', 'application/pdf'))).toBe(
-      `✅ Құжат № ${app.number} өтінішке тіркелді. Қызметкерлер оны тексереді.`,
+      `✅ Құжат № ${app.number} өтінішке қосылды. Қызметкерлер оны тексереді.`,
     );
     const stored = await database.db.select().from(documents).where(eq(documents.applicationId, app.id));
     expect(stored).toMatchObject([{ kind: 'priority_proof', mimeType: 'application/pdf', fileName: 'анықтама.pdf' }]);
@@ -263,11 +263,11 @@ describe('my applications', () => {
     await database.db.transaction((tx) => createOffers(tx, [{ applicationIds: [app.id], groupId: group!.id }], { actor: staff, policy: defaultPolicy, now: new Date() }));
     const card = lastText(await p.say('/my'));
     expect(card).toContain('Мәртебесі: Орын ұсынылды');
-    expect(card).toMatch(/🎉 Орын ұсынылды: № 1 «Балапан» балабақшасы, Абай даңғылы, 10\. \d\d\.\d\d\.\d{4} дейін растаңыз\./);
+    expect(card).toMatch(/🎉 Орын ұсынылды: № 1 «Балапан» балабақшасы, Абай даңғылы, 10\. Орынды растаңыз, мерзімі: \d\d\.\d\d\.\d{4}\./);
     expect(p.buttons()).toContain('✅ Орынды растау');
     const documentsBefore = tg.callsOf('sendDocument').length;
     const shown = await p.tap('✅ Орынды растау');
-    expect(shown.map((m) => m.text)[0]).toMatch(/^✅ Орын расталды\. Жолдама № \d{4}-\d{6}: оны \d\d\.\d\d\.\d{4} дейін балабақшаға тапсырыңыз\.$/);
+    expect(shown.map((m) => m.text)[0]).toMatch(/^✅ Орын расталды\. Жолдама № \d{4}-\d{6}: оны балабақшаға тапсырыңыз, мерзімі: \d\d\.\d\d\.\d{4}\.$/);
     // Then the signed referral itself, as a PDF, to the same chat.
     const sent = tg.callsOf('sendDocument').slice(documentsBefore);
     expect(sent).toHaveLength(1);
@@ -332,14 +332,14 @@ describe('language, commands, help and duplicates', () => {
     expect(texts(await p.tap('Русский', { messageId: choose.messageId }))).toEqual([
       'Хорошо, теперь общаемся на русском.',
       '📝 Заполнение заявления продолжается: ответьте на вопрос ниже. Чтобы отменить подачу, нажмите «✖️ Отменить».',
-      'Кто подаёт заявление?',
+      'Кто подаёт заявление: родитель (другой законный представитель, например опекун) или представитель по доверенности?',
     ]);
     expect(p.replyKeyboard()).toEqual(['📝 Подать заявление', '📋 Мои заявления', 'ℹ️ Справка', '🌐 Сменить язык']);
     // The question in Kazakh above is now an old one; the one asked again in Russian is answered.
     const whoMessage = [...p.messages].reverse().find((m) => m.text === 'Өтінішті кім береді?')!;
     await p.tap('Ата-ана немесе заңды өкіл', { messageId: whoMessage.messageId });
     expect(tg.callsOf('answerCallbackQuery').at(-1)?.payload.text).toBe('Эта кнопка устарела. Ответьте на последнее сообщение.');
-    await p.tap('Родитель или законный представитель');
+    await p.tap('Родитель или опекун');
     expect(p.last.text).toBe('Напишите ИИН ребёнка — 12 цифр. Дата рождения определится по ИИН.');
     await p.say(iinFor(yearsAgo(1, 40)));
     await p.tap('✅ Да, верно');

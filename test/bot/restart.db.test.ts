@@ -30,8 +30,8 @@ describe('a restart in the middle of an application', () => {
     const before = await makeBot(database);
     const p1 = new FakeParent(before.bot, before.tg, { languageCode: 'ru' });
     await p1.say('/apply');
-    await p1.tap('✅ Согласен(на)');
-    await p1.tap('Родитель или законный представитель');
+    await p1.tap('✅ Даю согласие');
+    await p1.tap('Родитель или опекун');
     const childIin = iinFor(yearsAgo(5, 100), 'male');
     expect((await p1.say(childIin)).map((m) => m.text)).toEqual([expect.stringMatching(/^Дата рождения по ИИН: \d\d\.\d\d\.\d{4}\. Верно\?$/)]);
     await p1.tap('✅ Да, верно');
@@ -58,7 +58,7 @@ describe('a restart in the middle of an application', () => {
     expect(summary).toContain('Родитель: Омарова Алия Бекқызы');
     expect(summary).toContain('Телефон: +77015554433 (подтверждён через Telegram)');
     const result = await p2.tap('✅ Подтвердить и отправить');
-    expect(result[0]?.text).toContain('✅ Заявление зарегистрировано');
+    expect(result[0]?.text).toContain('✅ Ребёнок поставлен в очередь');
     const [app] = await second.db
       .select({ status: applications.status })
       .from(applications)

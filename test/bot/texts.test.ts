@@ -68,10 +68,44 @@ describe('notification texts', () => {
     const i18n = await createI18n();
     const refused = renderNotification(i18n, { ...item('status_refuse', 'kk', { reason: 'age_over_limit', comment: 'ЖСН бойынша 7 жаста' }), uncertain: true });
     expect(refused.text).toBe(
-      '❌ № 2026-0000042 өтініш бойынша қызмет көрсетуден бас тартылды.\nСебебі: Бала рұқсат етілген жастан асқан\nТүсініктеме: ЖСН бойынша 7 жаста\n\n(Бұл хабарды бұрын алған болуыңыз мүмкін.)',
+      '❌ № 2026-0000042 өтініш бойынша қызмет көрсетуден бас тартылды.\nСебебі: Бала рұқсат етілген жастан асқан\nТүсініктеме: ЖСН бойынша 7 жаста\n\n' +
+        'Не істеуге болады: себебін жойып, жаңа өтініш беру («📝 Өтініш беру») немесе шешімге шағым беру («ℹ️ Анықтама» → «📝 Шағым»). Сұрақтар бойынша — білім бөлімі немесе 1414 бірыңғай байланыс орталығы.' +
+        '\n\n(Бұл хабарды бұрын алған болуыңыз мүмкін.)',
     );
     expect(renderNotification(i18n, item('status_lapse', 'ru', { reason: 'confirm_window_passed' })).text).toContain('Причина: место не подтверждено вовремя');
-    expect(renderNotification(i18n, item('status_remove', 'ru', { reason: 'some_new_code' })).text).toBe('Заявление № 2026-0000042 снято с очереди.');
+    expect(renderNotification(i18n, item('status_remove', 'ru', { reason: 'some_new_code' })).text.split('\n')[0]).toBe('Заявление № 2026-0000042 снято с очереди.');
+  });
+
+  it('ends a refusal, a lapse and a removal with what the parent can do next', async () => {
+    const i18n = await createI18n();
+    for (const lang of LANGUAGES) {
+      for (const kind of ['status_refuse', 'status_lapse', 'status_remove', 'priority_rejected']) {
+        const { text } = renderNotification(i18n, item(kind, lang, { reason: 'other' }));
+        expect(text.split('\n').at(-1), `${lang} ${kind}`).toBe(i18n.getFixedT(lang)(`notifications.next.${kind}`));
+      }
+    }
+  });
+
+  it('tells a lapsed offer from a lapsed referral, with the stop list and its last day', async () => {
+    const i18n = await createI18n();
+    const offer = renderNotification(i18n, item('status_lapse', 'ru', { reason: 'confirm_window_passed', stopDays: 10, stopUntil: '2026-03-15' })).text;
+    // No referral was ever issued for an offer that was not confirmed.
+    expect(offer).not.toMatch(/направлени/i);
+    expect(offer).toContain('Стоп-лист на 10 дн.: до 15.03.2026');
+    const kk = renderNotification(i18n, item('status_lapse', 'kk', { reason: 'confirm_window_passed', stopDays: 10, stopUntil: '2026-03-15' })).text;
+    expect(kk).not.toMatch(/жолдама/i);
+    expect(kk).toContain('10 күн бойы балаға орын ұсынылмайды, мерзімі: 15.03.2026');
+    expect(renderNotification(i18n, item('status_lapse', 'ru', { reason: 'present_window_passed' })).text).toContain('направление не передано');
+  });
+
+  it('says a benefit is confirmed only when it is', async () => {
+    const i18n = await createI18n();
+    for (const lang of LANGUAGES) {
+      const texts = ['verified', 'rejected', 'expired'].map((d) => renderNotification(i18n, item(`priority_${d}`, lang)).text);
+      expect(new Set(texts).size, lang).toBe(3);
+      const confirmed = i18n.getFixedT(lang)('notifications.priority_verified', { number: '2026-0000042' });
+      expect(texts.slice(1).some((t) => t.includes(confirmed))).toBe(false);
+    }
   });
 });
 
@@ -100,5 +134,51 @@ describe('dates as parents type them', () => {
     expect(parseDay('15.01.25')).toBeNull();
     expect(formatDay('2025-01-15')).toBe('15.01.2025');
     expect([formatShift(-3), formatShift(2), formatShift(0)]).toEqual(['−3', '+2', '0']);
+  });
+});
+
+/**
+ * Every key the bot puts on a button (`.text(t('…'))`, `requestContact(t('…'))`, `{ text: t('…') }`
+ * in a grid), with the literal text the code puts before it, rendered with long realistic values:
+ * Telegram cuts a long label on a phone, so the glossary allows 28 characters.
+ */
+const NEVER_ON_BUTTONS = new Set(['bot.documentKind.referral', 'bot.documentKind.registration_notice']);
+
+describe('bot button labels', () => {
+  it('fit 28 characters in both languages', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const root = join(import.meta.dirname, '..', '..');
+    const walk = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+    const labels: { prefix: string; key: string }[] = [];
+    for (const file of walk(join(root, 'bot'))) {
+      const src = readFileSync(file, 'utf8');
+      const re = /(?:\.text\(|requestContact\(|\btext:\s*)(?:`([^`$]*(?:\$\{[^}]*\}[^`$]*)*?)\$\{)?\s*(?:\w+\.)?t\(\s*(['`])([\w.]+(?:\$\{[^}]+\}[\w.]*)*)\2/g;
+      for (const m of src.matchAll(re)) {
+        if (/answerCallbackQuery\(\{\s*$/.test(src.slice(Math.max(0, m.index - 40), m.index))) continue; // a toast, not a button
+        labels.push({ prefix: (m[1] ?? '').replace(/\$\{[^}]*\}/g, '10'), key: m[3]! });
+      }
+    }
+    expect(labels.length).toBeGreaterThan(30);
+    const i18n = await createI18n();
+    const resources = loadResources();
+    const values = { number: '2026-0001234', max: 10, kind: 'Жеңілдікті растайтын құжат', name: 'Абдрахманова Айгерім', count: 10 };
+    const long: string[] = [];
+    for (const lang of LANGUAGES) {
+      const t = i18n.getFixedT(lang);
+      const tree = (path: string) => path.split('.').reduce<unknown>((o, p) => (o as Tree | undefined)?.[p], resources[lang]);
+      for (const { prefix, key } of labels) {
+        // `bot.documentKind.${k}` stands for every child of bot.documentKind, except the documents the
+        // office issues: a parent never sends those, so they are never buttons (core/parents.ts lists what is missing).
+        const base = key.split('${')[0]!.replace(/\.$/, '');
+        const keys = key.includes('${') ? leaves(tree(base) as Tree, `${base}.`).map(([k]) => k).filter((k) => !NEVER_ON_BUTTONS.has(k)) : [key];
+        for (const k of keys) {
+          const label = prefix + t(k, values);
+          if ([...label].length > 28) long.push(`${lang} ${k}: ${label} (${[...label].length})`);
+        }
+      }
+    }
+    expect(long).toEqual([]);
   });
 });

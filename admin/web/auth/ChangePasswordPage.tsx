@@ -6,6 +6,7 @@ import { Alert, Box, Button, Card, CardContent, TextField, Typography } from '@m
 import { useState, type FormEvent } from 'react';
 import { HttpError, LocalesMenuButton, useGetIdentity, useLogout, useTranslate } from 'react-admin';
 import { useNavigate } from 'react-router-dom';
+import { PASSWORD_MIN_LENGTH } from '../../../core/passwords.ts';
 import { changePassword, forget } from '../providers/auth-provider.ts';
 import type { FieldError } from '../providers/http.ts';
 
@@ -78,7 +79,7 @@ export function ChangePasswordPage() {
                 value={next}
                 onChange={(e) => setNext(e.target.value)}
                 error={Boolean(errors.next)}
-                helperText={errors.next ?? translate('admin.auth.rules')}
+                helperText={errors.next ?? translate('admin.auth.rules', { min: PASSWORD_MIN_LENGTH })}
                 required
                 autoComplete="new-password"
               />
