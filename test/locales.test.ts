@@ -39,7 +39,7 @@ describe('locales', () => {
       }
     }
     const i18n = await createI18n();
-    expect(i18n.getFixedT('ru')('errors.child_too_old', { years: 7 })).toContain('7 лет');
+    expect(i18n.getFixedT('ru')('errors.child_too_old', { years: 7 })).toContain('полных лет: 7');
     expect(i18n.getFixedT('kk')('status.registered')).toBe('Кезекте');
   });
 });
@@ -142,5 +142,36 @@ describe('keys used in code', () => {
       }
     }
     expect([...new Set(missing)]).toEqual([]);
+  });
+});
+
+describe('plural forms', () => {
+  // i18next picks the form with Intl.PluralRules: Russian has one/few/many/other, Kazakh one/other.
+  const forms = { ru: ['one', 'few', 'many', 'other'], kk: ['one', 'other'] } as const;
+  it('are complete for every counted text in each language', () => {
+    expect(new Intl.PluralRules('ru').resolvedOptions().pluralCategories.sort()).toEqual([...forms.ru].sort());
+    expect(new Intl.PluralRules('kk').resolvedOptions().pluralCategories.sort()).toEqual([...forms.kk].sort());
+    const resources = loadResources();
+    const incomplete: string[] = [];
+    for (const lang of ['kk', 'ru'] as const) {
+      const keys = new Set(leavesOf(resources[lang] as Tree).map(([k]) => k));
+      const families = new Set([...keys].map((k) => k.match(/^(.*)_(zero|one|two|few|many|other)$/)?.[1]).filter((k): k is string => !!k));
+      for (const family of families) {
+        for (const form of forms[lang]) if (!keys.has(`${family}_${form}`)) incomplete.push(`${lang} ${family}_${form}`);
+      }
+    }
+    expect(incomplete).toEqual([]);
+  });
+
+  it('leave no Russian noun to agree with a number it cannot see', () => {
+    // "{{max}} дней" is wrong for 1, 2, 21: a counted noun needs plural keys, or the number goes after it ("дней: {{max}}").
+    const counted = /\{\{\s*\w+\s*\}\}\s+(лет|год|года(?! рождения)|дней|дня|день|минут|минуты|минуту|часов|часа|символов|символа|букв|буквы|раз|раза|месяцев|месяца|мест|места|детей|детских садов|заявлений)(?![\p{L}])/u;
+    expect(counted.test('не больше {{max}} раз')).toBe(true);
+    expect(counted.test('дети {{year}} года рождения, {{hours}} ч.')).toBe(false);
+    const bad = allLeaves()
+      .filter((l) => l.lang === 'ru' && l.file !== 'documents.json' && l.file !== 'ra.json' && !/_(one|few|many|other)$/.test(l.key))
+      .filter((l) => counted.test(l.text))
+      .map((l) => `${l.file} ${l.key}: ${l.text}`);
+    expect(bad).toEqual([]);
   });
 });
