@@ -6,9 +6,10 @@
  */
 import { and, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderNotification } from '../../bot/views/notification.ts';
 import { PROOF_REMINDER_JOB, priorityClaimJobs } from '../../core/priority-claims.ts';
 import type { Database } from '../../db/client.ts';
-import { applications, auditLog, children, jobs, notifications, positionChanges } from '../../db/schema/index.ts';
+import { applications, auditLog, children, documents, jobs, notifications, positionChanges, queues } from '../../db/schema/index.ts';
 import { createBotPlaces, iinFor, makeBot, PNG, yearsAgo, type BotPlaces } from '../support/bot.ts';
 import { openTestDatabase } from '../support/db.ts';
 import { FakeParent, type ShownMessage } from '../support/fake-telegram.ts';
@@ -140,6 +141,14 @@ describe('a priority right whose proof comes later', () => {
       .from(notifications)
       .where(and(eq(notifications.applicationId, app.id), eq(notifications.kind, 'priority_proof_reminder')));
     expect(reminder?.params).toMatchObject({ number: app.number });
+    const due = app.priorityProofDueAt!.toLocaleDateString('ru-RU', { timeZone: 'Asia/Almaty' });
+    const item = { ...reminder!, chatId: p.id, unreachable: false, uncertain: false, params: reminder!.params as Record<string, string> };
+    expect(renderNotification(harness.i18n, { ...item, language: 'kk' }).text).toBe(
+      `⏰ Өтініш № ${app.number}: жеңілдікті растайтын құжатты «📋 Менің өтініштерім» бөлімінен жіберіңіз. Мерзімі: ${due}. Құжат тексерілгенше бала жалпы кезекте күтеді.`,
+    );
+    expect(renderNotification(harness.i18n, { ...item, language: 'ru' }).text).toBe(
+      `⏰ Заявление № ${app.number}: пришлите документ, подтверждающий льготу, в разделе «📋 Мои заявления». Срок: ${due}. Пока документ не проверен, ребёнок ждёт в общей очереди.`,
+    );
 
     // Sent from the card: nothing is missing any more, so the button is gone.
     await p.tap('📎 Құжат жіберу');
@@ -152,10 +161,32 @@ describe('a priority right whose proof comes later', () => {
     await database.db.delete(notifications).where(eq(notifications.id, reminder!.id));
     await database.db.transaction((tx) => priorityClaimJobs()[PROOF_REMINDER_JOB]!(tx, job!, job!.runAt));
     expect(await database.db.select().from(notifications).where(and(eq(notifications.applicationId, app.id), eq(notifications.kind, 'priority_proof_reminder')))).toHaveLength(0);
+
+    // The right is dropped after submitting: the proof sent no longer counts, nothing is missing.
+    await p.tap('🏷 Жеңілдік');
+    expect(p.last.text).toContain(`Өтініш № ${app.number}. Қазіргі жеңілдік: Көп балалы отбасылардың балалары.`);
+    expect(p.last.text).toContain('қызметкерлер құқықты қайта тексереді');
+    const dropped = lastText(await p.tap('Жеңілдік жоқ'));
+    expect(dropped).toContain(`✅ Өтініш № ${app.number}: жеңілдік өзгертілді.\nБолған: Көп балалы отбасылардың балалары\nҚазір: Жеңілдік жоқ`);
+    expect(dropped).toMatch(/Кезектегі орны өзгерген жоқ: \d+\./);
+    expect(p.replyKeyboard()).toContain('📋 Менің өтініштерім');
+    const plain = lastText(await p.say(L.kk.my));
+    expect(plain).not.toContain('Жеңілдік:');
+    expect(p.buttons()).toEqual(['🏫 Балабақшалар', '📞 Телефон', '🏷 Жеңілдік', '✖️ Кері қайтарып алу']);
+    expect(await auditActions(app.id)).toContainEqual({ action: 'application.priority_category_changed', from: 'large_family', to: 'none' });
+    const [proof] = await database.db.select().from(documents).where(eq(documents.applicationId, app.id));
+    expect(proof).toMatchObject({ kind: 'priority_proof', verification: 'rejected', verificationNote: 'category_changed' });
   });
 
   it('in Russian: the right is changed after submitting, then dropped; staff verify again and the move is explained', async () => {
     const { bot, tg } = harness;
+    // Another family's child in the same queue (district, birth year, language), registered first.
+    const neighbour = new FakeParent(bot, tg, { languageCode: 'ru' });
+    await upToCategory(neighbour, 'ru', iinFor(yearsAgo(3, 13)), iinFor('1990-12-12'));
+    await neighbour.tap(L.ru.none);
+    await neighbour.say('Алматы, ул. Абая, 1');
+    await neighbour.tap(L.ru.confirm);
+
     const p = new FakeParent(bot, tg, { languageCode: 'ru' });
     const childIin = iinFor(yearsAgo(3, 12));
     await upToCategory(p, 'ru', childIin, iinFor('1992-02-22'));
@@ -166,9 +197,13 @@ describe('a priority right whose proof comes later', () => {
     expect(allText(await p.tap(L.ru.confirm))).toMatch(/Пришлите документ, подтверждающий льготу, в разделе «📋 Мои заявления»\. Срок: \d\d\.\d\d\.\d{4}\./);
     const app = await appOf(childIin);
 
-    // Staff verified the right: the child is in the first-priority list.
+    // Staff verified the right: the child is in the first-priority list, and the next place is a beneficiary's.
     await database.db.update(applications).set({ priorityProof: 'verified', queueCategory: 1 }).where(eq(applications.id, app.id));
-    expect(lastText(await p.say(L.ru.my))).toContain('Льгота: Дети из многодетных семей (Подтверждено)');
+    await database.db.update(queues).set({ phase: 3 }).where(eq(queues.id, app.queueId));
+    const verified = lastText(await p.say(L.ru.my));
+    expect(verified).toContain('Льгота: Дети из многодетных семей (Подтверждено)');
+    expect(verified).toContain('Текущее место: 1');
+    expect(lastText(await neighbour.say(L.ru.my))).toContain('Текущее место: 2');
 
     await p.tap('🏷 Льгота');
     const question = p.last.text;
@@ -180,7 +215,7 @@ describe('a priority right whose proof comes later', () => {
 
     const changed = lastText(await p.tap('6. Дети-сироты'));
     expect(changed).toContain(`✅ Заявление № ${app.number}: льгота изменена.\nБыло: Дети из многодетных семей\nСейчас: Дети-сироты`);
-    expect(changed).toMatch(/Место в очереди: \d+ → \d+\. Причина: пока льгота не проверена заново, ребёнок ждёт в общей очереди\.|Место в очереди не изменилось: \d+\./);
+    expect(changed).toContain('Место в очереди: 1 → 2. Причина: пока льгота не проверена заново, ребёнок ждёт в общей очереди.');
     expect(changed).toMatch(/Пришлите подтверждающий документ\. Срок: \d\d\.\d\d\.\d{4}\./);
     expect(p.buttons()).toEqual(['📎 Прислать документ']);
     const moved = await appOf(childIin);
@@ -192,7 +227,12 @@ describe('a priority right whose proof comes later', () => {
     ]);
     expect(await auditActions(app.id)).toContainEqual({ action: 'application.priority_category_changed', from: 'large_family', to: 'orphan' });
 
-    await p.say(L.ru.my);
+    // Explained at once, so the card does not report it again as news.
+    expect(lastText(await p.say(L.ru.my))).not.toContain('🔔');
+    // The family behind sees why it moved up.
+    const behind = lastText(await neighbour.say(L.ru.my));
+    expect(behind).toContain('🔔 С прошлого просмотра ваше место: 2 → 1');
+    expect(behind).toContain('у ребёнка подтвердили, изменили или сняли льготу');
     await p.tap('🏷 Льгота');
     const dropped = lastText(await p.tap('Льготы нет'));
     expect(dropped).toContain('Было: Дети-сироты\nСейчас: Льготы нет');
