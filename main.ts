@@ -3,6 +3,7 @@
  * (health, panel, API, bot webhook), runs the bot and the workers, and stops them all on
  * SIGINT/SIGTERM. RUN=http,bot,workers chooses the parts, so each can be scaled alone.
  */
+import { priorityClaimJobs } from './core/priority-claims.ts';
 import { existsSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { createServer } from './admin/server/index.ts';
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
 
   if (config.RUN.includes('workers')) {
     // Reminders and lapses of offers and referrals, freed seats passed on: rows in `jobs`, so they survive restarts.
-    const handlers = { ...referralJobs(() => policy), ...placementJobs(() => policy) };
+    const handlers = { ...referralJobs(() => policy), ...placementJobs(() => policy), ...priorityClaimJobs() };
     const worker = createJobWorker({ db: database.db, handlers, logger });
     worker.start();
     stops.push(() => worker.stop());

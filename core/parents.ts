@@ -23,6 +23,7 @@ import { audit, type Actor } from './audit.ts';
 import { IllegalTransitionError, NotFoundError, ValidationError } from './errors.ts';
 import { maskIin } from './iin.ts';
 import type { Policy } from './policy.ts';
+import { awaitPriorityProof, CATEGORY_OPEN } from './priority-claims.ts';
 import type { SigningKey } from './signing.ts';
 import { confirmOffer, declineLiveReferral, declineOffer, liveReferralOf, type Referral } from './referrals.ts';
 import { estimateWait, monthsOf, placesLastYearSql, type ExpectedWait } from './expected-wait.ts';
@@ -100,6 +101,8 @@ export interface ParentApplication {
   language: Language;
   priorityCategory: Application['priorityCategory'];
   priorityProof: Application['priorityProof'];
+  /** When a right claimed without its proof must be proven (core/priority-claims.ts). */
+  priorityProofDueAt: Date | null;
   refusalReason: string | null;
   child: { fullName: string; maskedIin: string; birthDate: string };
   district: { nameKk: string; nameRu: string };
@@ -116,7 +119,7 @@ export interface ParentApplication {
   actions: ParentAction[];
 }
 
-export type ParentAction = 'withdraw' | 'kindergartens' | 'phone' | 'document';
+export type ParentAction = 'withdraw' | 'kindergartens' | 'phone' | 'document' | 'category';
 
 const json = <T>(v: T | string | null): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 const day = (v: string | Date): string => (typeof v === 'string' ? v.slice(0, 10) : v.toISOString().slice(0, 10));
@@ -157,6 +160,7 @@ function parentApplicationsQuery(db: Queryable) {
       language: applications.language,
       priorityCategory: applications.priorityCategory,
       priorityProof: applications.priorityProof,
+      priorityProofDueAt: applications.priorityProofDueAt,
       refusalReason: applications.refusalReason,
       childName: children.fullName,
       childIin: children.iin,
@@ -247,7 +251,9 @@ export async function listParentApplications(
     const actions: ParentAction[] = [];
     if (active) actions.push('withdraw', 'phone');
     if (KINDERGARTENS_OPEN.includes(r.status)) actions.push('kindergartens');
-    if (active) actions.push('document');
+    if (CATEGORY_OPEN.includes(r.status)) actions.push('category');
+    // Only where something is missing: a button that leads nowhere is noise.
+    if (documentsMissing.length) actions.push('document');
     return {
       id: r.id,
       applicantId: r.applicantId,
@@ -261,6 +267,7 @@ export async function listParentApplications(
       language: r.language,
       priorityCategory: r.priorityCategory,
       priorityProof: r.priorityProof,
+      priorityProofDueAt: r.priorityProofDueAt,
       refusalReason: r.refusalReason,
       child: { fullName: r.childName, maskedIin: maskIin(r.childIin), birthDate: day(r.birthDate) },
       district: { nameKk: r.districtKk, nameRu: r.districtRu },
@@ -335,6 +342,24 @@ export async function lastPlacesOf(db: Queryable, telegramUserId: number): Promi
   return row ? { childName: row.child_name, districtId: row.district_id, language: row.language, kindergartenIds: row.kindergarten_ids } : null;
 }
 
+/** A child's data from a withdrawn application this account sees: offered when applying again. */
+export interface FormerChild {
+  fullName: string;
+  certificate: string | null;
+}
+
+export async function formerChildOf(db: Queryable, telegramUserId: number, childIin: string): Promise<FormerChild | null> {
+  const [row] = await rowsOf<{ full_name: string; certificate: string | null }>(
+    db,
+    sql`select c.full_name, c.birth_certificate_number as certificate
+      from applications a join children c on c.id = a.child_id
+     where c.iin = ${childIin} and a.status = 'withdrawn' and a.id in ${visibleApplicationIds(telegramUserId)}
+     order by a.status_changed_at desc, a.id desc
+     limit 1`,
+  );
+  return row ? { fullName: row.full_name, certificate: row.certificate } : null;
+}
+
 /** The language stored with the applicants bound to this account, if any. */
 export async function getTelegramLanguage(db: Queryable, telegramUserId: number): Promise<Language | null> {
   const rows = await rowsOf<{ language: Language }>(
@@ -394,6 +419,8 @@ export type TelegramSubmitResult = SubmitResult & {
   position: number | null;
   /** Documents that could not be attached (type or size), by kind. */
   rejectedDocuments: DocumentKind[];
+  /** A right claimed without its proof: when the proof is due (core/priority-claims.ts). */
+  proofDueAt: Date | null;
 };
 
 /**
@@ -418,6 +445,7 @@ export async function submitFromTelegram(db: Queryable, s: TelegramSubmission): 
       visible: await canSeeApplication(db, s.telegramUserId, result.application.id),
       position: null,
       rejectedDocuments: [],
+      proofDueAt: null,
     };
   }
   const app = result.application;
@@ -432,12 +460,15 @@ export async function submitFromTelegram(db: Queryable, s: TelegramSubmission): 
       rejected.push(doc.kind);
     }
   }
+  // A right claimed without its proof (sent later, or refused above): the proof is awaited.
+  const proofAttached = (s.documents ?? []).some((d) => d.kind === 'priority_proof' && !rejected.includes('priority_proof'));
+  const proofDueAt = app.priorityCategory !== 'none' && !proofAttached ? await awaitPriorityProof(db, { applicationId: app.id, actor, policy: s.policy, now }) : null;
   await db
     .update(notifications)
     .set({ status: 'sent', sentAt: now, lastError: 'delivered in the chat with the registration notice' })
     .where(and(eq(notifications.applicationId, app.id), eq(notifications.kind, 'status_register'), eq(notifications.status, 'pending')));
   const position = (await getPositions(db, [app.id], s.policy)).get(app.id)?.position ?? null;
-  return { ...result, visible: true, position, rejectedDocuments: rejected };
+  return { ...result, visible: true, position, rejectedDocuments: rejected, proofDueAt };
 }
 
 /** The parent withdraws their application from the bot (status machine: parent may withdraw any active one). */

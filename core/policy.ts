@@ -40,6 +40,13 @@ export const policySchema = z.object({
   certificateValidityDays: z.number().int().min(1).max(365).default(30),
   /** Working days a beneficiary has to prove the right before losing the referral. */
   priorityProofWorkingDays: z.number().int().min(1).max(30).default(5),
+  /**
+   * Calendar days a parent who claimed a right without its proof has to send it; until the proof
+   * is verified the child waits in the general list.
+   */
+  priorityProofSendDays: z.number().int().min(1).max(90).default(10),
+  /** Calendar days before that deadline when the parent is reminded (0 = on the day). */
+  priorityProofReminderDaysBefore: z.number().int().min(0).max(30).default(2),
   /** Priority categories this region honours; others are treated as general. */
   extraordinaryCategories: z
     .array(z.enum(['military', 'special_state_body', 'killed_in_service']))

@@ -12,7 +12,7 @@ import { listDistricts, listKindergartens, type KindergartenChoice } from '../..
 import { maxDocumentMegabytes } from '../../core/documents.ts';
 import { ValidationError, type FieldError } from '../../core/errors.ts';
 import { maskIin, normalizeIin } from '../../core/iin.ts';
-import { canSeeApplication, lastApplicantOf, lastPlacesOf, submitFromTelegram } from '../../core/parents.ts';
+import { canSeeApplication, formerChildOf, lastApplicantOf, lastPlacesOf, submitFromTelegram } from '../../core/parents.ts';
 import type { Policy } from '../../core/policy.ts';
 import type { PriorityCategory } from '../../core/queue.ts';
 import type { BotConversation, ConvContext, Language } from '../context.ts';
@@ -20,7 +20,7 @@ import { downloadTelegramFile } from '../files.ts';
 import { grid } from '../keyboards/common.ts';
 import { mainMenu } from '../keyboards/main-menu.ts';
 import { formatDate, formatDay, parseDay } from '../views/format.ts';
-import { BACK, Dialog, fail, ok, textAnswer, type Labels, type Parsed } from './kit.ts';
+import { BACK, Dialog, fail, ok, textAnswer, type Answer, type Labels, type Parsed, type Question } from './kit.ts';
 import { askDocument, askPhone, choice, kindergartenName, pickKindergartens, pickOne } from './steps.ts';
 
 /** The answers so far; plain data, kept in the session when the parent stops. */
@@ -50,6 +50,10 @@ export interface ApplicationDraft {
   kindergartens?: KindergartenChoice[];
   category?: PriorityCategory;
   proof?: { fileId: string; fileName: string | null };
+  /** The right is claimed now and its proof sent later, from "My applications". */
+  proofLater?: boolean;
+  /** Whether the child's name and certificate were taken from their withdrawn application ('none': there was none). */
+  former?: 'yes' | 'no' | 'none';
   address?: string;
 }
 
@@ -103,6 +107,8 @@ function complete(step: StepId, d: ApplicationDraft): boolean {
       return !!d.kindergartens?.length;
     case 'certificate':
       return !!d.certificate;
+    case 'proof':
+      return d.proof !== undefined || d.proofLater === true;
     default:
       return d[step] !== undefined;
   }
@@ -238,11 +244,24 @@ export function createApplyConversation(deps: ApplyDeps) {
       if (goOn === true) Object.assign(draft, stopped.draft);
     }
 
+    /**
+     * A typed answer's question. Asked again (Back, a change from the summary) it shows the
+     * answer given and a button to keep it, so nothing has to be typed twice.
+     */
+    function typed(key: string, prev: string | undefined, parse: (a: Answer, t: TFunction) => Parsed<string>, shown = prev): Question<string> {
+      return {
+        text: (t) => (shown ? `${t(key)}\n\n${t('bot.apply.previous', { value: shown })}` : t(key)),
+        ...(prev ? { keyboard: (t: TFunction) => new InlineKeyboard().text(t('bot.apply.keep'), 'q:keep') } : {}),
+        parse: (a, t) => (prev && a.kind === 'button' && a.data === 'keep' ? ok(prev) : parse(a, t)),
+      };
+    }
+
     /** Whether a step was asked (not skipped, not filled from the last application). */
     function asked(s: StepId): boolean {
       if (s === 'consent' || !applies(s, draft)) return false;
       if (s === 'reuse') return draft.reuse !== 'none';
       if (s === 'sibling') return draft.sibling !== 'none';
+      if (draft.former === 'yes' && (s === 'childName' || s === 'certificate')) return false;
       if (draft.sibling === 'yes' && (s === 'district' || s === 'language' || s === 'kindergartens')) return false;
       const reused: readonly StepId[] = ['parentIin', 'parentName', 'phone', 'address'];
       return !(draft.reuse === 'yes' && reused.includes(s));
@@ -282,65 +301,67 @@ export function createApplyConversation(deps: ApplyDeps) {
           return siblingStep();
         case 'repIin': {
           const adult = adultIinAnswer(await d.now(), policy);
-          const iin = await d.ask({
-            text: (t) => t('bot.apply.rep.iin'),
-            parse: (a, t) => {
+          const iin = await d.ask(
+            typed('bot.apply.rep.iin', draft.repIin, (a, t) => {
               const parsed = adult(a, t);
               if (parsed.ok && parsed.value === draft.childIin) return fail(t('errors.iin_same_as_applicant'));
               return parsed;
-            },
-          });
+            }),
+          );
           if (iin === BACK) return 'back';
           draft.repIin = iin;
           return 'done';
         }
         case 'repName': {
-          const name = await d.ask({ text: (t) => t('bot.apply.rep.name'), parse: nameAnswer });
+          const name = await d.ask(typed('bot.apply.rep.name', draft.repName, nameAnswer));
           if (name === BACK) return 'back';
           draft.repName = name;
           return 'done';
         }
         case 'poaNumber': {
-          const value = await d.ask({ text: (t) => t('bot.apply.rep.poaNumber'), parse: (a, t) => textAnswer(a, t, { max: 64 }) });
+          const value = await d.ask(typed('bot.apply.rep.poaNumber', draft.poaNumber, (a, t) => textAnswer(a, t, { max: 64 })));
           if (value === BACK) return 'back';
           draft.poaNumber = value;
           return 'done';
         }
         case 'poaDate': {
           const today = localDate(await d.now());
-          const value = await d.ask({
-            text: (t) => t('bot.apply.rep.poaDate'),
-            parse: (a, t) => {
-              const day = dayAnswer(a, t);
-              return day.ok && day.value > today ? fail(t('errors.date_in_future')) : day;
-            },
-          });
+          const value = await d.ask(
+            typed(
+              'bot.apply.rep.poaDate',
+              draft.poaDate,
+              (a, t) => {
+                const day = dayAnswer(a, t);
+                return day.ok && day.value > today ? fail(t('errors.date_in_future')) : day;
+              },
+              draft.poaDate && formatDay(draft.poaDate),
+            ),
+          );
           if (value === BACK) return 'back';
           draft.poaDate = value;
           return 'done';
         }
         case 'poaIssuer': {
-          const value = await d.ask({ text: (t) => t('bot.apply.rep.poaIssuer'), parse: (a, t) => textAnswer(a, t, { min: 3, max: 300 }) });
+          const value = await d.ask(typed('bot.apply.rep.poaIssuer', draft.poaIssuer, (a, t) => textAnswer(a, t, { min: 3, max: 300 })));
           if (value === BACK) return 'back';
           draft.poaIssuer = value;
           return 'done';
         }
         case 'parentIin': {
           const adult = adultIinAnswer(await d.now(), policy);
-          const iin = await d.ask({
-            text: (t) => t('bot.apply.parent.iin'),
-            parse: (a, t) => {
+          const iin = await d.ask(
+            typed('bot.apply.parent.iin', draft.parentIin, (a, t) => {
               const parsed = adult(a, t);
               if (parsed.ok && parsed.value === draft.childIin) return fail(t('errors.iin_same_as_applicant'));
               return parsed;
-            },
-          });
+            }),
+          );
           if (iin === BACK) return 'back';
           draft.parentIin = iin;
           return 'done';
         }
         case 'parentName': {
-          const name = await d.ask({ text: (t) => t('bot.apply.parent.name'), parse: nameAnswer });
+          const name = await d.ask(typed('bot.apply.parent.name', draft.parentName, nameAnswer));
           if (name === BACK) return 'back';
           draft.parentName = name;
           return 'done';
@@ -355,16 +376,13 @@ export function createApplyConversation(deps: ApplyDeps) {
         case 'childIin':
           return childIinStep();
         case 'childName': {
-          const name = await d.ask({ text: (t) => t('bot.apply.child.name'), parse: nameAnswer });
+          const name = await d.ask(typed('bot.apply.child.name', draft.childName, nameAnswer));
           if (name === BACK) return 'back';
           draft.childName = name;
           return 'done';
         }
         case 'certificate': {
-          const value = await d.ask({
-            text: (t) => t('bot.apply.child.certificate'),
-            parse: (a, t) => textAnswer(a, t, { min: 3, max: 64 }),
-          });
+          const value = await d.ask(typed('bot.apply.child.certificate', draft.certificate, (a, t) => textAnswer(a, t, { min: 3, max: 64 })));
           if (value === BACK) return 'back';
           draft.certificate = value;
           return 'done';
@@ -430,23 +448,33 @@ export function createApplyConversation(deps: ApplyDeps) {
             parse: choice(Object.fromEntries(categories.map((c) => [c, c])) as Record<string, PriorityCategory>),
           });
           if (category === BACK) return 'back';
-          if (draft.category !== category) draft.proof = undefined;
+          if (draft.category !== category) {
+            draft.proof = undefined;
+            draft.proofLater = undefined;
+          }
           draft.category = category;
           return 'done';
         }
         case 'proof': {
           const file = await askDocument(d, {
-            text: (t) => t('bot.apply.proof.question', { max: maxDocumentMegabytes(policy) }),
+            text: (t) => t('bot.apply.proof.question', { max: maxDocumentMegabytes(policy), days: policy.priorityProofSendDays }),
             back: true,
             policy,
+            laterKey: 'bot.apply.proof.later',
           });
           if (file === BACK) return 'back';
+          if (file === 'later') {
+            draft.proof = undefined;
+            draft.proofLater = true;
+            return 'done';
+          }
           draft.proof = file;
+          draft.proofLater = undefined;
           await d.say(t('bot.apply.proof.received'));
           return 'done';
         }
         case 'address': {
-          const address = await d.ask({ text: (t) => t('bot.apply.address.question'), parse: (a, t) => textAnswer(a, t, { min: 5, max: 500 }) });
+          const address = await d.ask(typed('bot.apply.address.question', draft.address, (a, t) => textAnswer(a, t, { min: 5, max: 500 })));
           if (address === BACK) return 'back';
           draft.address = address;
           return 'done';
@@ -539,9 +567,12 @@ export function createApplyConversation(deps: ApplyDeps) {
     async function childIinStep(): Promise<'done' | 'back'> {
       for (;;) {
         const now = await d.now();
-        const child = await d.ask<{ iin: string; birthDate: string }>({
-          text: (t) => t('bot.apply.child.iin'),
+        const prev = draft.childIin && draft.childBirthDate ? { iin: draft.childIin, birthDate: draft.childBirthDate } : null;
+        const child = await d.ask<{ iin: string; birthDate: string } | 'keep'>({
+          text: (t) => (prev ? `${t('bot.apply.child.iin')}\n\n${t('bot.apply.previous', { value: prev.iin })}` : t('bot.apply.child.iin')),
+          ...(prev ? { keyboard: (t: TFunction) => new InlineKeyboard().text(t('bot.apply.keep'), 'q:keep') } : {}),
           parse: (a, t) => {
+            if (prev && a.kind === 'button' && a.data === 'keep') return ok('keep' as const);
             const text = textAnswer(a, t, { max: 40 });
             if (!text.ok) return text;
             const iin = normalizeIin(text.value);
@@ -552,6 +583,7 @@ export function createApplyConversation(deps: ApplyDeps) {
           },
         });
         if (child === BACK) return 'back';
+        if (child === 'keep') return 'done';
         const existing = await d.external(async (outer) => {
           const app = await findActiveApplicationByChildIin(outer.db, child.iin);
           if (!app) return null;
@@ -566,11 +598,43 @@ export function createApplyConversation(deps: ApplyDeps) {
           parse: choice({ yes: true, no: false }),
         });
         if (confirmed === true) {
+          if (draft.childIin !== child.iin) {
+            if (draft.former === 'yes') draft.childName = draft.certificate = undefined;
+            draft.former = undefined;
+          }
           draft.childIin = child.iin;
           draft.childBirthDate = child.birthDate;
+          if ((await formerChildStep(child.iin)) === 'back') continue;
           return 'done';
         }
       }
+    }
+
+    /**
+     * The same child applied for before and withdrawn: their name and certificate from that
+     * application instead of typing them again ('back' asks the IIN again).
+     */
+    async function formerChildStep(childIin: string): Promise<'done' | 'back'> {
+      if (draft.former !== undefined) return 'done';
+      const former = await d.external((outer) => formerChildOf(outer.db, outer.from!.id, childIin));
+      if (!former?.certificate) {
+        draft.former = 'none';
+        return 'done';
+      }
+      const certificate = former.certificate;
+      const answer = await d.ask({
+        text: (t) =>
+          [t('bot.apply.former.question'), '', t('bot.apply.former.child', { name: former.fullName }), t('bot.apply.former.certificate', { certificate })].join('\n'),
+        keyboard: (t) => new InlineKeyboard().text(t('bot.apply.former.yes'), 'q:yes').row().text(t('bot.apply.former.no'), 'q:no'),
+        parse: choice({ yes: true, no: false }),
+      });
+      if (answer === BACK) return 'back';
+      draft.former = answer ? 'yes' : 'no';
+      if (answer) {
+        draft.childName = former.fullName;
+        draft.certificate = certificate;
+      }
+      return 'done';
     }
 
     function summaryText(t: TFunction, lang: Language): string {
@@ -600,7 +664,10 @@ export function createApplyConversation(deps: ApplyDeps) {
       lines.push(`${t('bot.apply.summary.kindergartens')}: ${kgs || none}`);
       const category = draft.category === undefined ? none : draft.category === 'none' ? t('bot.apply.category.none') : t(`category.${draft.category}`);
       lines.push(`${t('bot.apply.summary.category')}: ${category}`);
-      if (applies('proof', draft)) lines.push(`${t('bot.apply.summary.proof')}: ${draft.proof ? t('bot.apply.summary.attached') : none}`);
+      if (applies('proof', draft)) {
+        const proof = draft.proof ? t('bot.apply.summary.attached') : draft.proofLater ? t('bot.apply.summary.later') : none;
+        lines.push(`${t('bot.apply.summary.proof')}: ${proof}`);
+      }
       lines.push(`${t('bot.apply.summary.address')}: ${v(draft.address)}`);
       lines.push('', t('bot.apply.summary.hint'));
       return lines.join('\n');
@@ -694,6 +761,7 @@ export function createApplyConversation(deps: ApplyDeps) {
             registeredAt: r.application.registeredAt.toISOString(),
             position: r.position,
             proofMissing: proofLost || r.rejectedDocuments.length > 0,
+            proofDueAt: r.proofDueAt?.toISOString() ?? null,
           };
         } catch (err) {
           if (err instanceof ValidationError) return { status: 'invalid' as const, errors: err.fields };
@@ -725,6 +793,7 @@ export function createApplyConversation(deps: ApplyDeps) {
         lines.push(t('bot.apply.received', { number: result.number, minutes: policy.resultDeadlineMinutes }));
       }
       if (result.proofMissing) lines.push('', t('bot.apply.proofMissing'));
+      if (result.proofDueAt) lines.push('', t('bot.apply.proofLater', { deadline: formatDate(result.proofDueAt) }));
       await d.say(lines.join('\n'), { reply_markup: mainMenu(t) });
       await d.say(t('bot.feedback.invite'), {
         reply_markup: new InlineKeyboard().text(t('bot.feedback.start'), `fb:start:${result.id}`),

@@ -199,12 +199,17 @@ export async function askDocument(
     back: boolean;
     policy: Policy;
     store?: (outer: BotContext, bytes: Uint8Array, fileName: string | null) => Promise<void>;
+    /** i18n key of a "send it later" button; the answer is then 'later'. */
+    laterKey?: string;
   },
-): Promise<SentFile | Back> {
-  return d.ask<SentFile>({
+): Promise<SentFile | 'later' | Back> {
+  const laterKey = opts.laterKey;
+  return d.ask<SentFile | 'later'>({
     text: opts.text,
+    ...(laterKey ? { keyboard: (t: TFunction) => new InlineKeyboard().text(t(laterKey), 'q:later') } : {}),
     nav: { back: opts.back },
     parse: async (a, t) => {
+      if (laterKey && a.kind === 'button' && a.data === 'later') return ok('later' as const);
       if (a.kind !== 'file') return fail(t('bot.upload.expected', { max: maxDocumentMegabytes(opts.policy) }));
       const tooLarge = checkDocumentSize(a.size, opts.policy);
       if (tooLarge) return fail(t(`errors.${tooLarge.code}`, tooLarge.params));

@@ -3,6 +3,8 @@ import { documentFileName, renderReferralPdf } from '../../core/documents-pdf.ts
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import { IllegalTransitionError, NotFoundError, RuleError } from '../../core/errors.ts';
 import { answerOfferByParent, listParentApplications, withdrawByParent, type KnownPosition } from '../../core/parents.ts';
+import { changeCategoryByParent } from '../../core/priority-claims.ts';
+import type { PriorityCategory } from '../../core/queue.ts';
 import { explainPositionChange, type PositionExplanation } from '../../core/position.ts';
 import type { BotContext, SeenEntry } from '../context.ts';
 import { mainMenu, type MenuItem } from '../keyboards/main-menu.ts';
@@ -139,6 +141,55 @@ export function myApplicationsFeature(labels: Record<MenuItem, string[]>): Compo
     await ctx.answerCallbackQuery().catch(() => {});
     await ctx.editMessageReplyMarkup().catch(() => {});
     await ctx.reply(ctx.t('bot.my.withdraw.kept'));
+  });
+
+  // The claimed right, changed or dropped: the new one is verified again (core/priority-claims.ts).
+  feature.callbackQuery(/^app:c:(\d+)$/, async (ctx) => {
+    await ctx.answerCallbackQuery().catch(() => {});
+    const app = await find(ctx, Number(ctx.match[1]));
+    if (!app || !app.actions.includes('category')) return void (await ctx.reply(ctx.t('bot.manage.notAllowed')));
+    const rights = [...ctx.policy.extraordinaryCategories, ...ctx.policy.firstPriorityCategories];
+    const current = app.priorityCategory === 'none' ? ctx.t('bot.my.category.none') : ctx.t(`category.${app.priorityCategory}`);
+    const list = rights.map((c, i) => `${i + 1}. ${ctx.t(`category.${c}`)}`).join('\n');
+    const kb = new InlineKeyboard();
+    if (app.priorityCategory !== 'none') kb.text(ctx.t('bot.my.category.none'), `app:cc:${app.id}:none`).row();
+    rights.forEach((c, i) => {
+      if (c !== app.priorityCategory) kb.text(`${i + 1}. ${ctx.t(`bot.apply.category.short.${c}`)}`, `app:cc:${app.id}:${c}`).row();
+    });
+    await ctx.reply(ctx.t('bot.my.category.question', { number: app.number, category: current, list }), { reply_markup: kb });
+  });
+  feature.callbackQuery(/^app:cc:(\d+):([a-z_]+)$/, async (ctx) => {
+    await ctx.answerCallbackQuery().catch(() => {});
+    await ctx.editMessageReplyMarkup().catch(() => {});
+    const before = await find(ctx, Number(ctx.match[1]));
+    if (!before || !before.actions.includes('category')) return void (await ctx.reply(ctx.t('bot.manage.notAllowed')));
+    try {
+      const change = await changeCategoryByParent(ctx.db, {
+        applicationId: before.id,
+        category: ctx.match[2] as PriorityCategory,
+        actor: { type: 'parent', id: before.applicantId },
+        policy: ctx.policy,
+      });
+      const after = await find(ctx, before.id);
+      const name = (c: PriorityCategory) => (c === 'none' ? ctx.t('bot.my.category.none') : ctx.t(`category.${c}`));
+      const lines = [ctx.t('bot.my.category.changed', { number: change.number, from: name(change.from), to: name(change.to) })];
+      const then = before.position?.position;
+      const now = after?.position?.position;
+      if (then !== undefined && now !== undefined) {
+        lines.push(then === now ? ctx.t('bot.my.category.same', { now }) : ctx.t('bot.my.category.moved', { then, now }));
+        // Explained here: "My applications" should not report the move again as news.
+        const seen = ctx.session.seen?.[before.id];
+        if (seen && after) ctx.session.seen = { ...ctx.session.seen, [before.id]: { at: new Date().toISOString(), status: seen.status, position: now } };
+      }
+      const kb = new InlineKeyboard();
+      if (change.due) {
+        lines.push('', ctx.t('bot.my.category.sendProof', { deadline: formatDate(change.due) }));
+        kb.text(ctx.t('bot.my.actions.document'), `app:d:${before.id}`);
+      }
+      await ctx.reply(lines.join('\n'), kb.inline_keyboard.length ? { reply_markup: kb } : { reply_markup: mainMenu(ctx.t) });
+    } catch (err) {
+      await ctx.reply(refusal(ctx, err));
+    }
   });
 
   // Kindergartens, phone and documents are short conversations (bot/conversations/manage.ts).

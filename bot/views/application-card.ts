@@ -57,6 +57,9 @@ export function applicationCard(
   }
   if (app.missingDocuments.length) {
     lines.push(t('bot.my.card.missing', { documents: app.missingDocuments.map((k) => t(`bot.documentKind.${k}`)).join(', ') }));
+    if (app.missingDocuments.includes('priority_proof') && app.priorityProofDueAt) {
+      lines.push(t('bot.my.card.proofDue', { deadline: formatDate(app.priorityProofDueAt) }));
+    }
   }
   const { seen, explanation } = before;
   if (seen && seen.status !== app.status) {
@@ -73,6 +76,8 @@ export function applicationCard(
   if (r?.status === 'offered') kb.text(t('bot.my.actions.confirmOffer'), `app:oc:${app.id}`).text(t('bot.my.actions.declineOffer'), `app:od:${app.id}`).row();
   if (app.actions.includes('kindergartens')) kb.text(t('bot.my.actions.kindergartens'), `app:k:${app.id}`);
   if (app.actions.includes('phone')) kb.text(t('bot.my.actions.phone'), `app:p:${app.id}`);
+  kb.row();
+  if (app.actions.includes('category')) kb.text(t('bot.my.actions.category'), `app:c:${app.id}`);
   kb.row();
   if (app.actions.includes('document')) kb.text(t('bot.my.actions.document'), `app:d:${app.id}`);
   if (app.actions.includes('withdraw')) kb.text(t('bot.my.actions.withdraw'), `app:w:${app.id}`);

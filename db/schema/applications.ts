@@ -83,6 +83,8 @@ export const applications = pgTable(
     priorityProof: proofStateEnum().notNull().default('none'),
     /** Certificates of service are valid one month (policy.certificateValidityDays). */
     priorityProofValidUntil: timestamp({ withTimezone: true }),
+    /** A right claimed without its proof: the proof is awaited until then (core/priority-claims.ts). */
+    priorityProofDueAt: timestamp({ withTimezone: true }),
     /**
      * The list the child waits in: 0 extraordinary (E), 1 first priority with proof (B), 2 general (G).
      * Derived by core/queue-category.ts from category and proof state; never set by hand.

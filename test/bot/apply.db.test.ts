@@ -146,7 +146,11 @@ describe('applying in Kazakh', () => {
     expect(p.buttons()).toContain('✅ Растау және жіберу');
 
     // Edit one field from the summary, and come back to it.
-    expect(lastText(await p.tap('✏️ Мекенжай'))).toBe('Тұрғылықты мекенжайыңызды жазыңыз: қала, көше, үй, пәтер.');
+    // The answer given is shown, with a button to keep it.
+    expect(lastText(await p.tap('✏️ Мекенжай'))).toBe(
+      'Тұрғылықты мекенжайыңызды жазыңыз: қала, көше, үй, пәтер.\n\nҚазіргі жауап: Алматы, Абай даңғылы, 10, 5\nЖаңасын жазыңыз немесе «✅ Қалдыру» батырмасын басыңыз.',
+    );
+    expect(p.buttons()).toEqual(['✅ Қалдыру', '◀️ Артқа', '✖️ Тоқтату']);
     expect(lastText(await p.say('Алматы, Сейфуллин көшесі, 500, 12'))).toContain('Мекенжай: Алматы, Сейфуллин көшесі, 500, 12');
 
     const result = await p.tap('✅ Растау және жіберу');
@@ -205,9 +209,12 @@ describe('applying in Kazakh', () => {
     await p.say('/apply');
     await p.tap('✅ Келісемін');
     await p.tap('Ата-ана немесе заңды өкіл');
-    await p.say(iinFor(yearsAgo(3)));
+    const childIin = iinFor(yearsAgo(3));
+    await p.say(childIin);
     await p.tap('✅ Иә, дұрыс');
-    expect(lastText(await p.tap('◀️ Артқа'))).toBe('Баланың ЖСН-ін жазыңыз — 12 цифр. Туған күні ЖСН бойынша анықталады.');
+    expect(lastText(await p.tap('◀️ Артқа'))).toBe(
+      `Баланың ЖСН-ін жазыңыз — 12 цифр. Туған күні ЖСН бойынша анықталады.\n\nҚазіргі жауап: ${childIin}\nЖаңасын жазыңыз немесе «✅ Қалдыру» батырмасын басыңыз.`,
+    );
     expect(lastText(await p.tap('◀️ Артқа'))).toBe('Өтінішті кім береді?');
     // A button of an older question is refused without breaking the current one.
     const stale = p.messages.find((m) => m.text.startsWith('Баланың ЖСН-ін'))!;
@@ -317,7 +324,9 @@ describe('stopping an application that has answers', () => {
     expect(p.buttons()).toEqual(['▶️ Жалғастыру', '🔄 Басынан бастау', '✖️ Тоқтату']);
     expect(lastText(await p.tap('▶️ Жалғастыру'))).toContain('Байланыс телефоны керек');
     // Back (on the phone's reply keyboard) goes to the answers given before the stop.
-    expect(lastText(await p.say('◀️ Артқа'))).toBe('Ата-ананың тегін, атын және әкесінің атын жазыңыз.');
+    expect(lastText(await p.say('◀️ Артқа'))).toBe(
+      'Ата-ананың тегін, атын және әкесінің атын жазыңыз.\n\nҚазіргі жауап: Сейітова Мадина Қайратқызы\nЖаңасын жазыңыз немесе «✅ Қалдыру» батырмасын басыңыз.',
+    );
     await p.say('Сейітова Мадина Қайратқызы');
     await p.say('+7 701 000 11 22');
     const summary = lastText(await fillChildAndPlace(p, { name: 'Сейітова Аружан Ерланқызы', kindergarten: '№ 11 "Балапан" балабақшасы' }));
@@ -450,13 +459,15 @@ describe('applying in Russian', () => {
       '✖️ Отменить',
     ]);
     expect(lastText(await p.tap('7. Многодетная семья'))).toBe(
-      'Пришлите документ, подтверждающий право, фотографией или PDF-файлом (не больше 10 МБ).',
+      'Пришлите документ, подтверждающий право, фотографией или PDF-файлом (не больше 10 МБ).\n\n' +
+        'Если документа сейчас нет под рукой, нажмите «Пришлю позже»: заявление зарегистрируем с льготой, а документ вы пришлёте в течение 10 дн. в разделе «📋 Мои заявления». Пока документ не проверен, ребёнок ждёт в общей очереди.',
     );
+    expect(p.buttons()).toEqual(['⏳ Пришлю позже', '◀️ Назад', '✖️ Отменить']);
     // A program renamed to look like a PDF: refused by its first bytes, asked again.
-    expect(texts(await p.sendDocument('exe-1', EXE, 'справка.pdf', 'application/pdf'))).toEqual([
-      'Этот тип файла не принимается: пришлите фото (JPEG, PNG) или PDF.',
-      'Пришлите документ, подтверждающий право, фотографией или PDF-файлом (не больше 10 МБ).',
-    ]);
+    const refused = texts(await p.sendDocument('exe-1', EXE, 'справка.pdf', 'application/pdf'));
+    expect(refused[0]).toBe('Этот тип файла не принимается: пришлите фото (JPEG, PNG) или PDF.');
+    expect(refused[1]).toMatch(/^Пришлите документ, подтверждающий право, фотографией или PDF-файлом \(не больше 10 МБ\)\.\n\nЕсли документа/);
+    expect(refused).toHaveLength(2);
     expect(texts(await p.say('вот справка'))[0]).toBe('Пришлите документ фотографией или PDF-файлом (не больше 10 МБ).');
     expect(texts(await p.sendPhoto('photo-1', PNG))).toEqual(['Документ принят ✅', 'Напишите адрес проживания: город, улица, дом, квартира.']);
     const summary = lastText(await p.say('Алматы, ул. Толе би, 100'));

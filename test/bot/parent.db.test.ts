@@ -56,7 +56,8 @@ describe('who sees which application', () => {
     expect(card).toContain(`Өтініш № ${app.number}`);
     expect(card).toContain('Мәртебесі: Кезекте');
     expect(card).not.toContain(input.child.iin);
-    expect(owner.buttons()).toEqual(['🏫 Балабақшалар', '📞 Телефон', '📎 Құжат жіберу', '✖️ Қайтарып алу']);
+    // Nothing is missing: no "send a document" button.
+    expect(owner.buttons()).toEqual(['🏫 Балабақшалар', '📞 Телефон', '🏷 Жеңілдік', '✖️ Қайтарып алу']);
 
     expect(lastText(await other.say('/my'))).toContain('Бұл Telegram аккаунтында өтініш жоқ.');
     // Crafted callback data for someone else's application is refused and changes nothing.

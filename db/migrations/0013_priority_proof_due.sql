@@ -1,0 +1,1 @@
+ALTER TABLE "applications" ADD COLUMN "priority_proof_due_at" timestamp with time zone;
