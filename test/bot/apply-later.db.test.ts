@@ -47,8 +47,8 @@ const L = {
     district: () => places.districtKk,
   },
   ru: {
-    consent: '✅ Согласен(на)',
-    parent: 'Родитель или законный представитель',
+    consent: '✅ Даю согласие',
+    parent: 'Родитель или опекун',
     birthOk: '✅ Да, верно',
     lang: 'русский язык',
     kg: 'Детский сад № 13 "Ақбота"',
@@ -116,7 +116,7 @@ describe('a priority right whose proof comes later', () => {
     expect(summary).toContain('Жеңілдік: Көп балалы отбасылардың балалары');
     expect(summary).toContain(': кейін жіберіледі');
     const notice = allText(await p.tap(L.kk.confirm));
-    expect(notice).toContain('✅ Өтініш тіркелді');
+    expect(notice).toContain('✅ Өтініш кезекке қойылды');
     expect(notice).toMatch(/📎 Жеңілдікті растайтын құжатты «📋 Менің өтініштерім» бөлімінен жіберіңіз\. Мерзімі: \d\d\.\d\d\.\d{4}\. Құжат тексерілгенше бала жалпы кезекте күтеді\./);
 
     const app = await appOf(childIin);
@@ -129,7 +129,7 @@ describe('a priority right whose proof comes later', () => {
     const card = lastText(await p.say(L.kk.my));
     expect(card).toContain('📎 Жіберу керек: Жеңілдікті растайтын құжат');
     expect(card).toMatch(/Құжатты жіберу мерзімі: \d\d\.\d\d\.\d{4}\. Құжат тексерілгенше бала жалпы кезекте күтеді\./);
-    expect(p.buttons()).toEqual(['🏫 Балабақшалар', '📞 Телефон', '🏷 Жеңілдік', '📎 Құжат жіберу', '✖️ Кері қайтарып алу']);
+    expect(p.buttons()).toEqual(['🏫 Балабақшалар', '📞 Телефон', '🏷 Жеңілдік', '📎 Құжат жіберу', '✖️ Қайтарып алу']);
 
     // The reminder: a job before the deadline puts the notification in the outbox.
     const [job] = await database.db.select().from(jobs).where(eq(jobs.dedupeKey, `application:${app.id}:proof_remind`));
@@ -153,10 +153,10 @@ describe('a priority right whose proof comes later', () => {
     // Sent from the card: nothing is missing any more, so the button is gone.
     await p.tap('📎 Құжат жіберу');
     expect(p.last.text).toContain('«Жеңілдікті растайтын құжат» құжатын фото немесе PDF файл түрінде жіберіңіз');
-    expect(lastText(await p.sendPhoto('proof-later-kk', PNG))).toBe(`✅ Құжат № ${app.number} өтінішке тіркелді. Қызметкерлер оны тексереді.`);
+    expect(lastText(await p.sendPhoto('proof-later-kk', PNG))).toBe(`✅ Құжат № ${app.number} өтінішке қосылды. Қызметкерлер оны тексереді.`);
     const after = lastText(await p.say(L.kk.my));
     expect(after).not.toContain('📎 Жіберу керек');
-    expect(p.buttons()).toEqual(['🏫 Балабақшалар', '📞 Телефон', '🏷 Жеңілдік', '✖️ Кері қайтарып алу']);
+    expect(p.buttons()).toEqual(['🏫 Балабақшалар', '📞 Телефон', '🏷 Жеңілдік', '✖️ Қайтарып алу']);
     // Once the proof came the reminder has nothing to say.
     await database.db.delete(notifications).where(eq(notifications.id, reminder!.id));
     await database.db.transaction((tx) => priorityClaimJobs()[PROOF_REMINDER_JOB]!(tx, job!, job!.runAt));
@@ -172,7 +172,7 @@ describe('a priority right whose proof comes later', () => {
     expect(p.replyKeyboard()).toContain('📋 Менің өтініштерім');
     const plain = lastText(await p.say(L.kk.my));
     expect(plain).not.toContain('Жеңілдік:');
-    expect(p.buttons()).toEqual(['🏫 Балабақшалар', '📞 Телефон', '🏷 Жеңілдік', '✖️ Кері қайтарып алу']);
+    expect(p.buttons()).toEqual(['🏫 Балабақшалар', '📞 Телефон', '🏷 Жеңілдік', '✖️ Қайтарып алу']);
     expect(await auditActions(app.id)).toContainEqual({ action: 'application.priority_category_changed', from: 'large_family', to: 'none' });
     const [proof] = await database.db.select().from(documents).where(eq(documents.applicationId, app.id));
     expect(proof).toMatchObject({ kind: 'priority_proof', verification: 'rejected', verificationNote: 'category_changed' });
@@ -202,8 +202,8 @@ describe('a priority right whose proof comes later', () => {
     await database.db.update(queues).set({ phase: 3 }).where(eq(queues.id, app.queueId));
     const verified = lastText(await p.say(L.ru.my));
     expect(verified).toContain('Льгота: Дети из многодетных семей (Подтверждено)');
-    expect(verified).toContain('Текущее место: 1');
-    expect(lastText(await neighbour.say(L.ru.my))).toContain('Текущее место: 2');
+    expect(verified).toContain('Место в очереди: 1');
+    expect(lastText(await neighbour.say(L.ru.my))).toContain('Место в очереди: 2');
 
     await p.tap('🏷 Льгота');
     const question = p.last.text;
@@ -303,8 +303,8 @@ describe('applying again after a withdrawal', () => {
       await p.tap(l.confirm);
       const app = await appOf(childIin);
       await p.say(l.my);
-      await p.tap(lang === 'kk' ? '✖️ Кері қайтарып алу' : '✖️ Отозвать');
-      await p.tap(lang === 'kk' ? 'Иә, кері қайтарып алу' : 'Да, отозвать');
+      await p.tap(lang === 'kk' ? '✖️ Қайтарып алу' : '✖️ Отозвать');
+      await p.tap(lang === 'kk' ? 'Иә, қайтарып алу' : 'Да, отозвать');
       expect((await appOf(childIin)).status).toBe('withdrawn');
 
       await p.say('/apply');
@@ -332,7 +332,7 @@ describe('applying again after a withdrawal', () => {
       const summary = lastText(await p.tap(l.none));
       expect(summary).toContain(name);
       expect(summary).toContain('I-АЖ 445566');
-      expect(allText(await p.tap(l.confirm))).toContain(lang === 'kk' ? '✅ Өтініш тіркелді' : '✅ Заявление зарегистрировано');
+      expect(allText(await p.tap(l.confirm))).toContain(lang === 'kk' ? '✅ Өтініш кезекке қойылды' : '✅ Ребёнок поставлен в очередь');
       expect((await appOf(childIin)).id).not.toBe(app.id);
     });
   }

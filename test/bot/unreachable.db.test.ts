@@ -113,7 +113,7 @@ describe('a chat Telegram refuses', () => {
     const before = sentToChat().length;
     await inform(app);
     await notifier.tick();
-    expect(sentToChat().slice(before).map((c) => c.payload.text)).toEqual([`✅ № ${app.number} өтініш: жеңілдік құқығы расталды.`]);
+    expect(sentToChat().slice(before).map((c) => c.payload.text)).toEqual([`✅ № ${app.number} өтініш: бірінші кезекте орын алу құқығы (жеңілдік) расталды.`]);
     expect((await rowsOf(app.id)).at(-1)).toMatchObject({ status: 'sent', attempts: 1 });
   });
 });
