@@ -72,6 +72,19 @@ describe('plural forms in the panel', () => {
   });
 });
 
+describe('react-admin’s own strings', () => {
+  it('read right in Russian: no «Нет Заявления.», a number is «числом»', async () => {
+    await i18nProvider.changeLocale('ru');
+    // The empty list names the resource as react-admin does: its name for 0.
+    const empty = i18nProvider.translate('ra.page.empty', { name: i18nProvider.translate('resources.applications.name', { smart_count: 0 }) });
+    expect(empty).toBe('Заявления: пока нет.');
+    expect(i18nProvider.translate('ra.validation.number')).toBe('Должно быть числом');
+    expect(i18nProvider.translate('ra.navigation.page_range_info', { offsetBegin: 1, offsetEnd: 25, total: 40 })).toBe('1–25 из 40');
+    await i18nProvider.changeLocale('kk');
+    expect(i18nProvider.translate('ra.page.empty', { name: i18nProvider.translate('resources.applications.name', { smart_count: 0 }) })).toBe('Өтініштер: әзірге жоқ.');
+  });
+});
+
 describe('every key the panel names exists in both languages', () => {
   const files = (dir: string): string[] =>
     readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : /\.tsx?$/.test(f) ? [join(dir, f)] : []));
