@@ -1,6 +1,6 @@
 /**
- * What the two result documents say, read from the database: the referral (appendix 3) and the
- * registration notice (appendix 4). core/documents-pdf.ts draws them; the public verification
+ * What the two result documents say, read from the database: the referral (the standard's appendix 1) and the
+ * registration notice (a free form). core/documents-pdf.ts draws them; the public verification
  * page (admin/server/verify.ts) checks a referral with checkReferral.
  */
 import { eq, inArray, type SQL } from 'drizzle-orm';
@@ -235,7 +235,7 @@ export interface NoticeData {
   applicantName: string;
   child: { fullName: string; birthDate: string };
   registeredAt: Date;
-  /** "Registered under number N" (appendix 4): the queue's running number, never changes. */
+  /** "Registered under number N" (the notice): the queue's running number, never changes. */
   queueNumber: number;
   /** Place in the queue now; null when the child no longer waits (offered, referred…). */
   position: number | null;

@@ -1,7 +1,7 @@
 /**
- * The result documents as PDF (A4): the referral (appendix 3) and the registration notice
- * (appendix 4), in the parent's language, with the forms' own wording from locales/<lang>/
- * documents.json. DejaVu Sans carries every Kazakh letter (ә ғ қ ң ө ұ ү һ і); the standard PDF
+ * The result documents as PDF (A4): the referral (the form of appendix 1 to the service standard)
+ * and the registration notice (a free form), in the parent's language, with the wording from
+ * locales/<lang>/documents.json and the region's provider name and legal basis from the policy. DejaVu Sans carries every Kazakh letter (ә ғ қ ң ө ұ ү һ і); the standard PDF
  * fonts do not. Dates are Almaty's. Data comes from core/document-data.ts.
  */
 import { readFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { createI18n } from '../locales/index.ts';
 import { localDate, workingDaysBetween } from './calendar.ts';
 import { formatDate, formatDay, formatTime } from './format.ts';
 import type { Bilingual, Language, NoticeData, ReferralDocumentData } from './document-data.ts';
+import type { Policy } from './policy.ts';
 import { parseSignature } from './signing.ts';
 
 const require = createRequire(import.meta.url);
@@ -32,6 +33,8 @@ let sharedI18n: Promise<i18n> | undefined;
 const defaultI18n = () => (sharedI18n ??= createI18n());
 
 export interface RenderOptions {
+  /** The region's provider name and the act each form comes from. */
+  policy: Pick<Policy, 'provider' | 'legalBasis'>;
   /** The process's i18next instance; one is made from locales/ when omitted. */
   i18n?: i18n;
   /** The moment the document is made (positions "as of", the PDF's creation date). */
@@ -86,7 +89,7 @@ function newDocument(lang: Language, title: string, now: Date): { doc: Doc; done
 
 const contentWidth = (doc: Doc) => doc.page.width - MARGIN.left - MARGIN.right;
 
-/** The small "appendix N to the regulation" note in the top right corner. */
+/** The legal basis ("appendix 1 to the service standard") in small type in the top right corner. */
 function appendixNote(doc: Doc, text: string): void {
   const width = 250;
   doc.font('regular').fontSize(7.5).fillColor(GREY);
@@ -134,22 +137,39 @@ function hr(doc: Doc, y: number): void {
 
 const pick = (value: Bilingual, lang: Language) => value[lang];
 
+/**
+ * The issuing body's name, then who signs on a line with the name-and-signature caption under it,
+ * then the place of the stamp. The name stands alone: a setting cannot take a case ending.
+ */
+function signatureBlock(doc: Doc, body: string, role: string, caption: string, stamp: string): void {
+  const width = contentWidth(doc);
+  doc.font('regular').fontSize(11).fillColor('black').text(body, MARGIN.left, doc.y, { width: width * 0.6 });
+  doc.moveDown(0.8);
+  const lineY = doc.y;
+  doc.text(role, MARGIN.left, lineY, { width: width * 0.45 });
+  const signX = MARGIN.left + width * 0.5;
+  doc.moveTo(signX, lineY + 12).lineTo(MARGIN.left + width, lineY + 12).lineWidth(0.5).strokeColor('black').stroke();
+  doc.font('regular').fontSize(8).fillColor(GREY).text(caption, signX, lineY + 15, { width: width * 0.5, align: 'center' });
+  doc.fillColor('black').fontSize(11).text(stamp, MARGIN.left, lineY + 40);
+  doc.x = MARGIN.left;
+}
+
 // ---------------------------------------------------------------------------------------------
-// Referral (appendix 3)
+// Referral (appendix 1 to the service standard)
 
 /**
- * The referral: the appendix 3 form filled in, the deadline to present it, the head's signature
+ * The referral: the standard's appendix 1 form filled in, the deadline to present it, the head's signature
  * line and stamp place for the paper copy, and for checking it a QR code to the public
- * verification page plus the document's digital signature. Throws for a referral not issued yet.
+ * verification page plus the verification code (an Ed25519 signature of our own, not an ЭЦҚ/ЭЦП). Throws for a referral not issued yet.
  */
-export async function renderReferralPdf(data: ReferralDocumentData, lang: Language, options: RenderOptions = {}): Promise<Buffer> {
+export async function renderReferralPdf(data: ReferralDocumentData, lang: Language, options: RenderOptions): Promise<Buffer> {
   if (!data.number || !data.issuedAt || !data.verifyUrl) throw new Error(`referral ${data.referralId} is not issued`);
   const t = (options.i18n ?? (await defaultI18n())).getFixedT(lang);
   const now = options.now ?? new Date();
   const qr = await QRCode.toBuffer(data.verifyUrl, { type: 'png', errorCorrectionLevel: 'M', margin: 0, scale: 8 });
   const { doc, done } = newDocument(lang, t('documents.referral.documentTitle', { number: data.number }), now);
 
-  appendixNote(doc, t('documents.referral.appendix'));
+  appendixNote(doc, pick(options.policy.legalBasis.referral, lang));
   centered(doc, t('documents.place', { locality: pick(data.locality, lang), district: pick(data.district, lang) }), 'regular', 10, 1.2);
   if (lang === 'kk') {
     centered(doc, t('documents.referral.heading'), 'regular', 12, 0.2);
@@ -163,6 +183,7 @@ export async function renderReferralPdf(data: ReferralDocumentData, lang: Langua
   paragraph(
     doc,
     t('documents.referral.body', {
+      provider: pick(options.policy.provider, lang),
       locality: pick(data.locality, lang),
       address: pick(data.kindergarten.address, lang),
       kindergarten: data.kindergarten.number,
@@ -185,7 +206,7 @@ export async function renderReferralPdf(data: ReferralDocumentData, lang: Langua
 
   if (data.presentBy) {
     const days = workingDaysBetween(localDate(data.issuedAt), localDate(data.presentBy));
-    paragraph(doc, t('documents.referral.presentBy', { days, date: formatDate(data.presentBy) }), { gapAfter: 0.3 });
+    paragraph(doc, t('documents.referral.presentBy', { count: days, date: formatDate(data.presentBy) }), { gapAfter: 0.3 });
   }
   if (data.extendedUntil) {
     paragraph(doc, t('documents.referral.extended', { date: formatDate(data.extendedUntil) }), {
@@ -198,13 +219,8 @@ export async function renderReferralPdf(data: ReferralDocumentData, lang: Langua
   doc.moveDown(2.2);
 
   // The head's signature line and the place of the stamp, for the printed copy.
-  const lineY = doc.y;
   const width = contentWidth(doc);
-  doc.font('regular').fontSize(11).text(t('documents.referral.head'), MARGIN.left, lineY, { width: width * 0.45 });
-  const signX = MARGIN.left + width * 0.5;
-  doc.moveTo(signX, lineY + 12).lineTo(MARGIN.left + width, lineY + 12).lineWidth(0.5).strokeColor('black').stroke();
-  doc.font('regular').fontSize(8).fillColor(GREY).text(t('documents.referral.headSignature'), signX, lineY + 15, { width: width * 0.5, align: 'center' });
-  doc.fillColor('black').fontSize(11).text(t('documents.referral.stamp'), MARGIN.left, lineY + 40);
+  signatureBlock(doc, pick(options.policy.provider, lang), t('documents.referral.head'), t('documents.referral.headSignature'), t('documents.referral.stamp'));
 
   // Verification block at the foot of the page.
   const qrSize = 92;
@@ -231,19 +247,19 @@ export async function renderReferralPdf(data: ReferralDocumentData, lang: Langua
 }
 
 // ---------------------------------------------------------------------------------------------
-// Registration notice (appendix 4)
+// Registration notice (a free form)
 
 /**
- * The notice of registration: the appendix 4 wording (who, which child, registered on which day
+ * The notice of registration: the 2013 form's wording (who, which child, registered on which day
  * under which number), then the application's details with the current place in the queue.
  */
-export async function renderRegistrationNoticePdf(data: NoticeData, lang: Language, options: RenderOptions = {}): Promise<Buffer> {
+export async function renderRegistrationNoticePdf(data: NoticeData, lang: Language, options: RenderOptions): Promise<Buffer> {
   const t = (options.i18n ?? (await defaultI18n())).getFixedT(lang);
   const now = options.now ?? data.positionAt;
   const { doc, done } = newDocument(lang, t('documents.notice.documentTitle', { number: data.applicationNumber }), now);
   const place = t('documents.place', { locality: pick(data.locality, lang), district: pick(data.district, lang) });
 
-  appendixNote(doc, t('documents.notice.appendix'));
+  appendixNote(doc, pick(options.policy.legalBasis.notice, lang));
   centered(doc, place, 'regular', 10, 1.2);
   centered(doc, t('documents.notice.title'), 'bold', 16, 1.4);
 
@@ -290,15 +306,11 @@ export async function renderRegistrationNoticePdf(data: NoticeData, lang: Langua
   doc.moveDown(0.3);
   doc.font('regular').fontSize(9).fillColor(GREY).text(t('documents.notice.positionNote'), MARGIN.left, doc.y, { width: contentWidth(doc) });
   doc.fillColor('black');
-  doc.moveDown(3);
+  doc.moveDown(2);
 
-  const lineY = doc.y;
+  // The officer who hands the notice over signs it and stamps the paper copy.
   const width = contentWidth(doc);
-  doc.moveTo(MARGIN.left + width * 0.5, lineY).lineTo(MARGIN.left + width, lineY).lineWidth(0.5).strokeColor('black').stroke();
-  doc.font('regular').fontSize(8).fillColor(GREY).text(t('documents.notice.specialist'), MARGIN.left + width * 0.5, lineY + 3, {
-    width: width * 0.5,
-    align: 'center',
-  });
+  signatureBlock(doc, pick(options.policy.provider, lang), t('documents.notice.specialist'), t('documents.referral.headSignature'), t('documents.referral.stamp'));
 
   // In the bottom margin: pdfkit starts a new page for text below the margin unless it is lifted.
   doc.page.margins.bottom = 0;

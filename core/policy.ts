@@ -2,6 +2,12 @@ import { z } from 'zod';
 import type { Queryable } from '../db/client.ts';
 import { policySettings } from '../db/schema/index.ts';
 
+const bilingual = z.object({ kk: z.string().trim().min(1), ru: z.string().trim().min(1) });
+const SERVICE = {
+  kk: '«Мектепке дейінгі балалар ұйымдарына жіберу үшін мектепке дейінгі (7 жасқа дейін) жастағы балаларды кезекке қою»',
+  ru: '«Постановка на очередь детей дошкольного возраста (до 7 лет) для направления в детские дошкольные организации»',
+};
+
 const monthDay = z.object({ month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31) });
 
 /**
@@ -84,6 +90,28 @@ export const policySchema = z.object({
   lookupReasonMinChars: z.number().int().min(1).max(100).default(5),
   /** Hours the answers of a stopped bot application are kept, so the parent can go on from there. */
   applicationDraftKeepHours: z.number().int().min(1).max(720).default(72),
+  /**
+   * The provider (glossary: «білім бөлімі» / «отдел образования») by its name in this region: it
+   * issues the referral and signs both documents. A region writes its department's exact name.
+   */
+  provider: bilingual.default({ kk: 'Алматы қаласы білім бөлімі', ru: 'Отдел образования города Алматы' }),
+  /**
+   * The act each document's form comes from, printed in its top corner. The service passport
+   * (seed 004) makes the referral appendix 1 to the service standard and the notice a free form;
+   * the 2013 regulation's appendices are repealed.
+   */
+  legalBasis: z
+    .object({ referral: bilingual, notice: bilingual })
+    .default({
+      referral: {
+        kk: `${SERVICE.kk} мемлекеттік көрсетілетін қызмет стандартына 1-қосымша`,
+        ru: `Приложение 1 к стандарту государственной услуги ${SERVICE.ru}`,
+      },
+      notice: {
+        kk: `${SERVICE.kk} мемлекеттік көрсетілетін қызмет стандартына сәйкес ерікті нысан`,
+        ru: `Произвольная форма по стандарту государственной услуги ${SERVICE.ru}`,
+      },
+    }),
   /** Uploaded documents. */
   maxDocumentBytes: z.number().int().min(1024).default(10 * 1024 * 1024),
   documentMimeTypes: z.array(z.string()).default(['image/jpeg', 'image/png', 'application/pdf']),

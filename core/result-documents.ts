@@ -1,6 +1,6 @@
 /**
  * The result documents staff print in the panel for a parent at the desk: the referral
- * (appendix 3) and the registration notice (appendix 4), the very PDFs the bot sends
+ * (the standard's appendix 1) and the registration notice (a free form), the very PDFs the bot sends
  * (core/documents-pdf.ts), in the parent's language unless another is asked for. Each copy
  * handed out is an audit row on the application, so its history says who printed what.
  */
@@ -32,13 +32,13 @@ interface PrintInput {
 /** The issued referral as a PDF with its QR code and verify link; 409 before it is issued. */
 export async function printReferral(
   db: Queryable,
-  input: PrintInput & { referralId: number; config: Pick<Config, 'PUBLIC_URL' | 'PORT'> },
+  input: PrintInput & { referralId: number; config: Pick<Config, 'PUBLIC_URL' | 'PORT'>; policy: Policy },
 ): Promise<PrintedDocument> {
   const data = await loadReferralDocumentData(db, input.referralId, input.config);
   if (!data) throw new NotFoundError('referral', input.referralId);
   if (!data.number || !data.issuedAt) throw new RuleError('referral_not_issued');
   const language = input.lang ?? data.language;
-  const pdf = await renderReferralPdf(data, language, { i18n: input.i18n, now: input.now });
+  const pdf = await renderReferralPdf(data, language, { i18n: input.i18n, now: input.now, policy: input.policy });
   const [ref] = await db.select({ applicationId: referrals.applicationId }).from(referrals).where(eq(referrals.id, data.referralId));
   await audit(db, input.actor, {
     action: 'document.download',
@@ -57,7 +57,7 @@ export async function printNotice(
   const data = await loadNoticeData(db, input.applicationId, input.policy, input.now);
   if (!data) throw new RuleError('notice_not_registered');
   const language = input.lang ?? data.language;
-  const pdf = await renderRegistrationNoticePdf(data, language, { i18n: input.i18n, now: input.now });
+  const pdf = await renderRegistrationNoticePdf(data, language, { i18n: input.i18n, now: input.now, policy: input.policy });
   await audit(db, input.actor, {
     action: 'document.download',
     entity: 'application',

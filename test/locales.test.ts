@@ -6,8 +6,17 @@ import { createI18n, loadResources, localesDir } from '../locales/index.ts';
 type Tree = { [key: string]: string | Tree };
 const keysOf = (tree: Tree, prefix = ''): string[] =>
   Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [`${prefix}${k}`] : keysOf(v, `${prefix}${k}.`)));
-// A set: plural forms ("a |||| b |||| c") repeat a placeholder as often as the language has forms.
 const placeholders = (s: string) => [...new Set([...s.matchAll(/\{\{\s*(\w+)/g)].map((m) => m[1]))].sort();
+// i18next plurals: key_one, key_few… with exactly the forms the language's plural rules have
+// (Kazakh: one, other; Russian: one, few, many, other).
+const PLURAL = /_(zero|one|two|few|many|other)$/;
+const base = (key: string) => key.replace(PLURAL, '');
+/** Text of each key, plural forms joined under their base key. */
+const texts = (flat: Record<string, string>) => {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(flat)) out[base(k)] = out[base(k)] === undefined ? v : `${out[base(k)]} ${v}`;
+  return out;
+};
 
 describe('locales', () => {
   const files = readdirSync(join(localesDir, 'kk')).filter((f) => f.endsWith('.json'));
@@ -19,10 +28,18 @@ describe('locales', () => {
   it.each(files)('%s: every key exists in both languages with the same placeholders and no empty text', (file) => {
     const kk = JSON.parse(readFileSync(join(localesDir, 'kk', file), 'utf8')) as Tree;
     const ru = JSON.parse(readFileSync(join(localesDir, 'ru', file), 'utf8')) as Tree;
-    expect(keysOf(kk).sort()).toEqual(keysOf(ru).sort());
     const flat = (t: Tree) => Object.fromEntries(keysOf(t).map((k) => [k, k.split('.').reduce<unknown>((o, p) => (o as Tree)[p], t) as string]));
-    const fk = flat(kk);
-    const fr = flat(ru);
+    for (const [lang, tree] of [['kk', kk], ['ru', ru]] as const) {
+      const forms = new Intl.PluralRules(lang).resolvedOptions().pluralCategories;
+      const plurals = new Map<string, string[]>();
+      for (const k of keysOf(tree).filter((k) => PLURAL.test(k))) plurals.set(base(k), [...(plurals.get(base(k)) ?? []), PLURAL.exec(k)![1]!]);
+      for (const [k, have] of plurals) expect(have.sort(), `${lang} plural forms of ${k}`).toEqual([...forms].sort());
+      // The old polyglot syntax is gone.
+      for (const [k, v] of Object.entries(flat(tree))) expect(v, `${lang} ${k}`).not.toMatch(/\|\|\|\||%\{|smart_count/);
+    }
+    const fk = texts(flat(kk));
+    const fr = texts(flat(ru));
+    expect(Object.keys(fk).sort()).toEqual(Object.keys(fr).sort());
     for (const key of Object.keys(fk)) {
       expect(fk[key]?.trim(), `kk ${key}`).not.toBe('');
       expect(fr[key]?.trim(), `ru ${key}`).not.toBe('');
@@ -87,9 +104,7 @@ describe('how texts are written (GLOSSARY.md)', () => {
     expect(gluedEndings('{{date}} күнін қоса алғанда, мерзімі: {{deadline}}. {{n}}-таңдау, {{a}}-{{b}}, {{max}} не одан аз')).toHaveLength(0);
   });
 
-  // documents.json and ra.json are rewritten on the PDF/panel branch of issue 14; the lead drops this set at merge.
-  const pending = new Set(['documents.json', 'ra.json']);
-  it.each(readdirSync(join(localesDir, 'kk')).filter((f) => f.endsWith('.json') && !pending.has(f)))('%s: glues no Kazakh case ending to a placeholder', (file) => {
+  it.each(readdirSync(join(localesDir, 'kk')).filter((f) => f.endsWith('.json')))('%s: glues no Kazakh case ending to a placeholder', (file) => {
     const bad = allLeaves()
       .filter((l) => l.lang === 'kk' && l.file === file)
       .flatMap((l) => gluedEndings(l.text).map((g) => `${l.key}: ${g}`));
@@ -169,7 +184,7 @@ describe('plural forms', () => {
     expect(counted.test('не больше {{max}} раз')).toBe(true);
     expect(counted.test('дети {{year}} года рождения, {{hours}} ч.')).toBe(false);
     const bad = allLeaves()
-      .filter((l) => l.lang === 'ru' && l.file !== 'documents.json' && l.file !== 'ra.json' && !/_(one|few|many|other)$/.test(l.key))
+      .filter((l) => l.lang === 'ru' && !/_(one|few|many|other)$/.test(l.key))
       .filter((l) => counted.test(l.text))
       .map((l) => `${l.file} ${l.key}: ${l.text}`);
     expect(bad).toEqual([]);

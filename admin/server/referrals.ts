@@ -119,7 +119,7 @@ export function referralsRoutes(deps: ApiDeps) {
     .get('/:id/pdf', need('referrals.read'), async (c) => {
       const id = pathId(c);
       await referralInScope(c, id);
-      return sendPdf(c, await printReferral(db, { referralId: id, actor: actorOf(c), lang: langOf(c), config: deps.config }));
+      return sendPdf(c, await printReferral(db, { referralId: id, actor: actorOf(c), lang: langOf(c), config: deps.config, policy: deps.policy }));
     })
     /** Offers a group's free seat to the next child in the queue's order (react-admin create). */
     .post('/', need('referrals.write'), async (c) => {

@@ -111,7 +111,7 @@ export function myApplicationsFeature(labels: Record<MenuItem, string[]>): Compo
       // The referral itself (appendix 3), signed and with its QR code, to show at the kindergarten.
       const data = await loadReferralDocumentData(ctx.db, referral.id, ctx.config);
       if (data?.number) {
-        const pdf = await renderReferralPdf(data, ctx.lang, { i18n: ctx.i18n });
+        const pdf = await renderReferralPdf(data, ctx.lang, { i18n: ctx.i18n, policy: ctx.policy });
         const name = await documentFileName('referral', data.number, ctx.lang, { i18n: ctx.i18n });
         await ctx.replyWithDocument(new InputFile(pdf, name));
       }

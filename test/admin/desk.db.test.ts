@@ -144,14 +144,14 @@ describe('printing the referral and the notice from the panel', () => {
     expect(ru.status).toBe(200);
     expect(ru.headers.get('content-language')).toBe('ru');
     const ruText = flatText(ru.bytes);
-    expect(ruText).toContain('Уведомление о постановке ребенка на учет');
+    expect(ruText).toContain('Уведомление о постановке ребёнка в очередь');
     expect(ruText).toContain(child.number);
     expect(ruText).toContain('Серікова Әлия Асқарқызы');
-    expect(ruText).toContain(`под № ${child.queueNumber}`);
+    expect(ruText).toContain(`номер очерёдности: ${child.queueNumber}.`);
 
     const kk = await download(staffSession, `/api/applications/${child.id}/notice.pdf?lang=kk`);
     expect(kk.status).toBe(200);
-    expect(flatText(kk.bytes)).toContain('Баланы тіркеу туралы хабарлама');
+    expect(flatText(kk.bytes)).toContain('Баланы кезекке қою туралы хабарлама');
 
     const printed = await auditRows(child.id, 'document.download');
     expect(printed.map((r) => r.data)).toEqual([

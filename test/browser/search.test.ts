@@ -89,7 +89,7 @@ describe('the applications search box in Chromium', () => {
     const tiles = page.getByTestId('tiles');
     await tiles.waitFor();
     await tiles.getByText(/^100\s%$/).waitFor();
-    await tiles.getByText('30 минут ішінде: 4, барлық нәтиже: 4').waitFor();
+    await tiles.getByText('4 нәтижеден 4 — 30 минут ішінде').waitFor();
     await shot(page, 'dashboard');
     expect(problems).toEqual([]);
     await close();

@@ -147,7 +147,7 @@ describe('referral PDF (appendix 3)', () => {
 
   it('renders the Kazakh form with every Kazakh letter, the numbers, dates, link and signature', async () => {
     const data = (await loadReferralDocumentData(database.db, referralId, config))!;
-    const pdf = await renderReferralPdf(data, 'kk');
+    const pdf = await renderReferralPdf(data, 'kk', { policy: defaultPolicy });
     keep('referral-kk', pdf);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     const text = flatText(pdf);
@@ -165,50 +165,79 @@ describe('referral PDF (appendix 3)', () => {
       'Абай даңғылы, 10',
       'Сынақ қаласы, Сынақ ауданы',
       first.number,
-      `${short('2026-03-10')} қоса алғанда, тапсырылуы тиіс`,
-      `Жолдама ${longKk('2026-03-02')} берілді`,
-      'Білім басқармасының басшысы',
-      'Мөр',
+      `${short('2026-03-10')} күнін қоса алғанда, тапсырылуы тиіс`,
+      `Жолдама ${longKk('2026-03-02')} күні берілді`,
+      // The issuing body by the region's name, the head's line, the stamp; the act in force.
+      'Алматы қаласы білім бөлімі Сынақ',
+      'Басшы',
+      'аты-жөні (қолы)',
+      'Мөр орны',
+      '«Мектепке дейінгі балалар ұйымдарына жіберу үшін мектепке дейінгі (7 жасқа дейін) жастағы балаларды кезекке қою» мемлекеттік көрсетілетін қызмет стандартына 1-қосымша',
+      `Тексеру коды (кілт ${key.kid})`,
       `https://balabaqsha.example.kz/verify/${referralToken}`,
     ]) {
       expect(text, phrase).toContain(phrase);
     }
     for (const letter of KAZAKH_LETTERS) expect(text, letter).toContain(letter);
     expect(text).not.toContain('\uFFFD');
+    // Not the repealed 2013 regulation, not a generic body, not a word that reads as an ЭЦҚ.
+    for (const stale of ['регламент', 'басқарма', 'Басқарма', 'қолтаңба', 'Ed25519']) expect(text, stale).not.toContain(stale);
     // The signature wraps in small type: compare without the line breaks.
     expect(pdfText(pdf).replace(/\s+/g, '')).toContain(data.signature!);
   });
 
   it('renders the Russian form', async () => {
     const data = (await loadReferralDocumentData(database.db, referralId, config))!;
-    const pdf = await renderReferralPdf(data, 'ru');
+    const pdf = await renderReferralPdf(data, 'ru', { policy: defaultPolicy });
     keep('referral-ru', pdf);
     const text = flatText(pdf);
     for (const phrase of [
       `НАПРАВЛЕНИЕ № ${referralNumber}`,
-      'для приема ребенка в дошкольную организацию',
-      'Управление образования направляет в дошкольную организацию № 1',
+      'для приёма ребёнка в дошкольную организацию',
+      'Отдел образования города Алматы направляет ребёнка в дошкольную организацию № 1',
       'проспект Абая, 10',
-      'Фамилия, имя, отчество ребенка:',
+      'Фамилия, имя, отчество ребёнка:',
       'Сейітқали Айсұлу Ерланқызы',
       'Дата рождения:',
       short(data.child.birthDate),
-      'Домашний адрес ребенка:',
+      'Домашний адрес ребёнка:',
       `не позднее ${short('2026-03-10')} включительно`,
       `Направление выдано ${longRu('2026-03-02')}`,
-      'Руководитель управления образования',
-      'Печать',
+      'Отдел образования города Алматы Руководитель',
+      'Ф.И.О. (подпись)',
+      'Место печати',
+      'Приложение 1 к стандарту государственной услуги «Постановка на очередь детей дошкольного возраста (до 7 лет) для направления в детские дошкольные организации»',
+      `Код проверки (ключ ${key.kid})`,
       `https://balabaqsha.example.kz/verify/${referralToken}`,
     ]) {
       expect(text, phrase).toContain(phrase);
     }
+    expect(text).toMatch(/в течение \d+ рабочих дней со дня выдачи/);
+    for (const stale of ['регламент', 'Управлени', 'управлени', 'одпись документа', 'Ed25519']) expect(text, stale).not.toContain(stale);
+  });
+
+  it('names the issuing body and cites the legal basis from the region’s settings', async () => {
+    const data = (await loadReferralDocumentData(database.db, referralId, config))!;
+    const region = {
+      provider: { kk: 'Сынақ ауданының білім бөлімі', ru: 'Отдел образования Тестового района' },
+      legalBasis: { referral: { kk: 'Сынақ негіздемесі, 1-қосымша', ru: 'Тестовое основание, приложение 1' }, notice: { kk: 'Сынақ нысаны', ru: 'Тестовая форма' } },
+    };
+    const kk = flatText(await renderReferralPdf(data, 'kk', { policy: region }));
+    expect(kk).toContain('Сынақ негіздемесі, 1-қосымша');
+    expect(kk).toContain('Сынақ ауданының білім бөлімі Сынақ');
+    const ru = flatText(await renderReferralPdf(data, 'ru', { policy: region }));
+    expect(ru).toContain('Отдел образования Тестового района направляет ребёнка');
+    const notice = (await loadNoticeData(database.db, second.id, defaultPolicy))!;
+    const noticeRu = flatText(await renderRegistrationNoticePdf(notice, 'ru', { policy: region }));
+    expect(noticeRu).toContain('Тестовая форма');
+    expect(noticeRu).toContain('Отдел образования Тестового района Специалист');
   });
 
   it('prints an extension and refuses a referral that is not issued', async () => {
     const data = (await loadReferralDocumentData(database.db, referralId, config))!;
-    const extended = flatText(await renderReferralPdf({ ...data, extendedUntil: new Date('2026-04-09T18:59:59.999Z') }, 'kk'));
-    expect(extended).toContain(`Тапсыру мерзімі ұзартылды: ${short('2026-04-09')} қоса алғанда`);
-    await expect(renderReferralPdf({ ...data, number: null, verifyUrl: null }, 'kk')).rejects.toThrow(/not issued/);
+    const extended = flatText(await renderReferralPdf({ ...data, extendedUntil: new Date('2026-04-09T18:59:59.999Z') }, 'kk', { policy: defaultPolicy }));
+    expect(extended).toContain(`Тапсыру мерзімі ұзартылды: ${short('2026-04-09')} күнін қоса алғанда`);
+    await expect(renderReferralPdf({ ...data, number: null, verifyUrl: null }, 'kk', { policy: defaultPolicy })).rejects.toThrow(/not issued/);
   });
 });
 
@@ -216,24 +245,30 @@ describe('registration notice PDF (appendix 4)', () => {
   it('gives the queue number and the current position, in Kazakh', async () => {
     const data = (await loadNoticeData(database.db, second.id, defaultPolicy))!;
     expect(data).toMatchObject({ applicationNumber: second.number, queueNumber: 2, position: 2 });
-    const pdf = await renderRegistrationNoticePdf(data, 'kk');
+    const pdf = await renderRegistrationNoticePdf(data, 'kk', { policy: defaultPolicy });
     keep('notice-kk', pdf);
     const text = flatText(pdf);
     const registered = localDate(second.registeredAt);
     for (const phrase of [
-      'Баланы тіркеу туралы хабарлама',
+      'Баланы кезекке қою туралы хабарлама',
       'Осы хабарлама Жұмабекова Гүлнұр Сәкенқызы (ата-ананың аты-жөні) Жұмабек Інжу Ерғалиқызы (баланың аты-жөні) туралы берілді.',
-      `тіркеу журналына ${longKk(registered)} № 2 нөмірімен кезекке қойылды.`,
-      'электрондық портал арқылы өз кезегінің жылжуын бақылауды жүзеге асыруға мүмкіндігі бар',
+      `Бала мектепке дейінгі ұйымға жіберу үшін ${longKk(registered)} күні кезекке қойылды, кезектілік нөмірі: 2.`,
+      'электрондық үкімет порталы арқылы',
+      '«Мектепке дейінгі балалар ұйымдарына жіберу үшін мектепке дейінгі (7 жасқа дейін) жастағы балаларды кезекке қою» мемлекеттік көрсетілетін қызмет стандартына сәйкес ерікті нысан',
+      'Кезектілік нөмірі 2',
       second.number,
       `${short(registered)},`,
       `Сынақ қаласы, Сынақ ауданы; ${second.birthYear} жылы туған балалар; оқыту тілі – қазақ тілі`,
       '№ 1 «Балапан» балабақшасы',
       'Кезектегі орны',
-      '(білім басқармасының маманы)',
+      // The officer who hands it over: the body, name and signature, the stamp.
+      'Алматы қаласы білім бөлімі Маман',
+      'аты-жөні (қолы)',
+      'Мөр орны',
     ]) {
       expect(text, phrase).toContain(phrase);
     }
+    for (const stale of ['регламент', 'басқарма', 'тіркеу']) expect(text, stale).not.toContain(stale);
     expect(text).toMatch(/жағдай бойынша\) 2 /);
     for (const letter of KAZAKH_LETTERS) expect(text, letter).toContain(letter);
     expect(text).not.toContain('\uFFFD');
@@ -241,17 +276,20 @@ describe('registration notice PDF (appendix 4)', () => {
 
   it('in Russian, and without a position once the child no longer waits', async () => {
     const data = (await loadNoticeData(database.db, second.id, defaultPolicy))!;
-    const pdf = await renderRegistrationNoticePdf(data, 'ru');
+    const pdf = await renderRegistrationNoticePdf(data, 'ru', { policy: defaultPolicy });
     keep('notice-ru', pdf);
     const text = flatText(pdf);
     const registered = localDate(second.registeredAt);
-    expect(text).toContain('Уведомление о постановке ребенка на учет');
+    expect(text).toContain('Уведомление о постановке ребёнка в очередь');
     expect(text).toContain(
-      'Настоящее уведомление выдано Жұмабекова Гүлнұр Сәкенқызы (Ф.И.О. родителя) о том, что ребенок Жұмабек Інжу Ерғалиқызы (Ф.И.О. ребенка)',
+      'Настоящее уведомление выдано заявителю — Жұмабекова Гүлнұр Сәкенқызы (Ф.И.О. родителя) — о том, что ребёнок Жұмабек Інжу Ерғалиқызы (Ф.И.О. ребёнка)',
     );
-    expect(text).toContain(`${longRu(registered)} под № 2.`);
+    expect(text).toContain(`поставлен в очередь для направления в дошкольную организацию ${longRu(registered)}, номер очерёдности: 2.`);
+    expect(text).toContain('Произвольная форма по стандарту государственной услуги «Постановка на очередь детей дошкольного возраста (до 7 лет) для направления в детские дошкольные организации»');
+    for (const phrase of ['Номер очерёдности 2', 'Отдел образования города Алматы Специалист', 'Ф.И.О. (подпись)', 'Место печати']) expect(text, phrase).toContain(phrase);
+    for (const stale of ['регламент', 'на учет', 'поставлен(а)', 'Управлени', 'Потребитель']) expect(text, stale).not.toContain(stale);
     expect(text).toContain('язык обучения – казахский');
-    const waiting = flatText(await renderRegistrationNoticePdf({ ...data, position: null }, 'ru'));
+    const waiting = flatText(await renderRegistrationNoticePdf({ ...data, position: null }, 'ru', { policy: defaultPolicy }));
     expect(waiting).toContain('не ожидает в очереди');
   });
 
@@ -281,7 +319,7 @@ describe('public verification page', () => {
     expect(body).toContain('<html lang="kk">');
     expect(body).toContain('data-verdict="genuine"');
     expect(body).toContain('Түпнұсқа');
-    expect(body).toContain(`мектепке дейінгі ұйымға ${short('2026-03-10')} қоса алғанда тапсырылуы тиіс`);
+    expect(body).toContain(`мектепке дейінгі ұйымға ${short('2026-03-10')} күнін қоса алғанда тапсырылуы тиіс`);
     expect(body).toContain('data-state="valid"');
     expect(body).toContain('<dd>№ 1 «Балапан» балабақшасы</dd>');
     expect(body).toContain('href="?lang=ru"');
@@ -330,7 +368,7 @@ describe('public verification page', () => {
     for (const [status, text] of [
       ['enrolled', 'Пайдаланылды'],
       ['lapsed', 'белгіленген мерзімде пайдаланылмады'],
-      ['cancelled', 'білім басқармасы жолдаманы жойды'],
+      ['cancelled', 'білім бөлімі жолдаманы жойды'],
     ] as const) {
       await database.db.update(referrals).set({ status }).where(eq(referrals.id, referralId));
       const body = await (await get(`/verify/${referralToken}`)).text();

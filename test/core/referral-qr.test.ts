@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { verificationUrl, type ReferralDocumentData } from '../../core/document-data.ts';
 import { renderReferralPdf } from '../../core/documents-pdf.ts';
+import { defaultPolicy } from '../../core/policy.ts';
 import { decodeQr, pdfImages, pdfQrCodes } from '../support/pdf-image.ts';
 import { flatText } from '../support/pdf-text.ts';
 
@@ -43,7 +44,7 @@ describe('the referral QR code', () => {
   ] as const)('%s, PUBLIC_URL %s: holds exactly the verification URL of token %s', async (lang, publicUrl, token) => {
     const url = verificationUrl({ PUBLIC_URL: publicUrl, PORT: 3000 }, token);
     expect(url).toBe(`${publicUrl.replace(/\/$/, '')}/verify/${token}`);
-    const pdf = await renderReferralPdf(referral('2026-000123', url), lang);
+    const pdf = await renderReferralPdf(referral('2026-000123', url), lang, { policy: defaultPolicy });
     // One image on the page, and it is the QR code.
     expect(pdfImages(pdf)).toHaveLength(1);
     expect(pdfQrCodes(pdf)).toEqual([url]);
@@ -52,7 +53,7 @@ describe('the referral QR code', () => {
   });
 
   it('reads nothing from an image that is not a QR code (the decoder is not fooled by white paper)', async () => {
-    const [image] = pdfImages(await renderReferralPdf(referral('2026-000124', 'https://balabaqsha.example.kz/verify/2026-000124'), 'kk'));
+    const [image] = pdfImages(await renderReferralPdf(referral('2026-000124', 'https://balabaqsha.example.kz/verify/2026-000124'), 'kk', { policy: defaultPolicy }));
     expect(image!.width).toBeGreaterThan(100);
     // The modules are really there: a good share of the pixels are dark.
     const dark = image!.rgba.filter((v, i) => i % 4 === 0 && v < 128).length;

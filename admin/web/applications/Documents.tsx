@@ -47,7 +47,7 @@ function DocumentCard({ doc, canOpen }: { doc: Doc; canOpen: boolean }) {
     if (verification === 'rejected' && !note) return;
     try {
       await dataProvider.update('documents', { id: doc.id, data: { verification, verificationNote: note }, previousData: doc });
-      notify('ra.notification.updated', { type: 'success', messageArgs: { smart_count: 1 } });
+      notify('ra.notification.updated', { type: 'success', messageArgs: { count: 1 } });
       refresh();
     } catch (error) {
       const { message, args } = errorMessage(error);

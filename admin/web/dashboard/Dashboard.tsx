@@ -148,7 +148,7 @@ function DashboardView() {
               label="admin.dashboard.deadline"
               value={percent(data.deadline.share)}
               hint={[
-                translate('admin.dashboard.deadlineHint', { within: data.deadline.within, results: data.deadline.results, minutes: data.deadline.minutes }),
+                translate('admin.dashboard.deadlineHint', { within: data.deadline.within, results: data.deadline.results, count: data.deadline.minutes }),
                 // Counted as late already; say how many are still waiting past their deadline.
                 data.deadline.overdue ? translate('admin.dashboard.deadlineOverdue', { overdue: data.deadline.overdue }) : '',
               ]

@@ -79,7 +79,7 @@ export function KindergartenShow() {
         <TextField source="phone" />
         <EnumField source="languages" prefix="language" />
         <FunctionField label="admin.kindergartens.seats" render={(r: Record<string, number>) => `${r.capacity} / ${r.enrolled} / ${r.held} / ${r.free}`} />
-        <ReferenceManyField reference="groups" target="kindergartenId" sort={{ field: 'birthYear', order: 'DESC' }} perPage={100} label={translate('resources.groups.name', { smart_count: 2 })}>
+        <ReferenceManyField reference="groups" target="kindergartenId" sort={{ field: 'birthYear', order: 'DESC' }} perPage={100} label={translate('resources.groups.name', { count: 2 })}>
           <Datagrid bulkActionButtons={false} rowClick={permissions.includes('places.write') ? 'edit' : false}>
             <TextField source="name" />
             <TextField source="birthYear" />
