@@ -20,6 +20,7 @@ import { applications, applicationTelegramLinks, children, districts, notificati
 import { submitApplication, type ApplicationInput, type SubmitResult } from './applications.ts';
 import { attachDocument, type DocumentKind } from './attachments.ts';
 import { audit, type Actor } from './audit.ts';
+import { certificateWarning, type CertificateWarning } from './certificates.ts';
 import { IllegalTransitionError, NotFoundError, ValidationError } from './errors.ts';
 import { maskIin } from './iin.ts';
 import type { Policy } from './policy.ts';
@@ -100,6 +101,8 @@ export interface ParentApplication {
   language: Language;
   priorityCategory: Application['priorityCategory'];
   priorityProof: Application['priorityProof'];
+  /** A work certificate that may lapse before it is verified, or lapses soon (core/certificates.ts). */
+  certificateWarning: CertificateWarning | null;
   refusalReason: string | null;
   child: { fullName: string; maskedIin: string; birthDate: string };
   district: { nameKk: string; nameRu: string };
@@ -157,6 +160,10 @@ function parentApplicationsQuery(db: Queryable) {
       language: applications.language,
       priorityCategory: applications.priorityCategory,
       priorityProof: applications.priorityProof,
+      priorityProofValidUntil: applications.priorityProofValidUntil,
+      proofSentAt: sql<string | Date | null>`case when ${applications.priorityProof} = 'pending' then (
+        select max(x.created_at) from documents x where x.application_id = ${applications.id}
+           and x.kind = 'priority_proof' and x.verification <> 'rejected') end`,
       refusalReason: applications.refusalReason,
       childName: children.fullName,
       childIin: children.iin,
@@ -261,6 +268,14 @@ export async function listParentApplications(
       language: r.language,
       priorityCategory: r.priorityCategory,
       priorityProof: r.priorityProof,
+      certificateWarning: active
+        ? certificateWarning(
+            { ...r, priorityProofValidUntil: r.priorityProofValidUntil ? new Date(r.priorityProofValidUntil) : null },
+            r.proofSentAt ? new Date(r.proofSentAt) : null,
+            new Date(),
+            policy,
+          )
+        : null,
       refusalReason: r.refusalReason,
       child: { fullName: r.childName, maskedIin: maskIin(r.childIin), birthDate: day(r.birthDate) },
       district: { nameKk: r.districtKk, nameRu: r.districtRu },

@@ -2,6 +2,20 @@ import { z } from 'zod';
 import type { Queryable } from '../db/client.ts';
 import { policySettings } from '../db/schema/index.ts';
 
+/** Every priority category (a child with none has no claim). */
+export const PRIORITY_CATEGORIES = [
+  'military',
+  'special_state_body',
+  'killed_in_service',
+  'disabled_parent',
+  'no_parental_care',
+  'orphan',
+  'large_family',
+  'war_veteran',
+  'special_needs',
+  'teacher',
+] as const;
+
 const monthDay = z.object({ month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31) });
 
 /**
@@ -61,6 +75,20 @@ export const policySchema = z.object({
   expiringProofCategories: z
     .array(z.enum(['military', 'special_state_body', 'teacher']))
     .default(['military', 'special_state_body', 'teacher']),
+  /**
+   * Categories whose right takes two staff members to grant (four eyes): one approves, a
+   * different one with the right to decide approves too; until then the child waits where it was.
+   */
+  secondApprovalCategories: z
+    .array(z.enum(PRIORITY_CATEGORIES))
+    .default([...PRIORITY_CATEGORIES]),
+  /**
+   * Calendar days staff usually take to verify a sent certificate, both approvals included: a
+   * certificate that lapses within this time is likely to lapse before it is verified.
+   */
+  proofVerificationDays: z.number().int().min(0).max(60).default(7),
+  /** Calendar days before a verified work certificate lapses when the parent is reminded to send a new one. */
+  certificateRenewalReminderDays: z.number().int().min(1).max(60).default(10),
   /** No referrals are issued in this window while children move up age groups. */
   freeze: z.object({ from: monthDay, to: monthDay }).default({ from: { month: 8, day: 1 }, to: { month: 8, day: 31 } }),
   /** Queues are re-sorted each year by this date. */

@@ -53,7 +53,14 @@ type Rec = ApplicationDetail['application'] &
   Omit<ApplicationDetail, 'application' | 'identityClaims'> & {
     id: number;
     identityClaims: Claim[];
-    actions: { verify: boolean; refuse: boolean; priority: boolean; downloadDocuments: boolean; uploadDocuments: boolean };
+    actions: { verify: boolean; refuse: boolean; priority: boolean; approvePriority: boolean; downloadDocuments: boolean; uploadDocuments: boolean };
+    /** core/priority.ts four eyes: approved once, waiting for another staff member. */
+    secondApproval: { firstApproverId: number; firstApproverName: string | null; at: string } | null;
+    /** core/certificates.ts: the work certificate may lapse before it is verified, or lapses soon. */
+    certificateWarning:
+      | { kind: 'lapses_before_verification'; validUntil: string; verifiedBy: string; days: number }
+      | { kind: 'renew'; validUntil: string; sendBy: string; days: number }
+      | null;
     /** core/unreachable.ts: Telegram refuses the parent's chat; staff phone them. */
     telegramUnreachable: { reason: string; since: string } | null;
   };
@@ -90,6 +97,22 @@ function Child() {
         {translate(`category.${r.priorityCategory}`)}
         {r.priorityCategory !== 'none' && ` — ${translate(`proof.${r.priorityProof}`)}`}
         {r.priorityProofValidUntil && ` (${translate('admin.applications.validUntil', { date: formatDate(r.priorityProofValidUntil, locale, false) })})`}
+        {r.secondApproval && (
+          <Alert severity="info" sx={{ mt: 1 }} data-testid="second-approval">
+            {translate('admin.applications.secondApproval.waiting', {
+              name: r.secondApproval.firstApproverName ?? `#${r.secondApproval.firstApproverId}`,
+              at: formatDate(r.secondApproval.at, locale),
+            })}
+          </Alert>
+        )}
+        {r.certificateWarning && (
+          <Alert severity="warning" sx={{ mt: 1 }} data-testid="certificate-warning">
+            {translate(`admin.applications.certificate.${r.certificateWarning.kind}`, {
+              validUntil: formatDate(r.certificateWarning.validUntil, locale, false),
+              days: r.certificateWarning.days,
+            })}
+          </Alert>
+        )}
       </Line>
       <Line label="admin.applications.kindergartens">
         {r.kindergartens.map((k, i) => (
