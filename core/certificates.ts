@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { applications } from '../db/schema/index.ts';
 import { SYSTEM } from './audit.ts';
-import { formatDate } from './format.ts';
+import { localDate } from './calendar.ts';
 import type { JobHandler } from './jobs.ts';
 import { enqueueNotification } from './notifications.ts';
 import type { Policy } from './policy.ts';
@@ -79,8 +79,8 @@ export function certificateJobs(policy: () => Policy): Record<string, JobHandler
         kind: 'certificate_renew',
         params: {
           number: app.number,
-          validUntil: formatDate(validUntil),
-          sendBy: formatDate(new Date(validUntil.getTime() - policy().proofVerificationDays * 86_400_000)),
+          validUntil: localDate(validUntil),
+          sendBy: localDate(new Date(validUntil.getTime() - policy().proofVerificationDays * 86_400_000)),
           days: policy().proofVerificationDays,
         },
         dedupeKey: `certificate:${app.id}:${validUntil.toISOString()}`,

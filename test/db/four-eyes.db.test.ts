@@ -145,7 +145,7 @@ describe('work certificates ahead of time', () => {
       .from(notifications)
       .where(and(eq(notifications.applicationId, app.id), eq(notifications.kind, 'certificate_renew')));
     expect(told!.params).toMatchObject({ number: app.number, days: policy.proofVerificationDays });
-    expect(told!.params.validUntil).toMatch(/^\d\d\.\d\d\.\d{4}$/);
+    expect(String((told!.params as Record<string, unknown>).validUntil)).toMatch(/^\d{4}-\d\d-\d\d$/);
 
     // Too early: nothing lapses.
     await database.db.transaction((tx) => handlers[CERTIFICATE_EXPIRE_JOB]!(tx, expire!, new Date(validUntil.getTime() - 1000)));
