@@ -352,17 +352,16 @@ function History() {
       <Table size="small">
         <HeadRow labels={['resources.audit-log.fields.at', 'resources.audit-log.fields.action', 'resources.audit-log.fields.actorName', 'resources.audit-log.fields.toState', 'resources.audit-log.fields.reason']} />
         <TableBody>
-          {r.history.map((h) => (
+          {r.history.map((h) => {
+            // A priority decision's states are the proof's (core/priority.ts), not the application's.
+            const state = (v: string) => translate(`${h.action.startsWith('application.priority_') ? 'proof' : 'status'}.${v}`, { _: v });
+            return (
             <TableRow key={h.id}>
               <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDate(h.at, locale)}</TableCell>
               <TableCell>{actionLabel(h.action)}</TableCell>
               <TableCell>{h.actorName ?? translate(`admin.audit.actorTypes.${h.actorType}`)}</TableCell>
               <TableCell>
-                {h.fromState && h.toState && h.fromState !== h.toState
-                  ? `${translate(`status.${h.fromState}`, { _: h.fromState })} → ${translate(`status.${h.toState}`, { _: h.toState })}`
-                  : h.toState
-                    ? translate(`status.${h.toState}`, { _: h.toState })
-                    : ''}
+                {h.fromState && h.toState && h.fromState !== h.toState ? `${state(h.fromState)} → ${state(h.toState)}` : h.toState ? state(h.toState) : ''}
               </TableCell>
               <TableCell>
                 {reasonLabel(h.reason)}
@@ -370,7 +369,8 @@ function History() {
                 {h.comment && <div style={{ color: '#555' }}>{h.comment}</div>}
               </TableCell>
             </TableRow>
-          ))}
+            );
+          })}
         </TableBody>
       </Table>
     </Section>
