@@ -8,12 +8,14 @@ import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.ts';
-import { applications } from '../../db/schema/index.ts';
+import { applications, documents } from '../../db/schema/index.ts';
+import { attachDocument } from '../../core/attachments.ts';
 import { submitApplication } from '../../core/applications.ts';
+import { formatDate } from '../../core/format.ts';
 import { defaultPolicy } from '../../core/policy.ts';
 import { openTestDatabase } from '../support/db.ts';
 import { applicationInput, createPlaces, type Places } from '../support/factories.ts';
-import { createStaff } from '../support/admin.ts';
+import { createStaff, PDF_MINI } from '../support/admin.ts';
 import { launchBrowser, signInAs, startServer, watchedPage } from '../support/browser.ts';
 
 const SHOTS = 'test-results';
@@ -110,5 +112,26 @@ describe('four eyes on a priority right, in the panel', () => {
     expect(await proofOf(application.id)).toMatchObject({ priorityProof: 'verified', queueCategory: 1 });
     expect(second.problems).toEqual([]);
     await second.close();
+  });
+
+  it('warns that a work certificate may lapse before it is verified', async () => {
+    const input = applicationInput(places, { childYear: year, priorityCategory: 'military' });
+    const { application } = await submitApplication(database.db, input, { type: 'parent', id: null }, policy);
+    await attachDocument(database.db, { applicationId: application.id, kind: 'priority_proof', fileName: 'анықтама.pdf', bytes: PDF_MINI, actor: { type: 'parent', id: null }, policy });
+    const sentAt = new Date(Date.now() - 26 * 86_400_000);
+    await database.db.update(documents).set({ createdAt: sentAt }).where(eq(documents.applicationId, application.id));
+    const clerk = await createStaff(database, ['district_staff'], { districtIds: [places.districtId] });
+    const { page, problems, close } = await watchedPage(browser);
+    await signInAs(page, server.url, clerk.login, clerk.password);
+    await page.goto(`${server.url}/admin/#/applications/${application.id}/show`);
+    const warning = page.getByTestId('certificate-warning');
+    await warning.waitFor();
+    const until = formatDate(new Date(sentAt.getTime() + policy.certificateValidityDays * 86_400_000));
+    expect(await warning.innerText()).toBe(
+      `Жұмыс орнынан анықтама ең кешінде мына күнге дейін жарамды: ${until}, ал тексеру әдетте ${policy.proofVerificationDays} күн алады — тексерілгенше мерзімі өтуі мүмкін. Өтініш берушіден жаңа анықтама сұраңыз.`,
+    );
+    await shot(page, '06-certificate-warning');
+    expect(problems).toEqual([]);
+    await close();
   });
 });
