@@ -9,6 +9,7 @@ import { serve } from '@hono/node-server';
 import { createServer } from './admin/server/index.ts';
 import { buildPanel, panelIsStale } from './admin/web/build.ts';
 import { startBot, startNotifier } from './bot/run.ts';
+import { certificateJobs } from './core/certificates.ts';
 import { loadConfigOrExit } from './core/config.ts';
 import { createJobWorker } from './core/jobs.ts';
 import { createLogger } from './core/logger.ts';
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
 
   if (config.RUN.includes('workers')) {
     // Reminders and lapses of offers and referrals, freed seats passed on: rows in `jobs`, so they survive restarts.
-    const handlers = { ...referralJobs(() => policy), ...placementJobs(() => policy), ...priorityClaimJobs() };
+    const handlers = { ...referralJobs(() => policy), ...placementJobs(() => policy), ...priorityClaimJobs(), ...certificateJobs(() => policy) };
     const worker = createJobWorker({ db: database.db, handlers, logger });
     worker.start();
     stops.push(() => worker.stop());

@@ -20,6 +20,7 @@ import { applications, applicationTelegramLinks, children, districts, notificati
 import { submitApplication, type ApplicationInput, type SubmitResult } from './applications.ts';
 import { attachDocument, type DocumentKind } from './attachments.ts';
 import { audit, type Actor } from './audit.ts';
+import { certificateWarning, type CertificateWarning } from './certificates.ts';
 import { IllegalTransitionError, NotFoundError, ValidationError } from './errors.ts';
 import { maskIin } from './iin.ts';
 import type { Policy } from './policy.ts';
@@ -103,6 +104,8 @@ export interface ParentApplication {
   priorityProof: Application['priorityProof'];
   /** When a right claimed without its proof must be proven (core/priority-claims.ts). */
   priorityProofDueAt: Date | null;
+  /** A work certificate that may lapse before it is verified, or lapses soon (core/certificates.ts). */
+  certificateWarning: CertificateWarning | null;
   refusalReason: string | null;
   child: { fullName: string; maskedIin: string; birthDate: string };
   district: { nameKk: string; nameRu: string };
@@ -161,6 +164,10 @@ function parentApplicationsQuery(db: Queryable) {
       priorityCategory: applications.priorityCategory,
       priorityProof: applications.priorityProof,
       priorityProofDueAt: applications.priorityProofDueAt,
+      priorityProofValidUntil: applications.priorityProofValidUntil,
+      proofSentAt: sql<string | Date | null>`case when ${applications.priorityProof} = 'pending' then (
+        select max(x.created_at) from documents x where x.application_id = ${applications.id}
+           and x.kind = 'priority_proof' and x.verification <> 'rejected') end`,
       refusalReason: applications.refusalReason,
       childName: children.fullName,
       childIin: children.iin,
@@ -268,6 +275,14 @@ export async function listParentApplications(
       priorityCategory: r.priorityCategory,
       priorityProof: r.priorityProof,
       priorityProofDueAt: r.priorityProofDueAt,
+      certificateWarning: active
+        ? certificateWarning(
+            { ...r, priorityProofValidUntil: r.priorityProofValidUntil ? new Date(r.priorityProofValidUntil) : null },
+            r.proofSentAt ? new Date(r.proofSentAt) : null,
+            new Date(),
+            policy,
+          )
+        : null,
       refusalReason: r.refusalReason,
       child: { fullName: r.childName, maskedIin: maskIin(r.childIin), birthDate: day(r.birthDate) },
       district: { nameKk: r.districtKk, nameRu: r.districtRu },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { priorityCategoryEnum } from '../db/schema/enums.ts';
 import type { Queryable } from '../db/client.ts';
 import { policySettings } from '../db/schema/index.ts';
 
@@ -7,6 +8,12 @@ const SERVICE = {
   kk: '«Мектепке дейінгі балалар ұйымдарына жіберу үшін мектепке дейінгі (7 жасқа дейін) жастағы балаларды кезекке қою»',
   ru: '«Постановка на очередь детей дошкольного возраста (до 7 лет) для направления в детские дошкольные организации»',
 };
+type PriorityCategory = Exclude<(typeof priorityCategoryEnum.enumValues)[number], 'none'>;
+/** Every priority category (a child with none has no claim), from the one enum in the schema. */
+export const PRIORITY_CATEGORIES = priorityCategoryEnum.enumValues.filter((c): c is PriorityCategory => c !== 'none') as [
+  PriorityCategory,
+  ...PriorityCategory[],
+];
 
 const monthDay = z.object({ month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31) });
 
@@ -55,7 +62,7 @@ export const policySchema = z.object({
   priorityProofReminderDaysBefore: z.number().int().min(0).max(30).default(2),
   /** Priority categories this region honours; others are treated as general. */
   extraordinaryCategories: z
-    .array(z.enum(['military', 'special_state_body', 'killed_in_service']))
+    .array(z.enum(PRIORITY_CATEGORIES))
     .default(['military', 'special_state_body', 'killed_in_service']),
   firstPriorityCategories: z
     .array(
@@ -72,8 +79,22 @@ export const policySchema = z.object({
     .default(['disabled_parent', 'no_parental_care', 'orphan', 'large_family', 'war_veteran', 'special_needs']),
   /** Categories whose proof is a work certificate that expires (certificateValidityDays). */
   expiringProofCategories: z
-    .array(z.enum(['military', 'special_state_body', 'teacher']))
+    .array(z.enum(PRIORITY_CATEGORIES))
     .default(['military', 'special_state_body', 'teacher']),
+  /**
+   * Categories whose right takes two staff members to grant (four eyes): one approves, a
+   * different one with the right to decide approves too; until then the child waits where it was.
+   */
+  secondApprovalCategories: z
+    .array(z.enum(PRIORITY_CATEGORIES))
+    .default([...PRIORITY_CATEGORIES]),
+  /**
+   * Calendar days staff usually take to verify a sent certificate, both approvals included: a
+   * certificate that lapses within this time is likely to lapse before it is verified.
+   */
+  proofVerificationDays: z.number().int().min(0).max(60).default(7),
+  /** Calendar days before a verified work certificate lapses when the parent is reminded to send a new one. */
+  certificateRenewalReminderDays: z.number().int().min(1).max(60).default(10),
   /** No referrals are issued in this window while children move up age groups. */
   freeze: z.object({ from: monthDay, to: monthDay }).default({ from: { month: 8, day: 1 }, to: { month: 8, day: 31 } }),
   /** Queues are re-sorted each year by this date. */

@@ -107,7 +107,18 @@ export async function changeCategoryByParent(
     const due = input.category === 'none' ? null : proofDueAt(now, policy);
     await tx
       .update(applications)
-      .set({ priorityCategory: input.category, priorityProof: proof, priorityProofValidUntil: null, priorityProofDueAt: due, queueCategory: list, updatedAt: now })
+      .set({
+        priorityCategory: input.category,
+        priorityProof: proof,
+        priorityProofValidUntil: null,
+        priorityProofDueAt: due,
+        // An approval of the old right counts for nothing towards the new one.
+        priorityFirstApproverId: null,
+        priorityFirstApprovedAt: null,
+        prioritySecondApproverId: null,
+        queueCategory: list,
+        updatedAt: now,
+      })
       .where(eq(applications.id, app.id));
     // The proof of another right proves nothing about this one.
     const superseded = await tx

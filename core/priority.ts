@@ -2,7 +2,10 @@ import { eq } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { applications, positionChanges, queues } from '../db/schema/index.ts';
 import { audit, type Actor } from './audit.ts';
-import { IllegalTransitionError, NotFoundError, ValidationError } from './errors.ts';
+import { CERTIFICATE_EXPIRE_JOB, CERTIFICATE_REMIND_JOB } from './certificates.ts';
+import { formatDateTime } from './format.ts';
+import { scheduleJobs } from './jobs.ts';
+import { IllegalTransitionError, NotFoundError, RuleError, ValidationError } from './errors.ts';
 import { enqueueNotification } from './notifications.ts';
 import type { Policy } from './policy.ts';
 import { queueListOf } from './queue.ts';
@@ -21,12 +24,27 @@ export interface PriorityDecisionInput {
   policy: Policy;
 }
 
+/** A claim one staff member approved and a second, different one has not yet. */
+export function awaitsSecondApproval(app: Pick<Application, 'priorityFirstApproverId' | 'prioritySecondApproverId'>): boolean {
+  return app.priorityFirstApproverId !== null && app.prioritySecondApproverId === null;
+}
+
+export type Application = typeof applications.$inferSelect;
+
 /**
  * Staff confirm or deny a priority claim (or a job expires a work certificate). The child's
  * list is derived again; if a waiting child changes list, the move is logged as the
  * position-change reason every parent behind sees.
+ *
+ * Four eyes: a right of a category in policy.secondApprovalCategories moves a child ahead of
+ * hundreds, so one staff member's approval only opens the round (audited, nothing moves) and a
+ * different staff member's approval grants it. The row lock orders two approvals that arrive
+ * together, so they are never counted as one person's two, and the table's check forbids one
+ * person being both. A denial needs one staff member: it moves nobody ahead, the parent is told
+ * the reason and may send a new proof, and a second signature there would only keep a false
+ * claim pending longer. A denial closes an open round.
  */
-export async function decidePriorityClaim(db: Queryable, input: PriorityDecisionInput) {
+export async function decidePriorityClaim(db: Queryable, input: PriorityDecisionInput): Promise<Application> {
   const now = input.now ?? new Date();
   return db.transaction(async (tx) => {
     const [app] = await tx.select().from(applications).where(eq(applications.id, input.applicationId)).for('update');
@@ -39,6 +57,20 @@ export async function decidePriorityClaim(db: Queryable, input: PriorityDecision
     if (input.decision === 'rejected' && !(PRIORITY_REJECTION_REASONS as readonly string[]).includes(input.reason!)) {
       throw new ValidationError([{ field: 'reason', code: 'invalid' }]);
     }
+    const fourEyes =
+      input.decision === 'verified' && (input.policy.secondApprovalCategories as string[]).includes(app.priorityCategory);
+    let approvers: { first: number | null; firstAt: Date | null; second: number | null } = { first: null, firstAt: null, second: null };
+    if (fourEyes) {
+      if (input.actor.type !== 'staff') throw new IllegalTransitionError(app.priorityProof, 'decide_priority', 'actor_not_allowed');
+      if (!awaitsSecondApproval(app)) return firstApproval(tx, app, input, now);
+      if (app.priorityFirstApproverId === input.actor.id) {
+        throw new RuleError('second_approver_must_differ', { at: formatDateTime(app.priorityFirstApprovedAt!) });
+      }
+      approvers = { first: app.priorityFirstApproverId, firstAt: app.priorityFirstApprovedAt, second: input.actor.id };
+    } else if (input.decision === 'expired') {
+      // The record of who granted the right stays with the lapsed right.
+      approvers = { first: app.priorityFirstApproverId, firstAt: app.priorityFirstApprovedAt, second: app.prioritySecondApproverId };
+    }
     const validUntil =
       input.decision === 'verified' && (input.policy.expiringProofCategories as string[]).includes(app.priorityCategory)
         ? new Date(now.getTime() + input.policy.certificateValidityDays * 86_400_000)
@@ -48,7 +80,15 @@ export async function decidePriorityClaim(db: Queryable, input: PriorityDecision
     const list = queueListOf(app.priorityCategory, input.decision, validUntil, now, input.policy);
     const [updated] = await tx
       .update(applications)
-      .set({ priorityProof: input.decision, priorityProofValidUntil: validUntil, queueCategory: list, updatedAt: now })
+      .set({
+        priorityProof: input.decision,
+        priorityProofValidUntil: validUntil,
+        queueCategory: list,
+        priorityFirstApproverId: approvers.first,
+        priorityFirstApprovedAt: approvers.firstAt,
+        prioritySecondApproverId: approvers.second,
+        updatedAt: now,
+      })
       .where(eq(applications.id, app.id))
       .returning();
     if (app.status === 'registered' && list !== app.queueCategory) {
@@ -61,6 +101,7 @@ export async function decidePriorityClaim(db: Queryable, input: PriorityDecision
         { ...common, ...move, category: list, delta: 1 },
       ]);
     }
+    const annulled = input.decision === 'rejected' && awaitsSecondApproval(app) ? app.priorityFirstApproverId : null;
     await audit(tx, input.actor, {
       action: `application.priority_${input.decision}`,
       entity: 'application',
@@ -68,7 +109,13 @@ export async function decidePriorityClaim(db: Queryable, input: PriorityDecision
       from: app.priorityProof,
       to: input.decision,
       reason: input.reason ?? null,
-      data: { category: app.priorityCategory, list, ...(input.comment ? { comment: input.comment } : {}) },
+      data: {
+        category: app.priorityCategory,
+        list,
+        ...(input.comment ? { comment: input.comment } : {}),
+        ...(fourEyes ? { firstApproverId: approvers.first, firstApprovedAt: approvers.firstAt?.toISOString() } : {}),
+        ...(annulled !== null ? { firstApprovalAnnulled: annulled } : {}),
+      },
       at: now,
     });
     await enqueueNotification(tx, {
@@ -77,6 +124,41 @@ export async function decidePriorityClaim(db: Queryable, input: PriorityDecision
       kind: `priority_${input.decision}`,
       params: { number: app.number, reason: input.reason ?? null },
     });
+    if (validUntil && input.decision === 'verified') await scheduleCertificateJobs(tx, updated!, input.policy);
     return updated!;
   });
+}
+
+/** The first of two approvals: recorded and audited; the child's list and proof state stay as they were. */
+async function firstApproval(tx: Queryable, app: Application, input: PriorityDecisionInput, now: Date): Promise<Application> {
+  const [updated] = await tx
+    .update(applications)
+    .set({ priorityFirstApproverId: input.actor.id!, priorityFirstApprovedAt: now, prioritySecondApproverId: null, updatedAt: now })
+    .where(eq(applications.id, app.id))
+    .returning();
+  await audit(tx, input.actor, {
+    action: 'application.priority_first_approval',
+    entity: 'application',
+    entityId: app.id,
+    from: app.priorityProof,
+    to: app.priorityProof,
+    data: { category: app.priorityCategory, ...(input.comment ? { comment: input.comment } : {}) },
+    at: now,
+  });
+  return updated!;
+}
+
+/**
+ * A verified work certificate lapses at its end (the child goes back to the general list) and
+ * the parent is reminded policy.certificateRenewalReminderDays before, early enough for a new
+ * one to be verified in time. Verifying again moves both jobs (one per key).
+ */
+async function scheduleCertificateJobs(tx: Queryable, app: Application, policy: Policy): Promise<void> {
+  const validUntil = app.priorityProofValidUntil!;
+  const payload = { applicationId: app.id, validUntil: validUntil.toISOString() };
+  const remindAt = new Date(validUntil.getTime() - policy.certificateRenewalReminderDays * 86_400_000);
+  await scheduleJobs(tx, [
+    { kind: CERTIFICATE_REMIND_JOB, payload, runAt: remindAt, dedupeKey: `certificate:${app.id}:remind` },
+    { kind: CERTIFICATE_EXPIRE_JOB, payload, runAt: validUntil, dedupeKey: `certificate:${app.id}:expire` },
+  ]);
 }

@@ -16,7 +16,8 @@ import { maskIin, normalizeIin, parseIin } from '../../core/iin.ts';
 import { INT_RANGES, isoDay } from '../../core/input.ts';
 import { classifyQuery } from '../../core/lookup.ts';
 import { unreachableOfApplication } from '../../core/unreachable.ts';
-import { decidePriorityClaim } from '../../core/priority.ts';
+import { certificateWarning } from '../../core/certificates.ts';
+import { awaitsSecondApproval, decidePriorityClaim } from '../../core/priority.ts';
 import { PRIORITY_REJECTION_REASONS } from '../../core/refusals.ts';
 import { printNotice } from '../../core/result-documents.ts';
 import { can, canInDistrict, iinFor } from '../../core/staff.ts';
@@ -87,6 +88,13 @@ export const applicationsList: ListSpec = {
     queueCategory: oneOrMany(a.queueCategory, int),
     registeredFrom: dateFrom(a.registeredAt),
     registeredTo: dateTo(a.registeredAt),
+    // Claims one staff member approved and a second has not (core/priority.ts): the panel's list of them.
+    awaitingSecondApproval: (value) => {
+      const on = z.union([z.boolean(), z.enum(['true', 'false'])]).safeParse(value);
+      if (!on.success) throw new ValidationError([{ field: 'filter.awaitingSecondApproval', code: 'invalid' }]);
+      const awaiting = sql`(${a.priorityFirstApproverId} is not null and ${a.prioritySecondApproverId} is null)`;
+      return on.data === true || on.data === 'true' ? awaiting : sql`not ${awaiting}`;
+    },
   },
 };
 
@@ -104,6 +112,7 @@ const listColumns = {
   registeredAt: a.registeredAt,
   statusChangedAt: a.statusChangedAt,
   queueNumber: a.queueNumber,
+  priorityFirstApprovedAt: a.priorityFirstApprovedAt,
   childName: children.fullName,
   childIin: children.iin,
   applicantName: applicants.fullName,
@@ -303,6 +312,11 @@ export function applicationsRoutes(deps: ApiDeps) {
       const user = c.get('session').user;
       const pending = d.documents.filter((doc) => doc.verification === 'pending').length;
       const here = (p: Parameters<typeof canInDistrict>[1]) => canInDistrict(user, p, d.application.districtId);
+      const decidePriority =
+        here('applications.priority') && d.application.priorityCategory !== 'none' && d.application.priorityProof === 'pending';
+      const waiting = awaitsSecondApproval(d.application);
+      const firstApproval = waiting ? d.history.findLast((h) => h.action === 'application.priority_first_approval') : undefined;
+      const proofSentAt = d.documents.findLast((doc) => doc.kind === 'priority_proof')?.createdAt ?? null;
       return c.json({
         ...d.application,
         child: d.child,
@@ -325,12 +339,18 @@ export function applicationsRoutes(deps: ApiDeps) {
         })),
         // Telegram refuses the parent's chat: staff phone them (core/unreachable.ts).
         telegramUnreachable,
+        // Four eyes on a priority right: who approved first and when, while a second approval is awaited.
+        secondApproval: waiting
+          ? { firstApproverId: d.application.priorityFirstApproverId, firstApproverName: firstApproval?.actorName ?? null, at: d.application.priorityFirstApprovedAt }
+          : null,
+        certificateWarning: certificateWarning(d.application, proofSentAt, new Date(), deps.policy),
         // What this user may do now; the panel shows these buttons, the API checks again.
         actions: {
           verify: here('applications.verify') && needsVerification(d.application.status, pending),
           refuse: here('applications.refuse') && canTransition(d.application.status, 'refuse', 'staff'),
-          priority:
-            here('applications.priority') && d.application.priorityCategory !== 'none' && d.application.priorityProof === 'pending',
+          priority: decidePriority,
+          // The first approver may still deny the claim, never approve it a second time.
+          approvePriority: decidePriority && !(waiting && d.application.priorityFirstApproverId === user.id),
           downloadDocuments: here('documents.download'),
           uploadDocuments: here('documents.upload'),
         },
@@ -393,6 +413,11 @@ export function applicationsRoutes(deps: ApiDeps) {
         comment: body.comment ?? null,
         policy: deps.policy,
       });
-      return c.json({ id: app.id, priorityProof: app.priorityProof, queueCategory: app.queueCategory });
+      const waiting = awaitsSecondApproval(app);
+      // 202: the approval is recorded, the right is not granted until another staff member approves.
+      return c.json(
+        { id: app.id, priorityProof: app.priorityProof, queueCategory: app.queueCategory, state: waiting ? 'awaiting_second_approval' : app.priorityProof },
+        waiting ? 202 : 200,
+      );
     });
 }

@@ -1,6 +1,7 @@
 /**
  * GET /api/dashboard: queue sizes by district, age group (birth year), language and list;
- * applications today; what awaits verification; the share of results within the deadline
+ * applications today; what awaits verification; priority claims waiting for a second approval
+ * (how many, the oldest); the share of results within the deadline
  * (passport 004: 30 minutes); the appendix 6 quality indicators; applications per day.
  * District staff see their districts only. Queue sizes come from queue_counts (exact, small).
  */
@@ -38,7 +39,7 @@ export function dashboardRoutes(deps: ApiDeps) {
     const deadlineInterval = sql`make_interval(mins => ${deps.policy.resultDeadlineMinutes})`;
     const allStatuses = sql`array['submitted','registered','offered','referred','enrolled','refused','withdrawn','lapsed']::application_status[]`;
 
-    const [queues, today_, awaiting, deadline, quality, perDay] = await Promise.all([
+    const [queues, today_, awaiting, secondApproval, deadline, quality, perDay] = await Promise.all([
       rowsOf<{ district_id: number; birth_year: number; language: 'kk' | 'ru'; category: number; n: number }>(
         db,
         sql`select q.district_id, q.birth_year, q.language, qc.category, sum(qc.n)::int as n
@@ -60,6 +61,13 @@ export function dashboardRoutes(deps: ApiDeps) {
                  and a.priority_proof = 'pending' and ${inDistricts(sql`a.district_id`)}) as priority,
               (select count(*)::int from documents d join applications a on a.id = d.application_id
                  where d.verification = 'pending' and ${inDistricts(sql`a.district_id`)}) as documents`,
+      ),
+      // Priority claims one staff member approved, waiting for another (core/priority.ts four eyes).
+      rowsOf<{ n: number; oldest: string | null }>(
+        db,
+        sql`select count(*)::int as n, min(a.priority_first_approved_at) as oldest from applications a
+            where a.priority_first_approver_id is not null and a.priority_second_approver_id is null
+              and ${inDistricts(sql`a.district_id`)}`,
       ),
       // From submission to the first result (registration or refusal), per the audit log, for
       // applications submitted in the past year. One still without a result counts as late once
@@ -128,6 +136,10 @@ export function dashboardRoutes(deps: ApiDeps) {
       },
       applicationsToday: today_[0]?.n ?? 0,
       awaitingVerification: awaiting[0] ?? { submitted: 0, priority: 0, documents: 0 },
+      secondApproval: {
+        waiting: secondApproval[0]?.n ?? 0,
+        oldestAt: secondApproval[0]?.oldest ? new Date(secondApproval[0].oldest).toISOString() : null,
+      },
       deadline: {
         minutes: deps.policy.resultDeadlineMinutes,
         results: d.total,

@@ -37,6 +37,8 @@ export function applicationCard(
   if (app.priorityCategory !== 'none') {
     lines.push(t('bot.my.card.category', { category: t(`category.${app.priorityCategory}`), proof: t(`proof.${app.priorityProof}`) }));
   }
+  const cert = app.certificateWarning;
+  if (cert) lines.push(t(`bot.my.card.certificate.${cert.kind}`, { validUntil: formatDate(cert.validUntil), days: cert.days }));
   const r = app.referral;
   if (r?.status === 'offered') {
     lines.push('', t('bot.my.card.offered', { kindergarten: name(r.kindergarten), address: lang === 'ru' ? r.kindergarten.addressRu : r.kindergarten.addressKk, deadline: formatDate(r.confirmBy) }));

@@ -19,11 +19,16 @@ export function renderNotification(instance: i18n, item: OutboxItem): { text: st
   const p = item.params;
   const str = (v: unknown) => (v === null || v === undefined || v === '' ? null : String(v));
   const named = str(lng === 'ru' ? p.kindergartenRu : p.kindergartenKk);
+  const day = (v: unknown) => (str(v) ? formatDay(String(v)) : '—');
   const values = {
     number: str(p.number) ?? '—',
     referral: str(p.referral) ?? '—',
     place: named ?? (str(p.kindergarten) ? `№ ${p.kindergarten}` : '—'),
-    deadline: str(p.deadline) ? formatDay(String(p.deadline)) : '—',
+    deadline: day(p.deadline),
+    // A work certificate's end, the day to send a new one by, and how long verification takes.
+    validUntil: day(p.validUntil),
+    sendBy: day(p.sendBy),
+    days: str(p.days) ?? '—',
   };
   const key = has(`notifications.${item.kind}`) ? `notifications.${item.kind}` : 'notifications.generic';
   const lines = [t(key, values)];

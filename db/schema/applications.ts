@@ -86,6 +86,13 @@ export const applications = pgTable(
     /** A right claimed without its proof: the proof is awaited until then (core/priority-claims.ts). */
     priorityProofDueAt: timestamp({ withTimezone: true }),
     /**
+     * Four eyes on a priority right (core/priority.ts): the staff member who approved the claim
+     * first and when; the round is open until a different staff member approves it too.
+     */
+    priorityFirstApproverId: integer(),
+    priorityFirstApprovedAt: timestamp({ withTimezone: true }),
+    prioritySecondApproverId: integer(),
+    /**
      * The list the child waits in: 0 extraordinary (E), 1 first priority with proof (B), 2 general (G).
      * Derived by core/queue-category.ts from category and proof state; never set by hand.
      */
@@ -140,6 +147,12 @@ export const applications = pgTable(
     // Look-ups by a child's IIN find closed applications too (the partial unique index has only active ones).
     index().on(t.childId),
     index().on(t.status, t.createdAt),
+    // Claims waiting for a second approval (the panel's filter and the dashboard): a handful.
+    index('applications_awaiting_second_approval')
+      .on(t.districtId, t.priorityFirstApprovedAt)
+      .where(sql`${t.priorityFirstApproverId} is not null and ${t.prioritySecondApproverId} is null`),
+    // One person is never both approvers, whatever the code does.
+    check('applications_two_approvers_check', sql`${t.priorityFirstApproverId} <> ${t.prioritySecondApproverId}`),
     check('applications_queue_category_check', sql`${t.queueCategory} between 0 and 2`),
     check(
       'applications_kindergartens_check',

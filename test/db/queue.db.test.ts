@@ -8,11 +8,10 @@ import { SYSTEM } from '../../core/audit.ts';
 import { IllegalTransitionError } from '../../core/errors.ts';
 import { defaultPolicy } from '../../core/policy.ts';
 import { explainPositionChange, getPosition } from '../../core/position.ts';
-import { decidePriorityClaim } from '../../core/priority.ts';
 import { localDate } from '../../core/calendar.ts';
 import { changeStatus } from '../../core/status.ts';
 import { openTestDatabase } from '../support/db.ts';
-import { applicationInput, createPlaces, type Places } from '../support/factories.ts';
+import { applicationInput, createPlaces, type Places, grantPriority } from '../support/factories.ts';
 import { referenceOrder } from '../support/reference.ts';
 
 const staff = { type: 'staff', id: 1 } as const;
@@ -69,7 +68,7 @@ describe('the queue', () => {
     await expectPositionsExact(queueId);
 
     // Beneficiaries proven late jump ahead of children registered after them.
-    for (const id of claims) await decidePriorityClaim(database.db, { applicationId: id, decision: 'verified', actor: staff, policy });
+    for (const id of claims) await grantPriority(database.db, id, policy);
     let order = await expectPositionsExact(queueId);
 
     // Places given in queue order move the phase; withdrawals from the middle; one refusal.
@@ -111,7 +110,7 @@ describe('the queue', () => {
     await new Promise((r) => setTimeout(r, 5));
 
     // The beneficiary's right is proven; two children ahead get places; one behind withdraws.
-    await decidePriorityClaim(database.db, { applicationId: beneficiary.id, decision: 'verified', actor: staff, policy });
+    await grantPriority(database.db, beneficiary.id, policy);
     await changeStatus(database.db, { applicationId: general[0]!.id, event: 'offer', actor: staff, policy });
     await changeStatus(database.db, { applicationId: general[1]!.id, event: 'offer', actor: staff, policy });
     await changeStatus(database.db, { applicationId: behind.id, event: 'withdraw', actor: parent, policy });

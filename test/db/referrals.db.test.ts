@@ -9,13 +9,12 @@ import { mergedOrder } from '../../core/allocation.ts';
 import { commitRound, groupSeats, offerNextInQueue, placementJobs, planRound, previewRound } from '../../core/placement.ts';
 import { defaultPolicy } from '../../core/policy.ts';
 import { getPosition } from '../../core/position.ts';
-import { decidePriorityClaim } from '../../core/priority.ts';
 import { checkReferral } from '../../core/document-data.ts';
 import { loadSigningKey, type SigningKey } from '../../core/signing.ts';
 import { confirmOffer, declineOffer, enrolReferral, extendReferral, referralJobs } from '../../core/referrals.ts';
 import { changeStatus } from '../../core/status.ts';
 import { openTestDatabase } from '../support/db.ts';
-import { applicationInput, createPlaces } from '../support/factories.ts';
+import { applicationInput, createPlaces, grantPriority } from '../support/factories.ts';
 import { referenceOrder } from '../support/reference.ts';
 
 const staff = { type: 'staff', id: 7 } as const;
@@ -184,7 +183,7 @@ describe('the referral life, on a fake clock across Nauryz', () => {
     const { groupId, ids } = await setup(12, 8, now);
     for (const id of [ids[5]!, ids[9]!, ids[11]!]) {
       await database.db.update(applications).set({ priorityCategory: 'large_family', priorityProof: 'pending' }).where(eq(applications.id, id));
-      await decidePriorityClaim(database.db, { applicationId: id, decision: 'verified', actor: staff, policy, now });
+      await grantPriority(database.db, id, policy, now);
     }
     const [app] = await database.db.select().from(applications).where(eq(applications.id, ids[0]!));
     const expected = (await referenceOrder(database.db, app!.queueId)).slice(0, 8);
@@ -256,7 +255,7 @@ describe('a round read page by page', () => {
         policy,
         at,
       );
-      if (category !== 'none') await decidePriorityClaim(database.db, { applicationId: application.id, decision: 'verified', actor: staff, policy, now });
+      if (category !== 'none') await grantPriority(database.db, application.id, policy, now);
       ids.push(application.id);
     }
     await database.db.update(applications).set({ stopUntil: new Date(now.getTime() + 86_400_000) }).where(inArray(applications.id, [ids[3]!, ids[17]!]));

@@ -3,6 +3,8 @@ import type { Queryable } from '../../db/client.ts';
 import { districts, groups, kindergartens, localities } from '../../db/schema/index.ts';
 import type { ApplicationInput } from '../../core/applications.ts';
 import { makeIin } from '../../core/iin.ts';
+import type { Policy } from '../../core/policy.ts';
+import { decidePriorityClaim } from '../../core/priority.ts';
 
 /**
  * Realistic test data. IINs come from a random day and serial per file, then run on
@@ -123,4 +125,14 @@ export function applicationInput(
     channel: 'bot',
     ...rest,
   };
+}
+
+/**
+ * A priority right granted as the service grants it: approved by two different staff members
+ * (core/priority.ts four eyes); one approval suffices for a category the policy leaves out.
+ */
+export async function grantPriority(db: Queryable, applicationId: number, policy: Policy, now?: Date) {
+  const first = await decidePriorityClaim(db, { applicationId, decision: 'verified', actor: { type: 'staff', id: 1 }, policy, now });
+  if (first.priorityProof === 'verified') return first;
+  return decidePriorityClaim(db, { applicationId, decision: 'verified', actor: { type: 'staff', id: 2 }, policy, now });
 }

@@ -1,6 +1,7 @@
 import DownloadIcon from '@mui/icons-material/GetApp';
 import { Alert, Button } from '@mui/material';
 import {
+  BooleanInput,
   CreateButton,
   Datagrid,
   DateInput,
@@ -33,6 +34,8 @@ const filters = (translate: (key: string) => string) => [
   <EnumInput key="channel" source="channel" prefix="channel" values={CHANNELS} />,
   <DateInput key="registeredFrom" source="registeredFrom" />,
   <DateInput key="registeredTo" source="registeredTo" />,
+  // Priority claims one staff member approved, waiting for another (four eyes).
+  <BooleanInput key="awaitingSecondApproval" source="awaitingSecondApproval" />,
 ];
 
 /**
@@ -90,6 +93,7 @@ function ApplicationGrid() {
         <EnumField source="channel" prefix="channel" sortable={false} />
         <DateTimeField source="registeredAt" />
         <TextField source="queueNumber" sortable={false} />
+        {filterValues.awaitingSecondApproval === true && <DateTimeField source="priorityFirstApprovedAt" sortable={false} />}
       </Datagrid>
     </>
   );

@@ -53,7 +53,14 @@ type Rec = ApplicationDetail['application'] &
   Omit<ApplicationDetail, 'application' | 'identityClaims'> & {
     id: number;
     identityClaims: Claim[];
-    actions: { verify: boolean; refuse: boolean; priority: boolean; downloadDocuments: boolean; uploadDocuments: boolean };
+    actions: { verify: boolean; refuse: boolean; priority: boolean; approvePriority: boolean; downloadDocuments: boolean; uploadDocuments: boolean };
+    /** core/priority.ts four eyes: approved once, waiting for another staff member. */
+    secondApproval: { firstApproverId: number; firstApproverName: string | null; at: string } | null;
+    /** core/certificates.ts: the work certificate may lapse before it is verified, or lapses soon. */
+    certificateWarning:
+      | { kind: 'lapses_before_verification'; validUntil: string; verifiedBy: string; days: number }
+      | { kind: 'renew'; validUntil: string; sendBy: string; days: number }
+      | null;
     /** core/unreachable.ts: Telegram refuses the parent's chat; staff phone them. */
     telegramUnreachable: { reason: string; since: string } | null;
   };
@@ -90,6 +97,22 @@ function Child() {
         {translate(`category.${r.priorityCategory}`)}
         {r.priorityCategory !== 'none' && ` — ${translate(`proof.${r.priorityProof}`)}`}
         {r.priorityProofValidUntil && ` (${translate('admin.applications.validUntil', { date: formatDate(r.priorityProofValidUntil, locale, false) })})`}
+        {r.secondApproval && (
+          <Alert severity="info" sx={{ mt: 1 }} data-testid="second-approval">
+            {translate('admin.applications.secondApproval.waiting', {
+              name: r.secondApproval.firstApproverName ?? `#${r.secondApproval.firstApproverId}`,
+              at: formatDate(r.secondApproval.at, locale),
+            })}
+          </Alert>
+        )}
+        {r.certificateWarning && (
+          <Alert severity="warning" sx={{ mt: 1 }} data-testid="certificate-warning">
+            {translate(`admin.applications.certificate.${r.certificateWarning.kind}`, {
+              validUntil: formatDate(r.certificateWarning.validUntil, locale, false),
+              days: r.certificateWarning.days,
+            })}
+          </Alert>
+        )}
       </Line>
       <Line label="admin.applications.kindergartens">
         {r.kindergartens.map((k, i) => (
@@ -329,17 +352,16 @@ function History() {
       <Table size="small">
         <HeadRow labels={['resources.audit-log.fields.at', 'resources.audit-log.fields.action', 'resources.audit-log.fields.actorName', 'resources.audit-log.fields.toState', 'resources.audit-log.fields.reason']} />
         <TableBody>
-          {r.history.map((h) => (
+          {r.history.map((h) => {
+            // A priority decision's states are the proof's (core/priority.ts), not the application's.
+            const state = (v: string) => translate(`${h.action.startsWith('application.priority_') ? 'proof' : 'status'}.${v}`, { _: v });
+            return (
             <TableRow key={h.id}>
               <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDate(h.at, locale)}</TableCell>
               <TableCell>{actionLabel(h.action)}</TableCell>
               <TableCell>{h.actorName ?? translate(`admin.audit.actorTypes.${h.actorType}`)}</TableCell>
               <TableCell>
-                {h.fromState && h.toState && h.fromState !== h.toState
-                  ? `${translate(`status.${h.fromState}`, { _: h.fromState })} → ${translate(`status.${h.toState}`, { _: h.toState })}`
-                  : h.toState
-                    ? translate(`status.${h.toState}`, { _: h.toState })
-                    : ''}
+                {h.fromState && h.toState && h.fromState !== h.toState ? `${state(h.fromState)} → ${state(h.toState)}` : h.toState ? state(h.toState) : ''}
               </TableCell>
               <TableCell>
                 {reasonLabel(h.reason)}
@@ -347,7 +369,8 @@ function History() {
                 {h.comment && <div style={{ color: '#555' }}>{h.comment}</div>}
               </TableCell>
             </TableRow>
-          ))}
+            );
+          })}
         </TableBody>
       </Table>
     </Section>

@@ -1,12 +1,14 @@
 /**
  * The actions on one application: verify its documents, refuse it with a reason code and a
  * comment (the parent reads both in the bot), decide its priority claim. Each opens a small
- * dialog: Enter confirms, Esc cancels. The API checks the role and district again.
+ * dialog: Enter confirms, Esc cancels. A priority right takes two staff members' approvals
+ * (core/priority.ts); the first approver may then only deny it. The API checks the role and district again.
  */
 import CheckIcon from '@mui/icons-material/Check';
 import BlockIcon from '@mui/icons-material/Block';
 import VerifiedUserIcon from '@mui/icons-material/VerifiedUser';
 import {
+  Alert,
   Button as MuiButton,
   Dialog,
   DialogActions,
@@ -29,11 +31,12 @@ function useAction() {
   const notify = useNotify();
   const refresh = useRefresh();
   const [busy, setBusy] = useState(false);
-  const run = async (id: number, action: string, body: unknown, done: string) => {
+  /** `done` may depend on the answer (a first approval is not yet a decision). */
+  const run = async (id: number, action: string, body: unknown, done: string | ((answer: Record<string, unknown>) => string)) => {
     setBusy(true);
     try {
-      await dataProvider.action('applications', id, action, body);
-      notify(done, { type: 'success' });
+      const answer = await dataProvider.action('applications', id, action, body);
+      notify(typeof done === 'string' ? done : done(answer), { type: 'success' });
       refresh();
       return true;
     } catch (error) {
@@ -155,10 +158,13 @@ export function PriorityButton() {
   const translate = useTranslate();
   const { run, busy } = useAction();
   const [open, setOpen] = useState(false);
-  const [decision, setDecision] = useState<'verified' | 'rejected'>('verified');
+  // The first approver of a claim waiting for a second approval may only deny it.
+  const mayApprove = record?.actions?.approvePriority !== false;
+  const [decision, setDecision] = useState<'verified' | 'rejected'>(mayApprove ? 'verified' : 'rejected');
   const [reason, setReason] = useState('');
   const [comment, setComment] = useState('');
   if (!record?.actions?.priority) return null;
+  const chosen = mayApprove ? decision : 'rejected';
   return (
     <>
       <Button label="admin.applications.actions.priority" onClick={() => setOpen(true)}>
@@ -174,17 +180,27 @@ export function PriorityButton() {
           (await run(
             record.id as number,
             'priority',
-            { decision, reason: decision === 'rejected' ? reason : null, comment: comment || null },
-            'admin.applications.done.priority',
+            { decision: chosen, reason: chosen === 'rejected' ? reason : null, comment: comment || null },
+            (answer) => (answer.state === 'awaiting_second_approval' ? 'admin.applications.done.priorityFirst' : 'admin.applications.done.priority'),
           )) && setOpen(false)
         }
       >
         <div>{translate(`category.${record.priorityCategory}`)}</div>
-        <RadioGroup row value={decision} onChange={(e) => setDecision(e.target.value as 'verified' | 'rejected')}>
-          <FormControlLabel value="verified" control={<Radio autoFocus />} label={translate('admin.applications.actions.priorityConfirm')} />
+        {record.secondApproval && (
+          <Alert severity="info" data-testid="priority-second-approval">
+            {translate(mayApprove ? 'admin.applications.secondApproval.youAreSecond' : 'admin.applications.secondApproval.notYou')}
+          </Alert>
+        )}
+        <RadioGroup row value={chosen} onChange={(e) => setDecision(e.target.value as 'verified' | 'rejected')}>
+          <FormControlLabel
+            value="verified"
+            disabled={!mayApprove}
+            control={<Radio autoFocus={mayApprove} />}
+            label={translate('admin.applications.actions.priorityConfirm')}
+          />
           <FormControlLabel value="rejected" control={<Radio />} label={translate('admin.applications.actions.priorityDeny')} />
         </RadioGroup>
-        {decision === 'rejected' && (
+        {chosen === 'rejected' && (
           <ReasonSelect value={reason} onChange={setReason} label="admin.applications.actions.reason" reasons={PRIORITY_REJECTION_REASONS} />
         )}
         <TextField label={translate('admin.applications.actions.comment')} value={comment} onChange={(e) => setComment(e.target.value)} multiline minRows={2} name="comment" />

@@ -1,6 +1,6 @@
 /**
  * Queue sizes (by district, age group, language and list), today's applications, what awaits
- * verification, the share of results within the 30-minute deadline and the appendix 6 quality
+ * verification, priority claims waiting for a second approval (how many, the oldest), the share of results within the 30-minute deadline and the appendix 6 quality
  * indicators, with charts. District staff see their districts only (the API decides).
  */
 import { Box, Card, CardActionArea, CardContent, MenuItem, TextField, Typography } from '@mui/material';
@@ -9,7 +9,7 @@ import { Title, useDataProvider, useNotify, usePermissions, useTranslate } from 
 import { Link, Navigate } from 'react-router-dom';
 import { Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { localDate, startOfLocalDay } from '../../../core/calendar.ts';
-import { formatDay, formatNumber, formatPercent } from '../../../core/format.ts';
+import { formatDateTime, formatDay, formatNumber, formatPercent } from '../../../core/format.ts';
 import { bilingual, useLocale } from '../common/fields.tsx';
 import { useDistricts } from '../common/inputs.tsx';
 import type { Dashboard as DashboardData, PanelDataProvider } from '../providers/data-provider.ts';
@@ -143,6 +143,19 @@ function DashboardView() {
               to={listOf({ status: 'submitted', ...scope })}
               value={data.awaitingVerification.submitted + data.awaitingVerification.priority}
               hint={translate('admin.dashboard.awaitingHint', data.awaitingVerification)}
+            />
+            <Tile
+              label="admin.dashboard.secondApproval"
+              to={listOf({ awaitingSecondApproval: true, ...scope })}
+              value={count(data.secondApproval.waiting)}
+              hint={
+                data.secondApproval.oldestAt
+                  ? translate('admin.dashboard.secondApprovalOldest', {
+                      date: formatDateTime(data.secondApproval.oldestAt),
+                      days: Math.floor((Date.now() - Date.parse(data.secondApproval.oldestAt)) / 86_400_000),
+                    })
+                  : undefined
+              }
             />
             <Tile
               label="admin.dashboard.deadline"

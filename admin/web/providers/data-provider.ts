@@ -68,6 +68,7 @@ export interface Dashboard {
   };
   applicationsToday: number;
   awaitingVerification: { submitted: number; priority: number; documents: number };
+  secondApproval: { waiting: number; oldestAt: string | null };
   deadline: { minutes: number; results: number; within: number; overdue: number; share: number | null };
   quality: { responses: number; indicators: { key: string; responses: number; share: number | null }[] };
   perDay: { day: string; channel: string; n: number }[];
