@@ -725,10 +725,8 @@ export function createApplyConversation(deps: ApplyDeps) {
         lines.push(t('bot.apply.received', { number: result.number, minutes: policy.resultDeadlineMinutes }));
       }
       if (result.proofMissing) lines.push('', t('bot.apply.proofMissing'));
+      // No rating yet: nothing has happened to the application; the first result asks (core/feedback.ts).
       await d.say(lines.join('\n'), { reply_markup: mainMenu(t) });
-      await d.say(t('bot.feedback.invite'), {
-        reply_markup: new InlineKeyboard().text(t('bot.feedback.start'), `fb:start:${result.id}`),
-      });
       return 'done';
     }
 

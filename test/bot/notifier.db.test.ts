@@ -84,7 +84,7 @@ describe('the notifier', () => {
     const sent = sentTo(tg, chat);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.payload.text).toBe(
-      `❌ По заявлению № ${app.number} отказано в оказании услуги.\nПричина: Представлен неполный пакет документов\nКомментарий: нет свидетельства о рождении`,
+      `❌ По заявлению № ${app.number} отказано в оказании услуги.\nПричина: Представлен неполный пакет документов\nКомментарий: нет свидетельства о рождении\n\nХотите оценить услугу? Это займёт минуту.`,
     );
     expect(sent[0]!.payload.reply_markup).toEqual({
       inline_keyboard: [[{ text: '📋 Мои заявления', callback_data: 'my:list' }], [{ text: '⭐ Оценить услугу', callback_data: `fb:start:${app.id}` }]],
