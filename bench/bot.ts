@@ -1,35 +1,33 @@
 /**
- * The parent bot under load: "My applications" (dedupe, session, the parent's applications,
- * their positions, the reply) handled through grammY's own transport with a fake Telegram,
- * 16 updates in flight, next to a baseline bot whose handler does one primary-key query and
- * replies — same transport, same pool, same run, rounds interleaved. Each round also times the
- * bot answering a text no feature takes ("hello"): the cost of the chain every update pays
- * (dedupe claim with the session, session, i18n, conversations, the features' filters, a reply),
- * to tell it apart from the cost of "My applications" itself. Every measurement also prints the
- * CPU one update costs the bot's process and the rest of the machine (PostgreSQL): on a 2-core
- * machine the two share the cores, so those figures, not waiting, set the rates.
+ * The parent bot as parents feel it: "My applications" offered at a fixed rate (open loop:
+ * updates go out on their schedule whether or not earlier ones were answered), handled through
+ * grammY's own transport with a fake Telegram on the PostgreSQL server. The latency of an update
+ * runs from its scheduled send time to the bot's first sendMessage reaching the fake (the parent
+ * sees the answer begin); the time to the last card is printed beside it. A short ramp of rates
+ * finds the highest one whose p99 stays within 100 ms. Every measurement prints the CPU one
+ * update costs the bot's process and the rest of the machine (PostgreSQL): on a 2-core machine
+ * the two share the cores, and other work on the machine shows in the load average printed.
  *
  * Data: a fill of up to 100,000 applications (bench/fill.ts); 2,000 parents with a Telegram
  * account, half with three children waiting, half with two, spread over the queues.
+ * Settings: BENCH_BOT_LATENCY_* (bench/index.ts).
  */
+import { loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { eq, sql as dsql } from 'drizzle-orm';
-import { Bot } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import { createBot } from '../bot/index.ts';
 import { loadConfig } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
 import { loadPolicy } from '../core/policy.ts';
-import { applications } from '../db/schema/index.ts';
 import { createI18n } from '../locales/index.ts';
 import { fillApplications } from './fill.ts';
 import type { BenchCase } from './index.ts';
 
 const TOKEN = '123456:BENCH-token';
-const IN_FLIGHT = 16;
 const PARENTS = 2_000;
-const ROUNDS = 3;
 const TELEGRAM_ID_BASE = 7_000_000_000;
+/** The p99 a rate must keep to count as sustained. */
+const SUSTAINED_P99_MS = 100;
 
 const botInfo = {
   id: 123456,
@@ -44,17 +42,16 @@ const botInfo = {
 /**
  * Telegram at the HTTP level, as cheap as it gets: grammY builds and serialises every request
  * as usual and parses a JSON answer, but no socket or WHATWG Response is involved (grammY
- * reads only `json()` of what fetch returns). Both bots use the same fake.
+ * reads only `json()` of what fetch returns). `onSend` hears each sendMessage's chat as it arrives.
  */
-function fakeTelegram() {
-  let calls = 0;
+function fakeTelegram(onSend: (chatId: number) => void) {
   const body = JSON.stringify({ ok: true, result: { message_id: 1, date: 0, chat: { id: 1, type: 'private' }, text: '' } });
-  const fetch = (async (_url: string, init: { body?: unknown }) => {
-    calls++;
+  const fetch = (async (url: string, init: { body?: unknown }) => {
     if (typeof init.body !== 'string') throw new Error('the bench fake takes JSON requests only');
+    if (String(url).endsWith('/sendMessage')) onSend(Number((JSON.parse(init.body) as { chat_id: number | string }).chat_id));
     return { ok: true, status: 200, json: async () => JSON.parse(body) as unknown };
   }) as unknown as typeof globalThis.fetch;
-  return { fetch, calls: () => calls };
+  return { fetch };
 }
 
 let updateId = Date.now();
@@ -67,7 +64,7 @@ function message(userId: number, text: string): Update {
       chat: { id: userId, type: 'private', first_name: 'Ә' },
       from: { id: userId, is_bot: false, first_name: 'Ә', language_code: 'kk' },
       text,
-      ...(text.startsWith('/') ? { entities: [{ type: 'bot_command' as const, offset: 0, length: text.length }] } : {}),
+      entities: [{ type: 'bot_command' as const, offset: 0, length: text.length }],
     },
   } as Update;
 }
@@ -86,45 +83,29 @@ function machineCpuMicros(): number | null {
   }
 }
 
-interface Measured {
-  perSecond: number;
-  /** CPU per update of this process (the bot), and of everything else on the machine (PostgreSQL). */
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const ms = (x: number) => +x.toFixed(1);
+
+interface Run {
+  rate: number;
+  p50: number;
+  p99: number;
+  /** The same to the last card of the answer. */
+  p50Last: number;
+  p99Last: number;
+  /** Updates still unanswered when the run ended (counted as over any bound). */
+  late: number;
   processMicros: number;
   restMicros: number | null;
 }
 
-/** Updates per second with `inFlight` handleUpdate calls running at once, and the CPU they cost. */
-async function drive(handle: (u: Update) => Promise<void>, updates: Update[], inFlight: number): Promise<Measured> {
-  let next = 0;
-  const machine0 = machineCpuMicros();
-  const cpu0 = process.cpuUsage();
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next < updates.length) await handle(updates[next++]!);
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  const own = cpu.user + cpu.system;
-  const machine1 = machineCpuMicros();
-  return {
-    perSecond: updates.length / seconds,
-    processMicros: own / updates.length,
-    restMicros: machine0 === null || machine1 === null ? null : Math.max(0, machine1 - machine0 - own) / updates.length,
-  };
-}
-
-const cost = (m: Measured) =>
-  `${Math.round(m.perSecond)} updates/s (CPU per update: bot ${Math.round(m.processMicros)} µs, PostgreSQL and the rest ${m.restMicros === null ? '?' : Math.round(m.restMicros)} µs)`;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-export const botCase: BenchCase = {
-  name: 'bot',
-  description: '"My applications" through grammY (fake Telegram, 16 in flight) against a one-query baseline bot',
+export const botLatencyCase: BenchCase = {
+  name: 'bot-latency',
+  description: '"My applications" offered at a fixed rate through grammY (fake Telegram): p50/p99 reply latency and the highest rate with p99 ≤ 100 ms',
   async run({ database, sql, settings, log }) {
     const total = Math.min(settings.BENCH_APPLICATIONS, 100_000);
+    const { BENCH_BOT_LATENCY_RATE: rate, BENCH_BOT_LATENCY_SECONDS: seconds, BENCH_BOT_LATENCY_RAMP: ramp, BENCH_BOT_LATENCY_RAMP_SECONDS: rampSeconds } = settings;
+
     await fillApplications(sql, { total, bigQueue: Math.floor(total * 0.3), log });
     // Families: 1,000 parents with three children waiting and 1,000 with two, spread over the queues.
     const sample = await sql<{ id: number; applicant_id: number }[]>`
@@ -149,81 +130,94 @@ export const botCase: BenchCase = {
       update applicants set telegram_user_id = ${TELEGRAM_ID_BASE}::bigint + id
       where id in ${sql(parents.map((p) => p.applicant_id))}`;
     await sql`analyze`;
-    const perParent = parents.reduce((s, p) => s + p.ids.length, 0) / parents.length;
     const [pg] = await sql<{ shared_buffers: string; synchronous_commit: string }[]>`
       select current_setting('shared_buffers') as shared_buffers, current_setting('synchronous_commit') as synchronous_commit`;
     log(
-      `${total} applications; ${parents.length} parents with Telegram, ${perParent.toFixed(2)} applications each; ` +
-        `pool ${sql.options.max} connections; shared_buffers ${pg?.shared_buffers}, synchronous_commit ${pg?.synchronous_commit}`,
+      `${total} applications; ${parents.length} parents with Telegram; pool ${sql.options.max} connections; ` +
+        `shared_buffers ${pg?.shared_buffers}, synchronous_commit ${pg?.synchronous_commit}`,
     );
 
-    const db = database.db;
-    const policy = await loadPolicy(db);
-    const i18n = await createI18n();
-    const config = loadConfig({ BOT_TOKEN: TOKEN });
-    const statusTelegram = fakeTelegram();
-    const statusBot = createBot({ db, logger: createLogger('silent'), config, policy, i18n }, { botInfo, client: { fetch: statusTelegram.fetch } });
-    const baselineTelegram = fakeTelegram();
-    const baselineBot = new Bot(TOKEN, { botInfo, client: { fetch: baselineTelegram.fetch } });
-    const firstApplication = new Map(parents.map((p) => [TELEGRAM_ID_BASE + p.applicant_id, p.ids[0]!]));
-    // Prepared, like the bot's two hot statements, so both sides get the same treatment.
-    const byId = db
-      .select({ number: applications.number, status: applications.status })
-      .from(applications)
-      .where(eq(applications.id, dsql.placeholder('id')))
-      .prepare('bench_application_by_id');
-    baselineBot.on('message', async (ctx) => {
-      const [row] = await byId.execute({ id: firstApplication.get(ctx.from.id)! });
-      await ctx.reply(`${row?.number} ${row?.status}`);
+    /** Per chat, the scheduled time of its update waiting for its first reply. */
+    const waiting = new Map<number, number>();
+    let firsts: number[] = [];
+    const telegram = fakeTelegram((chat) => {
+      const scheduled = waiting.get(chat);
+      if (scheduled === undefined) return;
+      waiting.delete(chat);
+      firsts.push(performance.now() - scheduled);
     });
-
+    const policy = await loadPolicy(database.db);
+    const config = loadConfig({ BOT_TOKEN: TOKEN });
+    const bot = createBot({ db: database.db, logger: createLogger('silent'), config, policy, i18n: await createI18n() }, { botInfo, client: { fetch: telegram.fetch } });
     const users = parents.map((p) => TELEGRAM_ID_BASE + p.applicant_id);
-    const batch = (text: string, n: number) => Array.from({ length: n }, (_, i) => message(users[i % users.length]!, text));
-    const n = Math.max(4_000, Math.min(settings.BENCH_LOOKUPS * 2, 20_000));
 
     // Warm-up: every parent's session exists and has seen its positions; plans are cached.
-    await drive((u) => statusBot.handleUpdate(u), batch('/my', users.length), IN_FLIGHT);
-    await drive((u) => baselineBot.handleUpdate(u), batch('status', users.length), IN_FLIGHT);
-    const [sessions] = await sql<{ n: number }[]>`select count(*)::int as n from bot_sessions`;
-    log(`warm-up done: ${sessions?.n} sessions`);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < users.length) await bot.handleUpdate(message(users[next++]!, '/my'));
+      }),
+    );
 
-    // Writes per look at an unchanged queue: sessions touched by a batch of "My applications".
-    const [mark] = await sql<{ now: Date }[]>`select clock_timestamp() as now`;
-    await drive((u) => statusBot.handleUpdate(u), batch('/my', 1000), IN_FLIGHT);
-    const [touched] = await sql<{ n: number }[]>`select count(*)::int as n from bot_sessions where updated_at > ${mark!.now}`;
-    log(`a second look at an unchanged queue wrote ${touched?.n ?? 0} of 1000 sessions`);
-    const baseline: number[] = [];
-    const status: number[] = [];
-    const chain: number[] = [];
-    let myCalls = 0;
-    for (let round = 1; round <= ROUNDS; round++) {
-      const b = await drive((u) => baselineBot.handleUpdate(u), batch('status', n), IN_FLIGHT);
-      const calls0 = statusTelegram.calls();
-      const s = await drive((u) => statusBot.handleUpdate(u), batch('/my', n), IN_FLIGHT);
-      myCalls += statusTelegram.calls() - calls0;
-      // The same bot answering a text no feature takes: dedupe claim with the session, session,
-      // i18n, conversations, every feature's filter, one reply. What any update costs.
-      const h = await drive((u) => statusBot.handleUpdate(u), batch('hello', n), IN_FLIGHT);
-      baseline.push(b.perSecond);
-      status.push(s.perSecond);
-      chain.push(h.perSecond);
-      log(`round ${round} (${n} updates each): baseline ${cost(b)}`);
-      log(`round ${round}: my applications ${cost(s)}`);
-      log(`round ${round}: the bare chain ("hello") ${cost(h)}`);
+    /** Offers `r` updates a second for `s` seconds on a fixed schedule; latencies in ms. */
+    async function offer(r: number, s: number): Promise<Run> {
+      const count = Math.round(r * s);
+      firsts = [];
+      waiting.clear();
+      const lasts: number[] = [];
+      const pending: Promise<void>[] = [];
+      const machine0 = machineCpuMicros();
+      const cpu0 = process.cpuUsage();
+      const start = performance.now() + 5;
+      let sent = 0;
+      while (sent < count) {
+        const now = performance.now();
+        // Every update whose time has come goes out now, late or not: the schedule never waits for answers.
+        while (sent < count && start + (sent * 1000) / r <= now) {
+          const scheduled = start + (sent * 1000) / r;
+          const user = users[sent % users.length]!;
+          waiting.set(user, scheduled);
+          pending.push(bot.handleUpdate(message(user, '/my')).then(() => void lasts.push(performance.now() - scheduled)));
+          sent++;
+        }
+        if (sent < count) await new Promise((resolve) => setTimeout(resolve, Math.max(0, start + (sent * 1000) / r - performance.now())));
+      }
+      const deadline = performance.now() + 10_000;
+      await Promise.race([Promise.all(pending), new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - performance.now())))]);
+      const cpu = process.cpuUsage(cpu0);
+      const own = cpu.user + cpu.system;
+      const machine1 = machineCpuMicros();
+      const late = count - firsts.length;
+      const f = [...firsts, ...Array<number>(late).fill(Infinity)].sort((a, b) => a - b);
+      const l = [...lasts, ...Array<number>(count - lasts.length).fill(Infinity)].sort((a, b) => a - b);
+      await Promise.all(pending);
+      return {
+        rate: r,
+        p50: quantile(f, 0.5),
+        p99: quantile(f, 0.99),
+        p50Last: quantile(l, 0.5),
+        p99Last: quantile(l, 0.99),
+        late,
+        processMicros: own / count,
+        restMicros: machine0 === null || machine1 === null ? null : Math.max(0, machine1 - machine0 - own) / count,
+      };
     }
-    const callsPerUpdate = myCalls / (ROUNDS * n);
-    log(`"My applications" sends ${callsPerUpdate.toFixed(2)} messages per update (one card per child)`);
-    const baselineRate = Math.round(median(baseline));
-    const statusRate = Math.round(median(status));
-    const chainRate = Math.round(median(chain));
-    log(`no update can be faster than the bare chain: ${chainRate} updates/s, ${(chainRate / baselineRate).toFixed(3)} of the baseline`);
-    return {
-      bench: 'bot',
-      baseline_updates_per_s: baselineRate,
-      status_updates_per_s: statusRate,
-      ratio: +(statusRate / baselineRate).toFixed(3),
-      chain_updates_per_s: chainRate,
-      chain_ratio: +(chainRate / baselineRate).toFixed(3),
-    };
+    const show = (what: string, x: Run) =>
+      log(
+        `${what}: ${x.rate} updates/s — first reply p50 ${ms(x.p50)} ms, p99 ${ms(x.p99)} ms; whole answer p50 ${ms(x.p50Last)} ms, p99 ${ms(x.p99Last)} ms` +
+          `${x.late ? `; ${x.late} unanswered after 10 s` : ''}; CPU per update: bot ${Math.round(x.processMicros)} µs, ` +
+          `PostgreSQL and the rest ${x.restMicros === null ? '?' : Math.round(x.restMicros)} µs; load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`,
+      );
+
+    let maxRate = 0;
+    for (const r of ramp) {
+      const x = await offer(r, rampSeconds);
+      show(`ramp ${rampSeconds} s`, x);
+      if (x.p99 > SUSTAINED_P99_MS) break;
+      maxRate = r;
+    }
+    const main = await offer(rate, seconds);
+    show(`${seconds} s`, main);
+    return { bench: 'bot-latency', rate, p50_ms: ms(main.p50), p99_ms: ms(main.p99), max_rate: maxRate };
   },
 };

@@ -4,8 +4,9 @@
  * URL), migrated and seeded with reference data, dropped afterwards unless BENCH_KEEP=1.
  *
  * Settings (environment, read here only): BENCH_APPLICATIONS (1,000,000), BENCH_BIG_QUEUE
- * (300,000), BENCH_LOOKUPS (5,000 per measurement), BENCH_KEEP=1; the fanout case reads
- * FANOUT_N (10,000 offers) and uses a database of its own, balabaqsha_bench_fanout.
+ * (300,000), BENCH_LOOKUPS (5,000 per measurement), BENCH_KEEP=1; the bot-latency case reads
+ * BENCH_BOT_LATENCY_RATE (300/s), _SECONDS (60), _RAMP (100,…,600) and _RAMP_SECONDS (10), so a
+ * quick check can run shorter; the fanout case reads FANOUT_N (10,000 offers) and uses a database of its own, balabaqsha_bench_fanout.
  */
 import postgres from 'postgres';
 import { z } from 'zod';
@@ -15,7 +16,7 @@ import { openDatabase, type Database } from '../db/client.ts';
 import { seedDemo } from '../db/seed.ts';
 import { allocationCase } from './allocation.ts';
 import { apiCase } from './api.ts';
-import { botCase } from './bot.ts';
+import { botLatencyCase } from './bot.ts';
 import { fanoutCase } from './fanout.ts';
 import { panelLoadCase } from './panel-load.ts';
 import { poolCase } from './pool.ts';
@@ -28,6 +29,15 @@ const benchEnvSchema = z.object({
   BENCH_APPLICATIONS: z.coerce.number().int().min(1_000).default(1_000_000),
   BENCH_BIG_QUEUE: z.coerce.number().int().min(100).default(300_000),
   BENCH_LOOKUPS: z.coerce.number().int().min(100).default(5_000),
+  /** bot-latency: the rate and length of the main run, and the ramp that finds the highest sustained rate. */
+  BENCH_BOT_LATENCY_RATE: z.coerce.number().positive().default(300),
+  BENCH_BOT_LATENCY_SECONDS: z.coerce.number().positive().default(60),
+  BENCH_BOT_LATENCY_RAMP: z
+    .string()
+    .regex(/^\d+(,\d+)*$/)
+    .default('100,200,300,400,500,600')
+    .transform((v) => v.split(',').map(Number)),
+  BENCH_BOT_LATENCY_RAMP_SECONDS: z.coerce.number().positive().default(10),
   /** Offers of the fanout case's round (and messages to deliver). */
   FANOUT_N: z.coerce.number().int().min(10).default(10_000),
   BENCH_KEEP: z
@@ -57,7 +67,7 @@ export interface BenchCase {
 }
 
 /** Every case, in the order `npm run bench` runs them. Add new cases here. */
-export const CASES: BenchCase[] = [poolCase, positionCase, allocationCase, botCase, apiCase, fanoutCase, startCase, panelLoadCase];
+export const CASES: BenchCase[] = [poolCase, positionCase, allocationCase, botLatencyCase, apiCase, fanoutCase, startCase, panelLoadCase];
 
 function benchUrl(serverUrl: string, name: string): { admin: string; bench: string } {
   const admin = new URL(serverUrl);

@@ -23,6 +23,7 @@ import {
   type OutboxItem,
   type OutboxScope,
 } from '../core/outbox.ts';
+import { ratingInvitations } from '../core/feedback.ts';
 import { markUnreachable, type UnreachableReason } from '../core/unreachable.ts';
 import type { Queryable } from '../db/client.ts';
 import { pruneProcessedUpdates } from './middlewares/dedupe.ts';
@@ -186,7 +187,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     }
   }
 
-  async function deliver(item: OutboxItem, claimedAt: Date): Promise<void> {
+  async function deliver(item: OutboxItem, claimedAt: Date, askRating: boolean): Promise<void> {
     const log = logger.child({ notificationId: item.id, kind: item.kind, attempt: item.attempts });
     const chatId = item.chatId;
     if (chatId === null) {
@@ -200,7 +201,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       log.info('notification withheld: the chat is marked unreachable');
       return;
     }
-    const { text, keyboard } = renderNotification(i18n, item);
+    const { text, keyboard } = renderNotification(i18n, item, { askRating });
     let requested = false;
     const hook = async () => {
       if (requested) return;
@@ -278,9 +279,11 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   /** Claims up to `limit` rows and starts delivering them; resolves when they are all started. */
   async function claimAndStart(limit: number, now: Date): Promise<Promise<void>[]> {
     const items = await claimNotifications(db, { limit, now, ...scope });
+    // Asked before any is delivered: a failure here leaves the claims to expire and be tried again.
+    const invited = await ratingInvitations(db, items.filter((i) => i.applicationId !== null).map((i) => i.id));
     return items.map((item) => {
       holding.set(item.id, item);
-      return deliver(item, now)
+      return deliver(item, now, invited.has(item.id))
         .catch((err: unknown) => logger.error({ err, notificationId: item.id }, 'notification delivery failed'))
         .finally(() => {
           holding.delete(item.id);

@@ -2,10 +2,10 @@
  * Applicants' ratings of the service (regulation 000, appendix 6): six quality indicators,
  * each 1–5, stored in `feedback` for the panel's dashboard.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Queryable } from '../db/client.ts';
-import { feedback } from '../db/schema/index.ts';
+import { feedback, notifications } from '../db/schema/index.ts';
 import { ValidationError } from './errors.ts';
 
 /** The six indicators, in the order of appendix 6. */
@@ -65,4 +65,33 @@ export async function hasFeedback(db: Queryable, applicationId: number): Promise
     .where(and(eq(feedback.applicationId, applicationId)))
     .limit(1);
   return rows.length > 0;
+}
+
+/**
+ * The parent is asked to rate the service once, with the first result of the application: an
+ * offered place, an issued referral or a refusal (registration is not a result: nothing has
+ * happened yet). These are the notification kinds that count as one.
+ */
+export const RATING_AFTER: readonly string[] = ['status_offer', 'status_confirm', 'status_refuse'];
+
+/**
+ * Which of these outbox rows carry the invitation to rate: a result of an application that has
+ * no earlier result row in the outbox and no rating yet. One query for a claimed batch.
+ */
+export async function ratingInvitations(db: Queryable, notificationIds: number[]): Promise<Set<number>> {
+  if (notificationIds.length === 0) return new Set();
+  const kinds = sql`array[${sql.join(RATING_AFTER.map((k) => sql`${k}`), sql`, `)}]::text[]`;
+  const rows = await db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(
+      and(
+        inArray(notifications.id, notificationIds),
+        sql`${notifications.kind} = any(${kinds})`,
+        sql`not exists (select 1 from notifications e where e.application_id = ${notifications.applicationId}
+              and e.kind = any(${kinds}) and e.id < ${notifications.id})`,
+        sql`not exists (select 1 from feedback f where f.application_id = ${notifications.applicationId})`,
+      ),
+    );
+  return new Set(rows.map((r) => Number(r.id)));
 }

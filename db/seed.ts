@@ -1,6 +1,7 @@
 /**
  * Demo data: Almaty, its districts, kindergartens and groups, the first admin account, and a
- * few thousand applications that look like a real district's queues. Deterministic for a given
+ * few thousand applications that look like a real district's queues, with the past year's
+ * placements (offers, referrals, enrolments) that the expected wait counts. Deterministic for a given
  * PRNG (the admin password excepted: it is random every time and shown once).
  *
  * `npm run seed` (= tsx db/seed.ts [--applications N]) migrates and seeds an empty database;
@@ -15,7 +16,8 @@ import { hash } from '@node-rs/argon2';
 import { sql } from 'drizzle-orm';
 import { loadConfigOrExit } from '../core/config.ts';
 import { IDENTITY_PROOF } from '../core/applications.ts';
-import { holidaysOf, isWorkingDay, localParts, nextWorkingDay } from '../core/calendar.ts';
+import { addWorkingDays, holidaysOf, isWorkingDay, localParts, nextWorkingDay } from '../core/calendar.ts';
+import { defaultPolicy } from '../core/policy.ts';
 import { makeIin } from '../core/iin.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { bulkInsert, openDatabase, rowsOf, type Database, type Db, type Tx } from './client.ts';
@@ -30,6 +32,7 @@ import {
   kindergartens,
   localities,
   queues,
+  referrals,
   staffUsers,
 } from './schema/index.ts';
 import {
@@ -69,7 +72,7 @@ type ChildRow = typeof children.$inferInsert;
 
 export interface SeedOptions {
   logger: Logger;
-  /** How many applications to make (default 5,000; 0 = reference data and the admin only). */
+  /** How many applications to make (default 5,000; 0 = reference data and the admin only), besides the past year's placements. */
   applications?: number;
   now?: Date;
   random?: Random;
@@ -140,6 +143,24 @@ interface PlannedApplication {
   /** When the result (registration or refusal) came, if it has: see settleResult. */
   resultAt: number | null;
   twinOf: number | null;
+  /** A child placed in the past year: offered a seat, issued a referral, enrolled (see planPlacements). */
+  placement?: Placement;
+}
+
+interface Placement {
+  groupId: number;
+  offeredAt: number;
+  confirmBy: number;
+  issuedAt: number;
+  presentBy: number;
+  enrolledAt: number;
+}
+
+interface GroupRef {
+  id: number;
+  kindergartenId: number;
+  birthYear: number;
+  language: Language;
 }
 
 const FIRST_PRIORITY = ['disabled_parent', 'no_parental_care', 'orphan', 'large_family', 'war_veteran', 'special_needs'] as const;
@@ -285,7 +306,7 @@ async function insertInBatches<T>(rows: T[], size: number, insert: (batch: T[]) 
   for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
 }
 
-async function maxId(tx: Tx, table: 'applicants' | 'children' | 'applications'): Promise<number> {
+async function maxId(tx: Tx, table: 'applicants' | 'children' | 'applications' | 'referrals'): Promise<number> {
   const [row] = await rowsOf<{ max: number }>(tx, sql.raw(`select coalesce(max(id), 0)::int as max from ${table}`));
   return row?.max ?? 0;
 }
@@ -507,16 +528,113 @@ function planApplication(
   return app;
 }
 
+/** What staff type when the kindergarten reports the child came (core/referrals.ts enrolReferral). */
+const ENROLMENT_NOTE: Record<Language, string> = { kk: 'Балабақша баланы қабылдады', ru: 'Детский сад принял ребёнка' };
+/** More places are given for the new school year (August) and just after it starts. */
+const MONTH_WEIGHTS = [1, 1, 1, 1, 1, 1, 1, 3, 2, 1, 1, 1];
+/** Places a queue gets in a year, as a share of the children waiting in it now, with a floor: at least one a month. */
+const YEARLY_PLACES_PER_WAITING = 0.3;
+const MIN_YEARLY_PLACES = 18;
+
+/**
+ * The past year's placements: children who waited in each queue that has groups of its age and
+ * got a seat in one of the twelve whole months before now, by the real path (offer, the parent
+ * confirms within the window and the referral is issued, the kindergarten reports the child
+ * enrolled within the present window). They give core/expected-wait.ts a year of referrals to
+ * count; the month still running is left out, so every placement is closed by now.
+ */
+function planPlacements(
+  random: Random,
+  nowMs: number,
+  planned: PlannedApplication[],
+  groupRefs: (GroupRef & { districtId: number })[],
+  byDistrictLanguage: Map<string, number[]>,
+  districtIds: number[],
+  nextApplicant: () => number,
+): PlannedApplication[] {
+  const policy = defaultPolicy;
+  const waiting = new Map<string, number>();
+  for (const p of planned) {
+    if (p.status !== 'registered') continue;
+    const key = `${p.districtId}:${p.birthDate.slice(0, 4)}:${p.language}`;
+    waiting.set(key, (waiting.get(key) ?? 0) + 1);
+  }
+  const groupsOf = new Map<string, GroupRef[]>();
+  for (const g of groupRefs) {
+    const key = `${g.districtId}:${g.birthYear}:${g.language}`;
+    groupsOf.set(key, [...(groupsOf.get(key) ?? []), g]);
+  }
+  const today = almatyTime(nowMs).day;
+  const out: PlannedApplication[] = [];
+  for (const [key, count] of [...waiting].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const seats = groupsOf.get(key);
+    if (!seats) continue;
+    const [districtId, year, language] = [Number(key.split(':')[0]), Number(key.split(':')[1]), key.split(':')[2] as Language];
+    const yearly = Math.max(MIN_YEARLY_PLACES, Math.round(count * YEARLY_PLACES_PER_WAITING));
+    const weightSum = MONTH_WEIGHTS.reduce((s, w) => s + w, 0);
+    for (let back = 12; back >= 1; back--) {
+      const first = new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)) - 1 - back, 1));
+      const share = (yearly * MONTH_WEIGHTS[first.getUTCMonth()]!) / weightSum;
+      // Some months are slower, some busier: the range the parent sees comes from that spread.
+      const places = Math.max(1, Math.round(share * (0.4 + 1.2 * random())));
+      for (let i = 0; i < places; i++) {
+        const day = dayString(first.getTime() + between(random, 0, 19) * DAY_MS);
+        const offeredAt = departmentAt(almatyInstant(day, between(random, 10 * 60, 16 * 60)));
+        // A seat from the age of one: a child not yet one by the offer waits for a later month.
+        const lastBirth = Math.min(Date.UTC(year, 11, 31), offeredAt - 366 * DAY_MS);
+        const firstBirth = Date.UTC(year, 0, 1);
+        if (lastBirth < firstBirth) continue;
+        const birthMs = firstBirth + between(random, 0, Math.floor((lastBirth - firstBirth) / DAY_MS)) * DAY_MS;
+        const span = Math.floor((offeredAt - 30 * DAY_MS - birthMs) / DAY_MS) - 3;
+        if (span < 0) continue;
+        const registeredAt = birthMs + (3 + Math.floor(random() ** 1.6 * span)) * DAY_MS - ALMATY_OFFSET_MS + between(random, 9 * 3600, 23 * 3600 - 1) * 1000;
+        const channel = channelAt(random, registeredAt);
+        const resultAt = staffChecked(channel) ? staffCheckAt(random, registeredAt) : registeredAt;
+        const confirmBy = addWorkingDays(new Date(offeredAt), policy.confirmWindowWorkingDays).getTime();
+        const issuedAt = Math.min(departmentAt(offeredAt + between(random, 1, 40) * 3_600_000), confirmBy - 3_600_000);
+        const presentBy = addWorkingDays(new Date(issuedAt), policy.presentWindowWorkingDays).getTime();
+        const enrolledAt = Math.min(departmentAt(issuedAt + between(random, 1, 4) * DAY_MS), presentBy - 3_600_000);
+        const group = pick(random, seats);
+        const others = (byDistrictLanguage.get(`${districtId}:${language}`) ?? []).filter((k) => k !== group.kindergartenId);
+        const ethnicity = language === 'kk' ? (random() < 0.9 ? 'kk' : 'ru') : random() < 0.8 ? 'ru' : 'kk';
+        out.push({
+          family: makeFamily(random, ethnicity),
+          applicantIndex: nextApplicant(),
+          districtIndex: districtIds.indexOf(districtId),
+          districtId,
+          language,
+          kindergartenIds: [group.kindergartenId, ...sample(random, others, between(random, 0, 2))],
+          birthDate: dayString(birthMs),
+          sex: random() < 0.51 ? 'male' : 'female',
+          registeredAt,
+          category: 'none',
+          proof: 'none',
+          proofValidUntil: null,
+          queueCategory: 2,
+          status: 'enrolled',
+          statusChangedAt: enrolledAt,
+          channel,
+          resultAt,
+          twinOf: null,
+          placement: { groupId: group.id, offeredAt, confirmBy, issuedAt, presentBy, enrolledAt },
+        });
+      }
+    }
+  }
+  return out;
+}
+
 type AuditRow = Required<Omit<typeof auditLog.$inferInsert, 'id'>>;
 
 /**
  * The audit rows the real paths would have written for this application (submitApplication,
  * verifyApplication, changeStatus), marked as demo data. Staff who checked are not among the
- * demo's accounts: their rows say "staff" without an account. Enrolment came through offers and
- * referrals the demo does not have, so it stays one row saying it came from the demo data.
+ * demo's accounts: their rows say "staff" without an account. A placement of the past year writes
+ * what createOffers, confirmOffer and enrolReferral write; an older enrolment, whose referral the
+ * demo does not have, stays one row saying it came from the demo data.
  */
-function auditTrail(app: PlannedApplication, id: number, applicantId: number): AuditRow[] {
-  const row = (at: number, actorType: AuditRow['actorType'], action: string, from: Status | null, to: Status, reason: string | null, data: Record<string, unknown> = {}): AuditRow => ({
+function auditTrail(app: PlannedApplication, id: number, applicantId: number, placed?: { referralId: number; number: string; groupId: number }): AuditRow[] {
+  const row = (at: number, actorType: AuditRow['actorType'], action: string, from: Status | 'offered' | 'referred' | null, to: Status | 'offered' | 'referred', reason: string | null, data: Record<string, unknown> = {}): AuditRow => ({
     at: new Date(at),
     actorType,
     actorId: actorType === 'parent' ? applicantId : null,
@@ -543,7 +661,13 @@ function auditTrail(app: PlannedApplication, id: number, applicantId: number): A
   }
   if (app.status === 'refused') rows.push(row(app.statusChangedAt, 'staff', 'refuse', 'registered', 'refused', 'documents_mismatch'));
   if (app.status === 'withdrawn') rows.push(row(app.statusChangedAt, 'parent', 'withdraw', 'registered', 'withdrawn', null));
-  if (app.status === 'enrolled') rows.push(row(app.statusChangedAt, 'system', 'seed', 'registered', 'enrolled', null));
+  if (app.status === 'enrolled' && placed) {
+    const { referralId, number, groupId } = placed;
+    const p = app.placement!;
+    rows.push(row(p.offeredAt, 'system', 'offer', 'registered', 'offered', null, { referralId, groupId, roundId: null }));
+    rows.push(row(p.issuedAt, 'parent', 'confirm', 'offered', 'referred', null, { referralId, referralNumber: number }));
+    rows.push(row(p.enrolledAt, 'staff', 'enrol', 'referred', 'enrolled', ENROLMENT_NOTE[app.language], { referralId, referralNumber: number, channel: 'kindergarten' }));
+  } else if (app.status === 'enrolled') rows.push(row(app.statusChangedAt, 'system', 'seed', 'registered', 'enrolled', null));
   return rows;
 }
 
@@ -593,6 +717,12 @@ async function seedApplications(
       planned.push(twin);
     }
   }
+  const groupRefs = await rowsOf<GroupRef & { districtId: number }>(
+    tx,
+    sql`select g.id, g.kindergarten_id as "kindergartenId", g.birth_year as "birthYear", g.language, k.district_id as "districtId"
+        from groups g join kindergartens k on k.id = g.kindergarten_id order by g.id`,
+  );
+  planned.push(...planPlacements(random, nowMs, planned, groupRefs, byDistrictLanguage, districtIds, () => applicantCount++));
   // Ids, numbers and queue numbers follow registration time, as they would have been handed out.
   const order = planned.map((_, i) => i).sort((a, b) => planned[a]!.registeredAt - planned[b]!.registeredAt || a - b);
   const rank = new Array<number>(planned.length);
@@ -625,6 +755,13 @@ async function seedApplications(
   const applicantBase = await maxId(tx, 'applicants');
   const childBase = await maxId(tx, 'children');
   const applicationBase = await maxId(tx, 'applications');
+
+  // Referral numbers, like application numbers, follow the time they were issued.
+  const referralBase = await maxId(tx, 'referrals');
+  const [referralSeq] = await rowsOf<{ last: string | number }>(tx, sql`select nextval('referral_number_seq') as last`);
+  const placedOrder = planned.map((_, i) => i).filter((i) => planned[i]!.placement).sort((a, b) => planned[a]!.placement!.issuedAt - planned[b]!.placement!.issuedAt || a - b);
+  const referralOf = new Map(placedOrder.map((p, k) => [p, k]));
+  const referralRows: (typeof referrals.$inferInsert)[] = [];
 
   const iins = new IinMaker(random);
   const applicantRows: ApplicantRow[] = [];
@@ -710,7 +847,25 @@ async function seedApplications(
       createdAt: registeredAt,
       updatedAt: new Date(app.statusChangedAt),
     });
-    auditRows.push(...auditTrail(app, id, applicantId));
+    const k = referralOf.get(p);
+    let placed: { referralId: number; number: string; groupId: number } | undefined;
+    if (k !== undefined) {
+      const pl = app.placement!;
+      placed = { referralId: referralBase + k + 1, number: `${almatyYear(pl.issuedAt)}-${String(Number(referralSeq!.last) + k).padStart(6, '0')}`, groupId: pl.groupId };
+      referralRows.push({
+        id: placed.referralId,
+        number: placed.number,
+        applicationId: id,
+        groupId: pl.groupId,
+        status: 'enrolled',
+        offeredAt: new Date(pl.offeredAt),
+        confirmBy: new Date(pl.confirmBy),
+        issuedAt: new Date(pl.issuedAt),
+        presentBy: new Date(pl.presentBy),
+        closedAt: new Date(pl.enrolledAt),
+      });
+    }
+    auditRows.push(...auditTrail(app, id, applicantId, placed));
   });
   // The first twin points at itself too, so a twin group is every row with that id.
   for (const row of applicationRows) {
@@ -729,8 +884,16 @@ async function seedApplications(
   lap('applications inserted');
   await bulkInsert(tx, auditLog, auditRows);
   lap('audit rows inserted');
+  // The queue_places trigger counts them per queue and month, as it does for every referral.
+  await insertInBatches(referralRows, 1000, (batch) => tx.insert(referrals).values(batch));
+  if (referralRows.length) {
+    await tx.execute(sql`select setval('referral_number_seq', ${Number(referralSeq!.last) + referralRows.length - 1})`);
+  } else {
+    await tx.execute(sql`select setval('referral_number_seq', ${Number(referralSeq!.last)}, false)`);
+  }
+  lap('referrals inserted');
 
-  for (const table of ['applicants', 'children', 'applications'] as const) {
+  for (const table of ['applicants', 'children', 'applications', 'referrals'] as const) {
     await tx.execute(sql.raw(`select setval(pg_get_serial_sequence('${table}', 'id'), (select max(id) from ${table}))`));
   }
   await tx.execute(sql`

@@ -794,10 +794,8 @@ export function createApplyConversation(deps: ApplyDeps) {
       }
       if (result.proofMissing) lines.push('', t('bot.apply.proofMissing'));
       if (result.proofDueAt) lines.push('', t('bot.apply.proofLater', { deadline: formatDate(result.proofDueAt) }));
+      // No rating yet: nothing has happened to the application; the first result asks (core/feedback.ts).
       await d.say(lines.join('\n'), { reply_markup: mainMenu(t) });
-      await d.say(t('bot.feedback.invite'), {
-        reply_markup: new InlineKeyboard().text(t('bot.feedback.start'), `fb:start:${result.id}`),
-      });
       return 'done';
     }
 

@@ -1,7 +1,7 @@
 import { Composer } from 'grammy';
 import { setTelegramLanguage } from '../../core/parents.ts';
 import type { BotContext } from '../context.ts';
-import { fastTranslator } from '../middlewares/i18n.ts';
+import { translator } from '../../locales/index.ts';
 import { languageKeyboard } from '../keyboards/common.ts';
 import { mainMenu, type MenuItem } from '../keyboards/main-menu.ts';
 
@@ -15,7 +15,7 @@ export function languageFeature(labels: Record<MenuItem, string[]>): Composer<Bo
     const lang = ctx.match[1] === 'ru' ? 'ru' : 'kk';
     ctx.session.language = lang;
     ctx.lang = lang;
-    ctx.t = fastTranslator(ctx.i18n, lang);
+    ctx.t = translator(ctx.i18n, lang);
     await setTelegramLanguage(ctx.db, ctx.from.id, lang);
     await ctx.answerCallbackQuery().catch(() => {});
     await ctx.editMessageReplyMarkup().catch(() => {});

@@ -3,16 +3,15 @@ import type { i18n } from 'i18next';
 import type { OutboxItem } from '../../core/outbox.ts';
 import { formatDay } from './format.ts';
 
-/** Kinds after which the parent is asked to rate the service (a result: registered, offered, refused). */
-const RESULTS = new Set(['status_register', 'status_offer', 'status_confirm', 'status_refuse']);
-
 /**
  * The text of an outbox row in the parent's language: notifications.<kind> with its params,
  * the reason and comment when there are any, the stop list a lapse puts the child on, what to do
  * next (notifications.next.<kind>, last so the message ends with it), and a note when it may repeat.
  * A kind without a text (added in core before its translation) falls back to a generic one.
+ * `askRating`: the first result of the application (core/feedback.ts ratingInvitations) also
+ * invites the parent to rate the service.
  */
-export function renderNotification(instance: i18n, item: OutboxItem): { text: string; keyboard: InlineKeyboard } {
+export function renderNotification(instance: i18n, item: OutboxItem, opts: { askRating?: boolean } = {}): { text: string; keyboard: InlineKeyboard } {
   const lng = item.language;
   const t = instance.getFixedT(lng);
   const has = (key: string) => instance.exists(key, { lng });
@@ -44,6 +43,9 @@ export function renderNotification(instance: i18n, item: OutboxItem): { text: st
   if (has(`notifications.next.${item.kind}`)) lines.push('', t(`notifications.next.${item.kind}`));
   if (item.uncertain) lines.push('', t('notifications.repeat'));
   const keyboard = new InlineKeyboard().text(t('notifications.open'), 'my:list');
-  if (RESULTS.has(item.kind) && item.applicationId !== null) keyboard.row().text(t('bot.feedback.start'), `fb:start:${item.applicationId}`);
+  if (opts.askRating && item.applicationId !== null) {
+    lines.push('', t('bot.feedback.invite'));
+    keyboard.row().text(t('bot.feedback.start'), `fb:start:${item.applicationId}`);
+  }
   return { text: lines.join('\n'), keyboard };
 }

@@ -1,6 +1,5 @@
-/** Texts without a database: the cached translator, notification texts, file checks, dates. */
+/** Texts without a database: notification texts, file checks, dates. */
 import { describe, expect, it } from 'vitest';
-import { fastTranslator } from '../../bot/middlewares/i18n.ts';
 import { renderNotification } from '../../bot/views/notification.ts';
 import { formatDay, formatShift, parseDay } from '../../bot/views/format.ts';
 import { checkDocumentFile, checkDocumentSize } from '../../core/documents.ts';
@@ -10,26 +9,7 @@ import { createI18n, loadResources, LANGUAGES } from '../../locales/index.ts';
 import { EXE, PDF, PNG } from '../support/bot.ts';
 
 type Tree = { [key: string]: string | Tree };
-const leaves = (tree: Tree, prefix = ''): [string, string][] =>
-  Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [[`${prefix}${k}`, v] as [string, string]] : leaves(v, `${prefix}${k}.`)));
 
-describe('the cached translator', () => {
-  it('gives exactly what i18next gives, for every key, with values, without and with null', async () => {
-    const i18n = await createI18n();
-    const resources = loadResources();
-    for (const lang of LANGUAGES) {
-      const fast = fastTranslator(i18n, lang);
-      const slow = i18n.getFixedT(lang);
-      for (const [key, text] of leaves(resources[lang])) {
-        const names = [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]!);
-        const full = Object.fromEntries(names.map((n, i) => [n, i % 2 ? i : `значение ${i}`]));
-        const nulls = Object.fromEntries(names.map((n) => [n, null]));
-        for (const options of [undefined, {}, full, nulls]) expect(fast(key, options), `${lang} ${key}`).toBe(slow(key, options));
-      }
-      expect(fast('no.such.key')).toBe(slow('no.such.key'));
-    }
-  });
-});
 
 describe('notification texts', () => {
   const item = (kind: string, language: 'kk' | 'ru', params: OutboxItem['params'] = {}): OutboxItem => ({

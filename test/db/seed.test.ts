@@ -3,6 +3,7 @@ import { verify } from '@node-rs/argon2';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPosition } from '../../core/position.ts';
+import { expectedWaitInQueue } from '../../core/expected-wait.ts';
 import { defaultPolicy } from '../../core/policy.ts';
 import { parseIin } from '../../core/iin.ts';
 import { ageInYears } from '../../core/applications.ts';
@@ -64,7 +65,9 @@ describe('seedDemo', () => {
   it('makes valid, unique IINs for parents and children under 7', async () => {
     const children = await rows<{ iin: string; birth_date: string | Date }>(sql`select iin, birth_date from children`);
     const parents = await rows<{ iin: string }>(sql`select iin from applicants`);
-    expect(children).toHaveLength(APPLICATIONS);
+    const [apps] = await rows<{ n: number }>(sql`select count(*)::int as n from applications`);
+    expect(children).toHaveLength(apps!.n);
+    expect(apps!.n).toBeGreaterThan(APPLICATIONS);
     expect(new Set(children.map((c) => c.iin)).size).toBe(children.length);
     expect(new Set(parents.map((p) => p.iin)).size).toBe(parents.length);
     for (const c of children) {
@@ -129,6 +132,32 @@ describe('seedDemo', () => {
       from feedback f join applications a on a.id = f.application_id`);
     expect(r!.n).toBeGreaterThan(APPLICATIONS / 30);
     expect(r).toMatchObject({ bad: 0, unresulted: 0, early: 0 });
+  });
+
+  it('has a year of placements, as core writes them, so a waiting child sees an expected-wait range', async () => {
+    const [r] = await rows<{ n: number; bad: number; old: number; places: number; audited: number }>(sql`
+      select count(*)::int as n,
+        count(*) filter (where r.status <> 'enrolled' or a.status <> 'enrolled' or g.birth_year <> a.birth_year or g.language <> a.language
+                           or k.district_id <> a.district_id or not (k.id = any(a.kindergarten_ids))
+                           or not (a.registered_at < r.offered_at and r.offered_at < r.issued_at and r.issued_at <= r.confirm_by
+                                   and r.issued_at < r.closed_at and r.closed_at <= r.present_by and r.closed_at < ${now.toISOString()}::timestamptz)
+                           or r.number !~ '^20[0-9]{2}-[0-9]{6}$')::int as bad,
+        count(*) filter (where r.issued_at < ${now.toISOString()}::timestamptz - interval '13 months')::int as old,
+        (select sum(places)::int from queue_places) as places,
+        (select count(*)::int from audit_log l join referrals x on x.application_id = l.entity_id
+          where l.entity = 'application' and l.action in ('application.offer', 'application.confirm', 'application.enrol')
+            and (l.data->>'referralId')::int = x.id) as audited
+      from referrals r join applications a on a.id = r.application_id join groups g on g.id = r.group_id join kindergartens k on k.id = g.kindergarten_id`);
+    expect(r!.n).toBeGreaterThan(12 * 8);
+    expect(r).toMatchObject({ bad: 0, old: 0, places: r!.n, audited: 3 * r!.n });
+    // A child in the middle of a queue of three- to four-year-olds, the commonest age for a place.
+    const [child] = await rows<{ id: number; queue_id: number }>(sql`
+      select id, queue_id from applications where status = 'registered' and birth_year = 2023
+      order by queue_id, registered_at limit 1`);
+    const position = await getPosition(database.db, child!.id, defaultPolicy);
+    const wait = await expectedWaitInQueue(database.db, child!.queue_id, position!.position, now);
+    expect(wait).toMatchObject({ kind: 'range', fromMonths: expect.any(Number), toMonths: expect.any(Number) });
+    expect(wait.placesLastYear).toBeGreaterThanOrEqual(12);
   });
 
   it('gives every waiting child a position', async () => {
