@@ -3,6 +3,7 @@ import { documentFileName, renderReferralPdf } from '../../core/documents-pdf.ts
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import { IllegalTransitionError, NotFoundError, RuleError } from '../../core/errors.ts';
 import { answerOfferByParent, listParentApplications, withdrawByParent, type KnownPosition } from '../../core/parents.ts';
+import { formatOpenQueueCode, openQueueCodesOf, openQueueUrl } from '../../core/open-queue.ts';
 import { explainPositionChange, type PositionExplanation } from '../../core/position.ts';
 import type { BotContext, SeenEntry } from '../context.ts';
 import { mainMenu, type MenuItem } from '../keyboards/main-menu.ts';
@@ -32,6 +33,7 @@ export async function showApplications(ctx: BotContext): Promise<void> {
     await ctx.reply(ctx.t('bot.my.empty'), { reply_markup: mainMenu(ctx.t) });
     return;
   }
+  const codes = await openQueueCodesOf(ctx.db, apps.map((a) => a.id));
   const next: Record<string, SeenEntry> = {};
   const now = new Date().toISOString();
   let changed = false;
@@ -42,7 +44,14 @@ export async function showApplications(ctx: BotContext): Promise<void> {
     if (before?.status === 'registered' && app.status === 'registered' && before.position !== null && before.position !== position) {
       explanation = await explainPositionChange(ctx.db, app.id, new Date(before.at), ctx.policy);
     }
-    const card = applicationCard(ctx.t, ctx.lang, app, { seen: before, explanation });
+    const open = codes.get(app.id);
+    const card = applicationCard(
+      ctx.t,
+      ctx.lang,
+      app,
+      { seen: before, explanation },
+      open ? { code: formatOpenQueueCode(open.code), url: openQueueUrl(ctx.config, open.queueId, ctx.lang) } : null,
+    );
     await ctx.reply(card.text, card.keyboard.inline_keyboard.length ? { reply_markup: card.keyboard } : {});
     // Only a change is written: looking again at an unchanged queue costs no session write.
     const stamp = app.positionStamp ?? undefined;
