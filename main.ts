@@ -9,6 +9,7 @@ import { createServer } from './admin/server/index.ts';
 import { buildPanel, panelIsStale } from './admin/web/build.ts';
 import { startBot, startNotifier } from './bot/run.ts';
 import { loadConfigOrExit } from './core/config.ts';
+import { contactCheckJobs, scheduleYearlyContactCheck } from './core/contact-checks.ts';
 import { createJobWorker } from './core/jobs.ts';
 import { createLogger } from './core/logger.ts';
 import { openQueueJobs, scheduleOpenQueueExport } from './core/open-queue.ts';
@@ -72,8 +73,9 @@ async function main(): Promise<void> {
   if (config.RUN.includes('workers')) {
     // Reminders and lapses of offers and referrals, freed seats passed on: rows in `jobs`, so they survive restarts.
     // The open queue's daily export too; today's runs at start-up (again, harmlessly, after a restart).
-    const handlers = { ...referralJobs(() => policy), ...placementJobs(() => policy), ...openQueueJobs(() => policy) };
+    const handlers = { ...referralJobs(() => policy), ...placementJobs(() => policy), ...openQueueJobs(() => policy), ...contactCheckJobs(() => policy) };
     await scheduleOpenQueueExport(database.db, new Date());
+    await scheduleYearlyContactCheck(database.db, new Date(), policy);
     const worker = createJobWorker({ db: database.db, handlers, logger });
     worker.start();
     stops.push(() => worker.stop());

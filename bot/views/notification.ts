@@ -1,6 +1,8 @@
 import { InlineKeyboard } from 'grammy';
 import type { i18n } from 'i18next';
+import { CONTACT_CHECK_KIND } from '../../core/contact-checks.ts';
 import type { OutboxItem } from '../../core/outbox.ts';
+import { contactCheckKeyboard } from '../features/contact-check.ts';
 import { formatDay } from './format.ts';
 
 /** Kinds after which the parent is asked to rate the service (a result: registered, offered, refused). */
@@ -23,6 +25,7 @@ export function renderNotification(instance: i18n, item: OutboxItem): { text: st
     referral: str(p.referral) ?? '—',
     place: named ?? (str(p.kindergarten) ? `№ ${p.kindergarten}` : '—'),
     deadline: str(p.deadline) ? formatDay(String(p.deadline)) : '—',
+    phone: str(p.phone) ?? '—',
   };
   const key = has(`notifications.${item.kind}`) ? `notifications.${item.kind}` : 'notifications.generic';
   const lines = [t(key, values)];
@@ -34,6 +37,7 @@ export function renderNotification(instance: i18n, item: OutboxItem): { text: st
   const comment = str(p.comment);
   if (comment) lines.push(t('notifications.comment', { comment }));
   if (item.uncertain) lines.push('', t('notifications.repeat'));
+  if (item.kind === CONTACT_CHECK_KIND && typeof p.checkId === 'number') return { text: lines.join('\n'), keyboard: contactCheckKeyboard(t, p.checkId) };
   const keyboard = new InlineKeyboard().text(t('notifications.open'), 'my:list');
   if (RESULTS.has(item.kind) && item.applicationId !== null) keyboard.row().text(t('bot.feedback.start'), `fb:start:${item.applicationId}`);
   return { text: lines.join('\n'), keyboard };

@@ -11,7 +11,7 @@ import { addDays, localDate } from '../../core/calendar.ts';
 import { exportQueue, OPEN_QUEUE_JOB, openQueueCodesOf, openQueueJobs, openRows, scheduleOpenQueueExport, type OpenRow } from '../../core/open-queue.ts';
 import { defaultPolicy } from '../../core/policy.ts';
 import { getPosition } from '../../core/position.ts';
-import { EXTRAORDINARY, GENERAL, FIRST_PRIORITY } from '../../core/queue.ts';
+import { EXTRAORDINARY, FIRST_PRIORITY, GENERAL, type QueueList } from '../../core/queue.ts';
 import type { Database } from '../../db/client.ts';
 import { children, jobs, openQueueExports } from '../../db/schema/index.ts';
 import { testServer, type TestApp } from '../support/admin.ts';
@@ -54,14 +54,14 @@ describe('openRows (pure)', () => {
   it('keeps the merged order and coarsens small groups until each has k rows', () => {
     const input = [
       // Five the same day with the same choice: day and ranked list published.
-      ...[1, 2, 3, 4, 5].map((id) => ({ id, list: GENERAL, status: 'registered' as const, registeredAt: at('2026-03-02'), choices: [1, 2] })),
+      ...[1, 2, 3, 4, 5].map((id) => ({ id, list: GENERAL as QueueList, status: 'registered' as const, registeredAt: at('2026-03-02'), choices: [1, 2] })),
       // Five more that day, all different rankings of the same set: published unordered.
-      ...[6, 7, 8, 9, 10].map((id) => ({ id, list: GENERAL, status: 'registered' as const, registeredAt: at('2026-03-02'), choices: id % 2 ? [3, 4] : [4, 3] })),
+      ...[6, 7, 8, 9, 10].map((id) => ({ id, list: GENERAL as QueueList, status: 'registered' as const, registeredAt: at('2026-03-02'), choices: id % 2 ? [3, 4] : [4, 3] })),
       // Five alone on other days of March: together they make the month.
-      ...[11, 12, 13, 14, 15].map((id) => ({ id, list: GENERAL, status: 'registered' as const, registeredAt: at(`2026-03-${10 + id}`), choices: [id] })),
+      ...[11, 12, 13, 14, 15].map((id) => ({ id, list: GENERAL as QueueList, status: 'registered' as const, registeredAt: at(`2026-03-${10 + id}`), choices: [id] })),
       // One beneficiary and one extraordinary child registered late.
-      { id: 16, list: FIRST_PRIORITY, status: 'registered' as const, registeredAt: at('2026-05-05'), choices: [1] },
-      { id: 17, list: EXTRAORDINARY, status: 'registered' as const, registeredAt: at('2026-06-06'), choices: [2] },
+      { id: 16, list: FIRST_PRIORITY as QueueList, status: 'registered' as const, registeredAt: at('2026-05-05'), choices: [1] },
+      { id: 17, list: EXTRAORDINARY as QueueList, status: 'registered' as const, registeredAt: at('2026-06-06'), choices: [2] },
     ];
     const rows = openRows(input, 3, { generalPerBeneficiary: 3, openQueueMinGroup: 5 });
     // E first; the phase is 3, so the beneficiary is next; then general children by time.
