@@ -13,7 +13,7 @@
  * A parent finds their row by a private code (open_queue_codes): random, stored, shown only in the
  * bot; it never appears in the export, so it needs no rotation and nothing public derives it.
  */
-import { randomBytes } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../db/client.ts';
 import { applications, districts, kindergartens, openQueueCodes, openQueueExports, queues } from '../db/schema/index.ts';
@@ -142,8 +142,7 @@ export function openRows(
 /** Ten characters from an alphabet without look-alikes (no 0/O, 1/I/L). */
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 export function newOpenQueueCode(): string {
-  const bytes = randomBytes(10);
-  return [...bytes].map((b) => ALPHABET[b % ALPHABET.length]).join('');
+  return Array.from({ length: 10 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
 }
 
 /** What a parent types: spaces, dashes and case do not matter. */

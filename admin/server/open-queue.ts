@@ -63,6 +63,11 @@ ${body}
 </html>`;
 }
 
+/** ISO day, month or year as people read it: 02.12.2026, 12.2026, 2026. */
+function readable(date: string): string {
+  return date.split('-').reverse().join('.');
+}
+
 function kindergartensText(t: TFunction, r: OpenRow): string {
   if (!r.kindergartens) return t('open.kindergartens.withheld');
   const numbers = r.kindergartens.map((n) => `№ ${n}`);
@@ -120,7 +125,7 @@ export function openQueueRoutes(deps: OpenQueueDeps): Hono {
       const items = list.map(
         (q) =>
           html`<tr><td><a href="/open/queues/${q.id}?lang=${lang}">${queueTitle(t, lang, { district: { kk: q.kk, ru: q.ru }, birthYear: q.birthYear, language: q.language })}</a></td>
-<td>${q.day}</td><td><a href="/open/queues/${q.id}.csv">CSV</a> · <a href="/open/queues/${q.id}.json">JSON</a></td></tr>`,
+<td>${readable(q.day)}</td><td><a href="/open/queues/${q.id}.csv">CSV</a> · <a href="/open/queues/${q.id}.json">JSON</a></td></tr>`,
       );
       const body = html`<h2>${t('open.allQueues')}</h2>
 <p class="note">${t('open.about')}</p>
@@ -171,7 +176,7 @@ ${list.length ? html`<table><thead><tr><th>${t('open.column.queue')}</th><th>${t
         verdict = html`<p class="verdict bad" data-verdict="code-not-found">${t('open.codeNotFound')}</p>`;
       }
       const tableRows = shown.map(
-        (r, i) => html`<tr${from + i === mine ? raw(' class="mine" data-mine="1"') : ''}><td>${r.position ?? '—'}</td><td>${r.registered ?? t('open.withheld')}</td><td>${t(`open.list.${r.list}`)}</td><td>${t(`status.${r.status}`)}</td><td>${kindergartensText(t, r)}</td></tr>`,
+        (r, i) => html`<tr${from + i === mine ? raw(' class="mine" data-mine="1"') : ''}><td>${r.position ?? '—'}</td><td>${r.registered ? readable(r.registered) : t('open.withheld')}</td><td>${t(`open.list.${r.list}`)}</td><td>${t(`status.${r.status}`)}</td><td>${kindergartensText(t, r)}</td></tr>`,
       );
       const pageLinks =
         pages > 1
@@ -180,7 +185,7 @@ ${list.length ? html`<table><thead><tr><th>${t('open.column.queue')}</th><th>${t
             )}</p>`
           : html``;
       const body = html`<h2>${queueTitle(t, lang, exported)}</h2>
-<p class="note">${t('open.asOf', { day: exported.day, count: exported.rows.length })} <a href="/open/queues/${exported.queueId}.csv">CSV</a> · <a href="/open/queues/${exported.queueId}.json">JSON</a></p>
+<p class="note">${t('open.asOf', { day: readable(exported.day), count: exported.rows.length })} <a href="/open/queues/${exported.queueId}.csv">CSV</a> · <a href="/open/queues/${exported.queueId}.json">JSON</a></p>
 <form method="get" action="/open/queues/${exported.queueId}">
 <input type="hidden" name="lang" value="${lang}">
 <label for="code">${t('open.codeLabel')}</label>
