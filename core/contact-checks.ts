@@ -7,7 +7,7 @@
  * place for not answering: staff record what the call gave, and any decision on the place goes
  * through the usual, audited status changes.
  */
-import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { rowsOf, type Queryable, type Tx } from '../db/client.ts';
 import { applicants, applications, contactChecks, jobs, notifications } from '../db/schema/index.ts';
 import { audit, SYSTEM, type Actor } from './audit.ts';
@@ -209,11 +209,6 @@ export async function recordStaffCall(
       at: now,
     });
   });
-}
-
-/** Overdue open checks: their applicants' active applications are on the list to phone. */
-export function overdueCheckOf(now: Date = new Date()) {
-  return and(isNull(contactChecks.closedAt), lte(contactChecks.dueAt, now))!;
 }
 
 /** Whose notification it was (a chat marked unreachable opens that applicant's check). */

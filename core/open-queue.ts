@@ -14,7 +14,7 @@
  * bot; it never appears in the export, so it needs no rotation and nothing public derives it.
  */
 import { randomInt } from 'node:crypto';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../db/client.ts';
 import { applications, districts, kindergartens, openQueueCodes, openQueueExports, queues } from '../db/schema/index.ts';
 import { addDays, localDate, startOfLocalDay } from './calendar.ts';
@@ -211,13 +211,17 @@ export async function exportQueue(tx: Tx, queueId: number, day: string, policy: 
   return published.length;
 }
 
-/** Exports every queue that has anyone waiting or placed. */
+/** Days of snapshots kept: only the latest is served, and the private lookups should not outlive their use. */
+const KEEP_DAYS = 7;
+
+/** Exports every queue that has anyone waiting or placed, and drops snapshots older than KEEP_DAYS. */
 export async function exportAllQueues(tx: Tx, day: string, policy: Policy): Promise<number> {
   const ids = await tx
     .selectDistinct({ id: applications.queueId })
     .from(applications)
     .where(inArray(applications.status, [...PUBLISHED]));
   for (const { id } of ids) await exportQueue(tx, id, day, policy);
+  await tx.delete(openQueueExports).where(lt(openQueueExports.day, addDays(day, -KEEP_DAYS)));
   return ids.length;
 }
 

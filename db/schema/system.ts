@@ -209,7 +209,8 @@ export const contactChecks = pgTable(
     askedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     dueAt: timestamp({ withTimezone: true }).notNull(),
     closedAt: timestamp({ withTimezone: true }),
-    outcome: text({ enum: ['confirmed', 'changed', 'staff_confirmed', 'staff_changed', 'staff_not_reached'] }),
+    /** Who closed it and how; "nobody answered" leaves it open (an audit row records each call). */
+    outcome: text({ enum: ['confirmed', 'changed', 'staff_confirmed', 'staff_changed'] }),
     /** The staff member who closed it; null when the parent answered. */
     closedBy: integer(),
   },
