@@ -11,8 +11,10 @@ import { buildPanel, panelIsStale } from './admin/web/build.ts';
 import { startBot, startNotifier } from './bot/run.ts';
 import { certificateJobs } from './core/certificates.ts';
 import { loadConfigOrExit } from './core/config.ts';
+import { contactCheckJobs, scheduleYearlyContactCheck } from './core/contact-checks.ts';
 import { createJobWorker } from './core/jobs.ts';
 import { createLogger } from './core/logger.ts';
+import { openQueueJobs, scheduleOpenQueueExport } from './core/open-queue.ts';
 import { loadPolicy } from './core/policy.ts';
 import { placementJobs } from './core/placement.ts';
 import { referralJobs } from './core/referrals.ts';
@@ -72,7 +74,17 @@ async function main(): Promise<void> {
 
   if (config.RUN.includes('workers')) {
     // Reminders and lapses of offers and referrals, freed seats passed on: rows in `jobs`, so they survive restarts.
-    const handlers = { ...referralJobs(() => policy), ...placementJobs(() => policy), ...priorityClaimJobs(), ...certificateJobs(() => policy) };
+    // The open queue's daily export too; today's runs at start-up (again, harmlessly, after a restart).
+    const handlers = {
+      ...referralJobs(() => policy),
+      ...placementJobs(() => policy),
+      ...priorityClaimJobs(),
+      ...certificateJobs(() => policy),
+      ...openQueueJobs(() => policy),
+      ...contactCheckJobs(() => policy),
+    };
+    await scheduleOpenQueueExport(database.db, new Date());
+    await scheduleYearlyContactCheck(database.db, new Date(), policy);
     const worker = createJobWorker({ db: database.db, handlers, logger });
     worker.start();
     stops.push(() => worker.stop());

@@ -17,6 +17,7 @@ import { applyFeature } from './features/apply.ts';
 import { feedbackFeature } from './features/feedback.ts';
 import { helpFeature } from './features/help.ts';
 import { languageFeature } from './features/language.ts';
+import { contactCheckFeature } from './features/contact-check.ts';
 import { myApplicationsFeature } from './features/my-applications.ts';
 import { startFeature } from './features/start.ts';
 import { unhandledFeature } from './features/unhandled.ts';
@@ -64,6 +65,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
     myApplicationsFeature(labels),
     helpFeature(labels, deps.policy),
     feedbackFeature(),
+    contactCheckFeature(),
   );
   const navLabels = (key: string) => new Set(LANGUAGES.map((l) => deps.i18n.getFixedT(l)(key)));
   const conversationLabels: Labels = {

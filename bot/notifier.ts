@@ -24,12 +24,15 @@ import {
   type OutboxScope,
 } from '../core/outbox.ts';
 import { ratingInvitations } from '../core/feedback.ts';
+import { defaultPolicy, type Policy } from '../core/policy.ts';
 import { markUnreachable, type UnreachableReason } from '../core/unreachable.ts';
 import type { Queryable } from '../db/client.ts';
 import { pruneProcessedUpdates } from './middlewares/dedupe.ts';
 import { renderNotification } from './views/notification.ts';
 
 export interface NotifierDeps {
+  /** How long a parent Telegram refused has to confirm their phone once back (core/contact-checks.ts). */
+  policy?: Pick<Policy, 'contactCheckWindowDays'>;
   db: Queryable;
   logger: Logger;
   i18n: i18n;
@@ -236,7 +239,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       const message = `telegram ${err.error_code}: ${err.description}`;
       const reason = unreachableReason(err);
       if (reason) {
-        const input = { chatId: item.chatId!, applicationId: item.applicationId, reason, error: message, claimedAt };
+        const input = { chatId: item.chatId!, applicationId: item.applicationId, reason, error: message, claimedAt, policy: deps.policy ?? defaultPolicy };
         await record('failure', () => markUnreachable(db, item, input), log);
         log.warn({ err: message, reason }, 'Telegram chat unreachable: marked, nothing more is sent there until the parent writes');
         return;

@@ -87,6 +87,7 @@ export async function startNotifier(deps: RunDeps): Promise<{ stop(): Promise<vo
     i18n: deps.i18n ?? (await createI18n()),
     api: createNotifierApi(deps.config),
     leaseMs: deps.config.NOTIFY_LEASE_SECONDS * 1000,
+    policy: deps.policy,
   });
   notifier.start();
   return notifier;

@@ -9,6 +9,7 @@ import type { Queryable } from '../db/client.ts';
 import { applicants, applications } from '../db/schema/index.ts';
 import { checkKindergartens } from './applications.ts';
 import { audit, type Actor } from './audit.ts';
+import { closeCheckOnNewPhone } from './contact-checks.ts';
 import { IllegalTransitionError, NotFoundError, ValidationError, type FieldError } from './errors.ts';
 import { maskPhone, normalizePhone } from './phone.ts';
 import type { Policy } from './policy.ts';
@@ -68,7 +69,7 @@ export async function changeKindergartens(
  */
 export async function changeApplicantPhone(
   db: Queryable,
-  input: { applicationId: number; phone: string; verified: boolean; actor: Actor; now?: Date },
+  input: { applicationId: number; phone: string; verified: boolean; actor: Actor; now?: Date; note?: string },
 ): Promise<{ phone: string }> {
   const now = input.now ?? new Date();
   const phone = normalizePhone(input.phone);
@@ -97,9 +98,12 @@ export async function changeApplicantPhone(
       entityId: before.id,
       from: before.phones[0] ? maskPhone(before.phones[0]) : null,
       to: maskPhone(phone),
+      reason: input.note ?? null,
       data: { applicationId: input.applicationId, verified: input.verified },
       at: now,
     });
+    // A new phone answers the question "is this still your phone?" (core/contact-checks.ts).
+    await closeCheckOnNewPhone(tx, before.id, input.actor, now);
     return { phone };
   });
 }

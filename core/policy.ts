@@ -133,6 +133,16 @@ export const policySchema = z.object({
         ru: `Произвольная форма по стандарту государственной услуги ${SERVICE.ru}`,
       },
     }),
+  /**
+   * The open queue (core/open-queue.ts): the fewest rows that may share a published registration
+   * date and kindergarten choice. Smaller groups are coarsened (day → month → year) or their
+   * kindergartens withheld, so no row can be singled out by what a neighbour knows.
+   */
+  openQueueMinGroup: z.number().int().min(2).max(100).default(5),
+  /** Each year on this date the bot asks every parent with a waiting child to confirm their phone. */
+  contactCheckDate: monthDay.default({ month: 5, day: 1 }),
+  /** Calendar days a parent has to answer before staff see them on the list to phone. */
+  contactCheckWindowDays: z.number().int().min(1).max(90).default(14),
   /** Uploaded documents. */
   maxDocumentBytes: z.number().int().min(1024).default(10 * 1024 * 1024),
   documentMimeTypes: z.array(z.string()).default(['image/jpeg', 'image/png', 'application/pdf']),

@@ -9,7 +9,9 @@ import { and, desc, eq, gte, isNotNull, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { notifications, telegramUnreachable } from '../db/schema/index.ts';
 import { audit, SYSTEM } from './audit.ts';
+import { applicantOfNotification, openContactCheck } from './contact-checks.ts';
 import { markFailed, type Attempt } from './outbox.ts';
+import type { Policy } from './policy.ts';
 
 export type UnreachableReason = (typeof telegramUnreachable.reason.enumValues)[number];
 export const UNREACHABLE_REASONS = telegramUnreachable.reason.enumValues;
@@ -26,7 +28,14 @@ export interface Unreachable {
 export async function markUnreachable(
   db: Queryable,
   attempt: Attempt,
-  input: { chatId: number; applicationId: number | null; reason: UnreachableReason; error: string; claimedAt: Date },
+  input: {
+    chatId: number;
+    applicationId: number | null;
+    reason: UnreachableReason;
+    error: string;
+    claimedAt: Date;
+    policy: Pick<Policy, 'contactCheckWindowDays'>;
+  },
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
     if (!(await markFailed(tx, attempt, input.error, input.chatId))) return false;
@@ -43,6 +52,9 @@ export async function markUnreachable(
         reason: input.reason,
         data: { notificationId: attempt.id, error: input.error.slice(0, 500) },
       });
+      // The bot asks the parent to confirm their phone when they are back; unanswered, staff phone them.
+      const applicantId = await applicantOfNotification(tx, attempt.id);
+      if (applicantId !== null) await openContactCheck(tx, { applicantId, reason: 'undelivered', now: input.claimedAt, policy: input.policy, ask: false });
     }
     return true;
   });

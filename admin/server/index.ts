@@ -9,6 +9,7 @@ import type { SigningKey } from '../../core/signing.ts';
 import { apiRoutes } from './api.ts';
 import { errorAnswer } from './context.ts';
 import { healthRoutes } from './health.ts';
+import { openQueueRoutes } from './open-queue.ts';
 import { panelRoutes } from './panel.ts';
 import { unavailable } from './unavailable.ts';
 import { securityHeaders } from './security-headers.ts';
@@ -45,6 +46,7 @@ export function createServer(deps: ServerDeps): Hono<AppEnv> {
   app.route('/health', healthRoutes(deps.database, deps.config.DATABASE_TIMEOUT_MS));
   if (deps.telegramWebhook) app.route(deps.telegramWebhook.path, deps.telegramWebhook.app);
   app.route('/verify', verifyRoutes(deps));
+  app.route('/open/queues', openQueueRoutes(deps));
   app.route('/api', apiRoutes(deps));
   app.route('/', panelRoutes(deps.config));
   app.notFound((c) => c.json({ error: 'not_found' }, 404));

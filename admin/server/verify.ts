@@ -54,7 +54,7 @@ const CSP = {
 };
 
 /** IPv6 clients usually hold a whole /64: counting per address would let one client count as many. */
-function rateKey(address: string): string {
+export function rateKey(address: string): string {
   if (!ipaddr.isValid(address)) return address;
   const parsed = ipaddr.process(address);
   if (parsed.kind() === 'ipv4') return parsed.toString();

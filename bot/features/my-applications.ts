@@ -5,6 +5,7 @@ import { IllegalTransitionError, NotFoundError, RuleError } from '../../core/err
 import { answerOfferByParent, listParentApplications, withdrawByParent, type KnownPosition } from '../../core/parents.ts';
 import { changeCategoryByParent } from '../../core/priority-claims.ts';
 import type { PriorityCategory } from '../../core/queue.ts';
+import { formatOpenQueueCode, openQueueCodesOf, openQueueUrl } from '../../core/open-queue.ts';
 import { explainPositionChange, type PositionExplanation } from '../../core/position.ts';
 import type { BotContext, SeenEntry } from '../context.ts';
 import { mainMenu, type MenuItem } from '../keyboards/main-menu.ts';
@@ -34,6 +35,7 @@ export async function showApplications(ctx: BotContext): Promise<void> {
     await ctx.reply(ctx.t('bot.my.empty'), { reply_markup: mainMenu(ctx.t) });
     return;
   }
+  const codes = await openQueueCodesOf(ctx.db, apps.map((a) => a.id));
   const next: Record<string, SeenEntry> = {};
   const now = new Date().toISOString();
   let changed = false;
@@ -44,7 +46,14 @@ export async function showApplications(ctx: BotContext): Promise<void> {
     if (before?.status === 'registered' && app.status === 'registered' && before.position !== null && before.position !== position) {
       explanation = await explainPositionChange(ctx.db, app.id, new Date(before.at), ctx.policy);
     }
-    const card = applicationCard(ctx.t, ctx.lang, app, { seen: before, explanation });
+    const open = codes.get(app.id);
+    const card = applicationCard(
+      ctx.t,
+      ctx.lang,
+      app,
+      { seen: before, explanation },
+      open ? { code: formatOpenQueueCode(open.code), url: openQueueUrl(ctx.config, open.queueId, ctx.lang) } : null,
+    );
     await ctx.reply(card.text, card.keyboard.inline_keyboard.length ? { reply_markup: card.keyboard } : {});
     // Only a change is written: looking again at an unchanged queue costs no session write.
     const stamp = app.positionStamp ?? undefined;

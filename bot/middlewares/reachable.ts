@@ -1,6 +1,7 @@
 import type { Context, MiddlewareFn } from 'grammy';
 import { clearUnreachable } from '../../core/unreachable.ts';
 import type { BotContext } from '../context.ts';
+import { askContactCheck } from '../features/contact-check.ts';
 import type { DrizzleSessionStorage } from './session.ts';
 
 /**
@@ -14,9 +15,13 @@ export function clearUnreachableMark(
 ): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const key = sessionKey(ctx);
+    let back = false;
     if (key !== undefined && storage.takeUnreachable(key) && ctx.chat?.type === 'private') {
-      if (await clearUnreachable(ctx.db, ctx.chat.id)) ctx.logger.info('chat reachable again: the parent wrote to the bot');
+      back = await clearUnreachable(ctx.db, ctx.chat.id);
+      if (back) ctx.logger.info('chat reachable again: the parent wrote to the bot');
     }
     await next();
+    // After the answer to what they wrote: is the phone on record still theirs (core/contact-checks.ts)?
+    if (back) await askContactCheck(ctx);
   };
 }

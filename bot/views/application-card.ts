@@ -15,6 +15,7 @@ export function applicationCard(
   lang: Language,
   app: ParentApplication,
   before: { seen: SeenEntry | undefined; explanation: PositionExplanation | null },
+  openQueue: { code: string; url: string } | null = null,
 ): { text: string; keyboard: InlineKeyboard } {
   const name = <T extends { nameKk: string; nameRu: string }>(x: T) => (lang === 'ru' ? x.nameRu : x.nameKk);
   const lines = [
@@ -31,6 +32,7 @@ export function applicationCard(
     else if (wait?.kind === 'range') lines.push(t('bot.my.card.wait', { from: wait.fromMonths, to: wait.toMonths }));
     else if (wait) lines.push(t('bot.my.card.waitUnknown'));
   }
+  if (openQueue) lines.push(t('bot.my.card.openQueue', openQueue));
   if (app.kindergartens.length) {
     lines.push(t('bot.my.card.kindergartens', { list: app.kindergartens.map((k, i) => `${i + 1}) ${name(k)}`).join('; ') }));
   }

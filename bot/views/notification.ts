@@ -1,6 +1,8 @@
 import { InlineKeyboard } from 'grammy';
 import type { i18n } from 'i18next';
+import { CONTACT_CHECK_KIND } from '../../core/contact-checks.ts';
 import type { OutboxItem } from '../../core/outbox.ts';
+import { contactCheckKeyboard } from '../features/contact-check.ts';
 import { formatDay } from './format.ts';
 
 /**
@@ -28,6 +30,7 @@ export function renderNotification(instance: i18n, item: OutboxItem, opts: { ask
     validUntil: day(p.validUntil),
     sendBy: day(p.sendBy),
     days: str(p.days) ?? '—',
+    phone: str(p.phone) ?? '—',
   };
   const key = has(`notifications.${item.kind}`) ? `notifications.${item.kind}` : 'notifications.generic';
   const lines = [t(key, values)];
@@ -42,6 +45,7 @@ export function renderNotification(instance: i18n, item: OutboxItem, opts: { ask
   if (stopUntil) lines.push(t('notifications.stopList', { days: str(p.stopDays) ?? '—', until: formatDay(stopUntil) }));
   if (has(`notifications.next.${item.kind}`)) lines.push('', t(`notifications.next.${item.kind}`));
   if (item.uncertain) lines.push('', t('notifications.repeat'));
+  if (item.kind === CONTACT_CHECK_KIND && typeof p.checkId === 'number') return { text: lines.join('\n'), keyboard: contactCheckKeyboard(t, p.checkId) };
   const keyboard = new InlineKeyboard().text(t('notifications.open'), 'my:list');
   if (opts.askRating && item.applicationId !== null) {
     lines.push('', t('bot.feedback.invite'));

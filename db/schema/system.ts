@@ -1,10 +1,12 @@
 import {
   bigint,
+  date,
   boolean,
   index,
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   serial,
   smallint,
   text,
@@ -164,4 +166,56 @@ export const signingKeys = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('signing_keys_one_active').on(t.active).where(sql`${t.active} = 1`)],
+);
+
+/**
+ * The open queue's daily export of one queue (core/open-queue.ts). `rows` is what is published:
+ * nothing that identifies a child. `lookup` is private and never served: a parent's private code
+ * → their row, so the page can point them to it.
+ */
+export const openQueueExports = pgTable(
+  'open_queue_exports',
+  {
+    queueId: integer().notNull(),
+    day: date({ mode: 'string' }).notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    rows: jsonb().notNull(),
+    lookup: jsonb().$type<Record<string, number>>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.queueId, t.day] })],
+);
+
+/** A parent's private code for finding their row in the open queue: random, so nothing public derives it. */
+export const openQueueCodes = pgTable('open_queue_codes', {
+  applicationId: integer()
+    .primaryKey()
+    .references(() => applications.id),
+  code: text().notNull().unique(),
+});
+
+/**
+ * The bot asked a parent to confirm their phone (once a year, or after a notification could not
+ * be delivered). An open check past due_at puts the parent on the staff's list to phone; closing it
+ * (by the parent's answer or a staff decision) is audited. Nobody loses a place for not answering.
+ */
+export const contactChecks = pgTable(
+  'contact_checks',
+  {
+    id: serial().primaryKey(),
+    applicantId: integer()
+      .notNull()
+      .references(() => applicants.id),
+    reason: text({ enum: ['yearly', 'undelivered'] }).notNull(),
+    askedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    dueAt: timestamp({ withTimezone: true }).notNull(),
+    closedAt: timestamp({ withTimezone: true }),
+    /** Who closed it and how; "nobody answered" leaves it open (an audit row records each call). */
+    outcome: text({ enum: ['confirmed', 'changed', 'staff_confirmed', 'staff_changed'] }),
+    /** The staff member who closed it; null when the parent answered. */
+    closedBy: integer(),
+  },
+  (t) => [
+    uniqueIndex('contact_checks_one_open').on(t.applicantId).where(sql`${t.closedAt} is null`),
+    index('contact_checks_due').on(t.dueAt).where(sql`${t.closedAt} is null`),
+  ],
 );

@@ -9,7 +9,8 @@ import { createI18n, loadResources, LANGUAGES } from '../../locales/index.ts';
 import { EXE, PDF, PNG } from '../support/bot.ts';
 
 type Tree = { [key: string]: string | Tree };
-
+const leaves = (tree: Tree, prefix = ''): [string, string][] =>
+  Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [[`${prefix}${k}`, v] as [string, string]] : leaves(v, `${prefix}${k}.`)));
 
 describe('notification texts', () => {
   const item = (kind: string, language: 'kk' | 'ru', params: OutboxItem['params'] = {}): OutboxItem => ({
