@@ -749,9 +749,9 @@ async function seedApplications(
 
   const [seq] = await rowsOf<{ last: string | number }>(
     tx,
-    sql`select setval('application_number_seq', nextval('application_number_seq') + ${total - 1}) as last`,
+    sql`select setval('application_number_seq', nextval('application_number_seq') + ${planned.length - 1}) as last`,
   );
-  const firstNumber = Number(seq!.last) - total + 1;
+  const firstNumber = Number(seq!.last) - planned.length + 1;
   const applicantBase = await maxId(tx, 'applicants');
   const childBase = await maxId(tx, 'children');
   const applicationBase = await maxId(tx, 'applications');

@@ -103,7 +103,7 @@ describe('a seat added in the panel reaches the next child in the bot', () => {
     const deadlineDay = new Date(deadline).toLocaleDateString('ru-RU', { timeZone: 'Asia/Almaty', day: '2-digit', month: '2-digit', year: 'numeric' });
     expect(toParent.map((c) => c.payload.text)).toEqual([
       `✅ № ${ours.number} өтініш кезекке қойылды. Кезектегі орныңызды «📋 Менің өтініштерім» бөлімінен көре аласыз.`,
-      `🎉 № ${ours.number} өтініш: балаңызға орын ұсынылды — № 1 «Балапан» балабақшасы. Орынды растаңыз, мерзімі: ${deadlineDay}. Әйтпесе орын келесі балаға беріледі.`,
+      `🎉 № ${ours.number} өтініш: балаңызға орын ұсынылды — № 1 «Балапан» балабақшасы. Орынды растаңыз, мерзімі: ${deadlineDay}. Әйтпесе орын келесі балаға беріледі.\n\nҚызметті бағалағыңыз келе ме? Бұл бір минут алады.`,
     ]);
     expect(toParent[1]!.payload.reply_markup).toEqual({
       inline_keyboard: [[{ text: '📋 Менің өтініштерім', callback_data: 'my:list' }], [{ text: '⭐ Қызметті бағалау', callback_data: `fb:start:${ours.id}` }]],

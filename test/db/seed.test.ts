@@ -105,6 +105,11 @@ describe('seedDemo', () => {
         (select count(*) from applications a join applications b
           on a.queue_id = b.queue_id and a.queue_number < b.queue_number and a.registered_at > b.registered_at)::int as out_of_order`);
     expect(queues).toEqual({ bad_last: 0, bad_counts: 0, out_of_order: 0 });
+    // The next number core hands out is past every seeded one, so the first real application is not refused.
+    const [next] = await rows<{ taken: number }>(sql`
+      select count(*)::int as taken from applications
+       where split_part(number, '-', 2)::bigint >= (select last_value + 1 from application_number_seq)`);
+    expect(next).toEqual({ taken: 0 });
   });
 
   it('has a mix of categories and statuses, and twins registered together', async () => {
