@@ -18,6 +18,8 @@ import { parseIin, type IinError } from './iin.ts';
 import { normalizePhone } from './phone.ts';
 import type { Policy } from './policy.ts';
 import { ACTIVE_STATUSES, transition, type Application } from './status.ts';
+import type { Language } from '../locales/languages.ts';
+import { languageSchema } from './input.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -30,7 +32,7 @@ export const applicationInputSchema = z.object({
     phoneVerified: z.boolean().default(false),
     address: text(500),
     telegramUserId: z.number().int().positive().nullish(),
-    language: z.enum(['kk', 'ru']),
+    language: languageSchema,
     consentAt: z.coerce.date(),
   }),
   representative: z
@@ -52,7 +54,7 @@ export const applicationInputSchema = z.object({
     birthCertificateNumber: text(64),
   }),
   districtId: z.number().int().positive(),
-  language: z.enum(['kk', 'ru']),
+  language: languageSchema,
   kindergartenIds: z.array(z.number().int().positive()).min(1),
   priorityCategory: z.enum(applications.priorityCategory.enumValues).default('none'),
   channel: z.enum(applications.channel.enumValues),
@@ -159,7 +161,7 @@ async function checkPlaces(db: Queryable, input: ParsedInput): Promise<FieldErro
 export async function checkKindergartens(
   db: Queryable,
   districtId: number,
-  language: 'kk' | 'ru',
+  language: Language,
   kindergartenIds: readonly number[],
 ): Promise<FieldError[]> {
   const found = await db
@@ -188,7 +190,7 @@ export async function findActiveApplicationByChildIin(db: Queryable, childIin: s
   return row?.application ?? null;
 }
 
-export async function ensureQueue(tx: Queryable, districtId: number, birthYear: number, language: 'kk' | 'ru') {
+export async function ensureQueue(tx: Queryable, districtId: number, birthYear: number, language: Language) {
   await tx.insert(queues).values({ districtId, birthYear, language }).onConflictDoNothing();
   const [queue] = await tx
     .select()

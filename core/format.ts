@@ -8,8 +8,9 @@
  * both languages write 02.12.2026 06:20 and 4 501 in Kazakhstan.
  */
 import { localParts } from './calendar.ts';
+import type { Language } from '../locales/languages.ts';
 
-export type Locale = 'kk' | 'ru';
+export type Locale = Language;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

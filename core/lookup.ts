@@ -14,6 +14,7 @@ import { maskPhone } from './phone.ts';
 import type { Policy } from './policy.ts';
 import { getPosition } from './position.ts';
 import type { Application, ApplicationStatus } from './status.ts';
+import type { Language } from '../locales/languages.ts';
 
 export const lookupInputSchema = z.object({
   query: z.string().trim().min(1).max(40),
@@ -85,7 +86,7 @@ export interface LookupAnswer {
   representativeName: string | null;
   districtKk: string;
   districtRu: string;
-  language: 'kk' | 'ru';
+  language: Language;
   channel: Application['channel'];
   registeredAt: Date;
   queueNumber: number | null;

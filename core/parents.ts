@@ -29,7 +29,9 @@ import { estimateWait, monthsOf, placesLastYearSql, type ExpectedWait } from './
 import { getPositions, positionFromRow, type QueuePosition, type QueuePositionRow } from './position.ts';
 import { eventsFrom, transition, type Application, type ApplicationStatus } from './status.ts';
 
-export type Language = 'kk' | 'ru';
+import type { Language } from '../locales/languages.ts';
+
+export type { Language };
 
 /** The ids of the applications a Telegram account may see, as a subquery (an id may repeat). */
 export function visibleApplicationIds(telegramUserId: number | Placeholder): SQL {

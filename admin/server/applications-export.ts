@@ -16,6 +16,7 @@ import { can, iinFor } from '../../core/staff.ts';
 import { createI18n } from '../../locales/index.ts';
 import { actorOf, scopeWhere, type ApiContext, type ApiDeps } from './context.ts';
 import { listParams, readListQuery, type ListSpec } from './simple-rest.ts';
+import { languageSchema } from '../../core/input.ts';
 
 const a = applications;
 const BATCH = 1000;
@@ -48,7 +49,7 @@ function cell(value: unknown): string {
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
-const langSchema = z.enum(['kk', 'ru']).catch('kk');
+const langSchema = languageSchema.catch('kk');
 
 export function exportHandler(deps: ApiDeps & { i18n?: i18n }, spec: ListSpec) {
   const db = deps.database.db;

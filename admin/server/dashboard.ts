@@ -12,6 +12,7 @@ import { addDays, localDate, startOfLocalDay } from '../../core/calendar.ts';
 import { QUALITY_INDICATORS } from '../../core/feedback.ts';
 import { districtScope } from '../../core/staff.ts';
 import { idParam, need, type ApiDeps, type ApiEnv } from './context.ts';
+import type { Language } from '../../locales/languages.ts';
 
 const querySchema = z.object({ districtId: idParam.optional() });
 
@@ -39,7 +40,7 @@ export function dashboardRoutes(deps: ApiDeps) {
     const allStatuses = sql`array['submitted','registered','offered','referred','enrolled','refused','withdrawn','lapsed']::application_status[]`;
 
     const [queues, today_, awaiting, deadline, quality, perDay] = await Promise.all([
-      rowsOf<{ district_id: number; birth_year: number; language: 'kk' | 'ru'; category: number; n: number }>(
+      rowsOf<{ district_id: number; birth_year: number; language: Language; category: number; n: number }>(
         db,
         sql`select q.district_id, q.birth_year, q.language, qc.category, sum(qc.n)::int as n
             from queue_counts qc join queues q on q.id = qc.queue_id

@@ -6,6 +6,7 @@ import { applications, feedback } from '../../db/schema/index.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { need, pathId, type ApiDeps, type ApiEnv } from './context.ts';
 import { dateFrom, dateTo, int, listParams, oneOrMany, sendList, type ListSpec } from './simple-rest.ts';
+import { languageSchema } from '../../core/input.ts';
 
 const f = feedback;
 
@@ -16,7 +17,7 @@ const list: ListSpec = {
   defaultSort: ['id', 'DESC'],
   filters: {
     applicationId: oneOrMany(f.applicationId, int),
-    language: oneOrMany(f.language, z.enum(['kk', 'ru'])),
+    language: oneOrMany(f.language, languageSchema),
     from: dateFrom(f.createdAt),
     to: dateTo(f.createdAt),
   },

@@ -11,6 +11,7 @@ import { createKindergarten, updateKindergarten } from '../../core/kindergartens
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
 import { actorOf, inScope, need, pathId, pick, readJson, scopeWhere, type ApiDeps, type ApiEnv } from './context.ts';
 import { int, likePattern, listParams, oneOrMany, sendList, type ListSpec } from './simple-rest.ts';
+import { languageSchema } from '../../core/input.ts';
 
 const k = kindergartens;
 
@@ -43,7 +44,7 @@ const list: ListSpec = {
     districtId: oneOrMany(k.districtId, int),
     active: oneOrMany(k.active, int),
     language: (value) => {
-      const lang = z.enum(['kk', 'ru']).safeParse(value);
+      const lang = languageSchema.safeParse(value);
       if (!lang.success) throw new ValidationError([{ field: 'filter.language', code: 'invalid' }]);
       return sql`${lang.data}::language = any(${k.languages})`;
     },

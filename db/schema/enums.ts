@@ -1,6 +1,7 @@
 import { pgEnum } from 'drizzle-orm/pg-core';
+import { LANGUAGES } from '../../locales/languages.ts';
 
-export const languageEnum = pgEnum('language', ['kk', 'ru']);
+export const languageEnum = pgEnum('language', LANGUAGES);
 
 /** Where an application came in (SPEC: office, State Corporation, portal; the bot is ours). */
 export const channelEnum = pgEnum('channel', ['bot', 'office', 'centre', 'portal']);

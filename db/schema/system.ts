@@ -1,6 +1,7 @@
 import {
   bigint,
   boolean,
+  date,
   index,
   integer,
   jsonb,
@@ -165,3 +166,17 @@ export const signingKeys = pgTable(
   },
   (t) => [uniqueIndex('signing_keys_one_active').on(t.active).where(sql`${t.active} = 1`)],
 );
+
+/**
+ * Working days moved by the government's yearly decree: a Saturday made a working day
+ * (`working` true) in exchange for a bridge day off (`working` false). Public holidays themselves
+ * come from the law (core/working-days.ts); only these moves are kept by hand, by an admin.
+ */
+export const dayTransfers = pgTable('day_transfers', {
+  id: serial().primaryKey(),
+  day: date({ mode: 'string' }).notNull().unique(),
+  working: boolean().notNull(),
+  /** The decree that moved the day, as staff would cite it. */
+  decree: text().notNull(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});

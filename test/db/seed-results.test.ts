@@ -6,7 +6,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { holidaysOf, isWorkingDay, localDate, localParts } from '../../core/calendar.ts';
+import { localDate, localParts } from '../../core/calendar.ts';
+import { holidaysOf, isWorkingDay } from '../../core/working-days.ts';
 import { createLogger } from '../../core/logger.ts';
 import { defaultPolicy } from '../../core/policy.ts';
 import { openDatabase, rowsOf, type Database } from '../../db/client.ts';
