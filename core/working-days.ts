@@ -142,10 +142,13 @@ export function useDayTransfers(rows: readonly DayTransfer[]): void {
 // ---------------------------------------------------------------------------------------------
 // Working days
 
-export function isWorkingDay(day: string): boolean {
-  const moved = transfers.get(day);
-  if (moved !== undefined) return moved;
+/** Whether `day` is a working day by the law alone, before any decree moved it. */
+export function isWorkingDayByLaw(day: string): boolean {
   return !isWeekend(day) && !holidayMap(yearOf(day)).has(day);
+}
+
+export function isWorkingDay(day: string): boolean {
+  return transfers.get(day) ?? isWorkingDayByLaw(day);
 }
 
 /** The closest working day strictly after `day`. */

@@ -7,7 +7,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { i18n } from 'i18next';
 import { stream } from 'hono/streaming';
-import { z } from 'zod';
 import { applicants, applications, children, districts } from '../../db/schema/index.ts';
 import { audit } from '../../core/audit.ts';
 import { formatDate, formatDateTime } from '../../core/format.ts';

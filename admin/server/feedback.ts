@@ -1,7 +1,6 @@
 /** /api/feedback (admin, auditor): the applicants' appendix 6 ratings and comments. Read-only. */
 import { eq, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { applications, feedback } from '../../db/schema/index.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { need, pathId, type ApiDeps, type ApiEnv } from './context.ts';

@@ -2,7 +2,6 @@
  * How the API hands out a result document for printing (core/result-documents.ts): the PDF
  * inline, so the browser's viewer prints or saves it, never cached.
  */
-import { z } from 'zod';
 import { ValidationError } from '../../core/errors.ts';
 import type { PrintedDocument } from '../../core/result-documents.ts';
 import type { ApiContext } from './context.ts';
