@@ -20,6 +20,7 @@ import type { Policy } from './policy.ts';
 import { ACTIVE_STATUSES, transition, type Application } from './status.ts';
 import type { Language } from '../locales/languages.ts';
 import { languageSchema } from './input.ts';
+import { cleanName, nameProblem } from './person-name.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -140,6 +141,15 @@ export function validateApplication(
     if (input.representative.phone && !normalizePhone(input.representative.phone)) {
       errors.push({ field: 'representative.phone', code: 'phone_invalid' });
     }
+  }
+  const names: [string, string | undefined][] = [
+    ['applicant.fullName', input.applicant.fullName],
+    ['representative.fullName', input.representative?.fullName],
+    ['child.fullName', input.child.fullName],
+  ];
+  for (const [field, name] of names) {
+    const problem = name === undefined ? null : nameProblem(cleanName(name));
+    if (problem) errors.push({ field, ...problem });
   }
   if (input.kindergartenIds.length > policy.maxKindergartens) {
     errors.push({ field: 'kindergartenIds', code: 'too_many_kindergartens', params: { max: policy.maxKindergartens } });

@@ -4,15 +4,15 @@ import type { Database } from '../../db/client.ts';
 import { staffUsers } from '../../db/schema/index.ts';
 import { createServer } from '../../admin/server/index.ts';
 import { loadConfig } from '../../core/config.ts';
-import { createLogger } from '../../core/logger.ts';
 import { defaultPolicy, type Policy } from '../../core/policy.ts';
 import { generateSigningKey } from '../../core/signing.ts';
 import { hashPassword, type StaffRole } from '../../core/staff.ts';
+import { testLogger } from './logger.ts';
 
 export type TestApp = ReturnType<typeof createServer>;
 
 export function testServer(database: Database, policy: Policy = defaultPolicy, env: Record<string, string> = {}): TestApp {
-  return createServer({ database, config: loadConfig({ SEED_DEMO: 'false', ...env }), logger: createLogger('silent'), policy, signingKey: generateSigningKey() });
+  return createServer({ database, config: loadConfig({ SEED_DEMO: 'false', ...env }), logger: testLogger(), policy, signingKey: generateSigningKey() });
 }
 
 /** A staff account with a known password (no forced change unless asked). */
