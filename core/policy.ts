@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Queryable } from '../db/client.ts';
 import { policySettings } from '../db/schema/index.ts';
+import { EXTRAORDINARY_CATEGORIES, FIRST_PRIORITY_CATEGORIES, priorityCategoryEnum } from '../db/schema/enums.ts';
 
 const monthDay = z.object({ month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31) });
 
@@ -42,24 +43,14 @@ export const policySchema = z.object({
   priorityProofWorkingDays: z.number().int().min(1).max(30).default(5),
   /** Priority categories this region honours; others are treated as general. */
   extraordinaryCategories: z
-    .array(z.enum(['military', 'special_state_body', 'killed_in_service']))
+    .array(z.enum(EXTRAORDINARY_CATEGORIES))
     .default(['military', 'special_state_body', 'killed_in_service']),
   firstPriorityCategories: z
-    .array(
-      z.enum([
-        'disabled_parent',
-        'no_parental_care',
-        'orphan',
-        'large_family',
-        'war_veteran',
-        'special_needs',
-        'teacher',
-      ]),
-    )
+    .array(z.enum(FIRST_PRIORITY_CATEGORIES))
     .default(['disabled_parent', 'no_parental_care', 'orphan', 'large_family', 'war_veteran', 'special_needs']),
   /** Categories whose proof is a work certificate that expires (certificateValidityDays). */
   expiringProofCategories: z
-    .array(z.enum(['military', 'special_state_body', 'teacher']))
+    .array(z.enum(priorityCategoryEnum.enumValues).exclude(['none']))
     .default(['military', 'special_state_body', 'teacher']),
   /** No referrals are issued in this window while children move up age groups. */
   freeze: z.object({ from: monthDay, to: monthDay }).default({ from: { month: 8, day: 1 }, to: { month: 8, day: 31 } }),
