@@ -20,6 +20,11 @@ export function formatDay(day: string): string {
   return `${d}.${m}.${y}`;
 }
 
+/** A day of any year, 01.08. */
+export function formatMonthDay(md: { month: number; day: number }): string {
+  return `${pad(md.day)}.${pad(md.month)}`;
+}
+
 const dates = new Map<number, string>();
 
 function instantOf(value: Date | string | number): number | null {

@@ -3,7 +3,7 @@
  * on working days 09:00–17:30 with lunch 13:00–14:30; the State Corporation's centres Monday to
  * Saturday 09:00–20:00 without lunch, not on public holidays. The bot and the portal never close.
  */
-import { localParts, startOfLocalDay } from './calendar.ts';
+import { localDate, localParts, startOfLocalDay } from './calendar.ts';
 import { holidaysOf, isWorkingDay, nextWorkingDay } from './working-days.ts';
 
 /** Minutes after midnight, Almaty time. */
@@ -19,8 +19,7 @@ const within = (hours: Hours, minutes: number) => hours.some(([from, to]) => min
 
 function wallClock(at: Date) {
   const p = localParts(at);
-  const day = `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
-  return { day, minutes: p.hour * 60 + p.minute, weekday: p.weekday, year: p.year };
+  return { day: localDate(at), minutes: p.hour * 60 + p.minute, weekday: p.weekday, year: p.year };
 }
 
 /** The instant `minutes` after the start of the Almaty `day`. */
