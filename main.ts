@@ -12,6 +12,7 @@ import { startBot, startNotifier } from './bot/run.ts';
 import { certificateJobs } from './core/certificates.ts';
 import { loadConfigOrExit } from './core/config.ts';
 import { contactCheckJobs, scheduleYearlyContactCheck } from './core/contact-checks.ts';
+import { loadDayTransfers } from './core/day-transfers.ts';
 import { createJobWorker } from './core/jobs.ts';
 import { createLogger } from './core/logger.ts';
 import { openQueueJobs, scheduleOpenQueueExport } from './core/open-queue.ts';
@@ -45,6 +46,12 @@ async function main(): Promise<void> {
     console.log(`\n  First admin account: login "${seeded.admin.login}", one-time password "${seeded.admin.password}"\n`);
   }
   const policy = await loadPolicy(database.db);
+  // Decree transfers of working days: an edit reloads them in its own process, the others here.
+  await loadDayTransfers(database.db);
+  const transfersTimer = setInterval(() => {
+    loadDayTransfers(database.db).catch((err: unknown) => logger.warn({ err }, 'day transfers not reloaded'));
+  }, 60_000);
+  transfersTimer.unref();
   const signingKey = await loadSigningKey(database.db, config, logger);
   const stops: (() => Promise<void>)[] = [];
 
@@ -98,6 +105,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    clearInterval(transfersTimer);
     logger.info({ signal }, 'shutting down');
     for (const stop of stops.reverse()) await stop().catch((err) => logger.error({ err }, 'stop failed'));
     await database.close();

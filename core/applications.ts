@@ -18,6 +18,9 @@ import { parseIin, type IinError } from './iin.ts';
 import { normalizePhone } from './phone.ts';
 import type { Policy } from './policy.ts';
 import { ACTIVE_STATUSES, transition, type Application } from './status.ts';
+import type { Language } from '../locales/languages.ts';
+import { languageSchema } from './input.ts';
+import { cleanName, nameProblem } from './person-name.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -30,7 +33,7 @@ export const applicationInputSchema = z.object({
     phoneVerified: z.boolean().default(false),
     address: text(500),
     telegramUserId: z.number().int().positive().nullish(),
-    language: z.enum(['kk', 'ru']),
+    language: languageSchema,
     consentAt: z.coerce.date(),
   }),
   representative: z
@@ -52,7 +55,7 @@ export const applicationInputSchema = z.object({
     birthCertificateNumber: text(64),
   }),
   districtId: z.number().int().positive(),
-  language: z.enum(['kk', 'ru']),
+  language: languageSchema,
   kindergartenIds: z.array(z.number().int().positive()).min(1),
   priorityCategory: z.enum(applications.priorityCategory.enumValues).default('none'),
   channel: z.enum(applications.channel.enumValues),
@@ -139,6 +142,15 @@ export function validateApplication(
       errors.push({ field: 'representative.phone', code: 'phone_invalid' });
     }
   }
+  const names: [string, string | undefined][] = [
+    ['applicant.fullName', input.applicant.fullName],
+    ['representative.fullName', input.representative?.fullName],
+    ['child.fullName', input.child.fullName],
+  ];
+  for (const [field, name] of names) {
+    const problem = name === undefined ? null : nameProblem(cleanName(name));
+    if (problem) errors.push({ field, ...problem });
+  }
   if (input.kindergartenIds.length > policy.maxKindergartens) {
     errors.push({ field: 'kindergartenIds', code: 'too_many_kindergartens', params: { max: policy.maxKindergartens } });
   }
@@ -159,7 +171,7 @@ async function checkPlaces(db: Queryable, input: ParsedInput): Promise<FieldErro
 export async function checkKindergartens(
   db: Queryable,
   districtId: number,
-  language: 'kk' | 'ru',
+  language: Language,
   kindergartenIds: readonly number[],
 ): Promise<FieldError[]> {
   const found = await db
@@ -188,7 +200,7 @@ export async function findActiveApplicationByChildIin(db: Queryable, childIin: s
   return row?.application ?? null;
 }
 
-export async function ensureQueue(tx: Queryable, districtId: number, birthYear: number, language: 'kk' | 'ru') {
+export async function ensureQueue(tx: Queryable, districtId: number, birthYear: number, language: Language) {
   await tx.insert(queues).values({ districtId, birthYear, language }).onConflictDoNothing();
   const [queue] = await tx
     .select()

@@ -1,12 +1,11 @@
 /**
- * Working-day calendar of Kazakhstan, for deadlines such as "confirm within 2 working days".
+ * The Almaty clock: local days, their start and end, calendar-day arithmetic. Working days and
+ * holidays are core/working-days.ts (kept out of here: the panel's bundle imports this file).
  *
  * Pure functions, no I/O. A local day is a 'YYYY-MM-DD' string; an instant is a JS Date.
  * All local days are days in Asia/Almaty. Offsets always come from the runtime's tzdata through
  * Intl, never from constants: Almaty moved from UTC+6 to UTC+5 on 1 March 2024, and it may move again.
  */
-import { FIXED_HOLIDAYS, KURBAN_AIT_FIRST_DAY, KURBAN_AIT_KEY } from './holidays.ts';
-
 export const TIME_ZONE = 'Asia/Almaty';
 
 const DAY_MS = 86_400_000;
@@ -63,11 +62,6 @@ export function addDays(day: string, n: number): string {
 /** 1 = Monday … 7 = Sunday. */
 export function weekdayOf(day: string): number {
   return new Date(dayToUtcMs(day)).getUTCDay() || 7;
-}
-
-function yearOf(day: string): number {
-  dayToUtcMs(day);
-  return Number(day.slice(0, 4));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -149,118 +143,9 @@ export function endOfLocalDay(day: string): Date {
   return new Date(startOfLocalDay(addDays(day, 1)).getTime() - 1);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Holidays
-
-interface HolidayDay {
-  day: string;
-  key: string;
-  religious: boolean;
-}
-
-function baseHolidays(year: number, requireKurbanAit: boolean): HolidayDay[] {
-  const days = FIXED_HOLIDAYS.map((h) => ({ day: formatDay(year, h.month, h.day), key: h.key, religious: h.religious }));
-  const kurbanAit = KURBAN_AIT_FIRST_DAY[year];
-  if (kurbanAit !== undefined) days.push({ day: kurbanAit, key: KURBAN_AIT_KEY, religious: true });
-  else if (requireKurbanAit) {
-    throw new RangeError(`No Kurban Ait date for ${year}: add the official date to KURBAN_AIT_FIRST_DAY in core/holidays.ts`);
-  }
-  return days;
-}
-
-function isWeekend(day: string): boolean {
-  return weekdayOf(day) >= 6;
-}
-
-/**
- * Holidays and carried-over days off of `year`. Neighbouring years take part because a carry may
- * cross New Year, and because their holidays block carry targets; their Kurban Ait is optional as
- * it never sits near the year boundary.
- */
-function computeHolidays(year: number): Map<string, string> {
-  const base = [...baseHolidays(year - 1, false), ...baseHolidays(year, true), ...baseHolidays(year + 1, false)]
-    .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-  const taken = new Map<string, string>();
-  // When two holidays share a day (Kurban Ait 2032 on Nauryz), the first listed keeps the key.
-  for (const h of base) if (!taken.has(h.day)) taken.set(h.day, h.key);
-  for (const h of base) {
-    if (h.religious || !isWeekend(h.day)) continue;
-    let target = addDays(h.day, 1);
-    while (isWeekend(target) || taken.has(target)) target = addDays(target, 1);
-    taken.set(target, `${h.key}_carry`);
-  }
-  const prefix = formatDay(year, 1, 1).slice(0, 5);
-  return new Map([...taken].filter(([day]) => day.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1)));
-}
-
-const holidayCache = new Map<number, Map<string, string>>();
-
-function holidayMap(year: number): Map<string, string> {
-  let map = holidayCache.get(year);
-  if (!map) {
-    map = computeHolidays(year);
-    holidayCache.set(year, map);
-  }
-  return map;
-}
-
-/**
- * Day → holiday key for every holiday of `year` (weekend ones too), in date order, including
- * carried-over days off (`${key}_carry`). Returns a copy: the memoised map stays untouched.
- * Throws RangeError for a year without a Kurban Ait date in core/holidays.ts.
- */
-export function holidaysOf(year: number): Map<string, string> {
-  assertInteger(year, 'year');
-  if (year < 1 || year > 9998) throw new RangeError(`Year out of range: ${year}`);
-  return new Map(holidayMap(year));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Working days
-
-export function isWorkingDay(day: string): boolean {
-  return !isWeekend(day) && !holidayMap(yearOf(day)).has(day);
-}
-
-/** The closest working day strictly after `day`. */
-export function nextWorkingDay(day: string): string {
-  let d = addDays(day, 1);
-  while (!isWorkingDay(d)) d = addDays(d, 1);
-  return d;
-}
-
-/** The closest working day strictly before `day`. */
-export function previousWorkingDay(day: string): string {
-  let d = addDays(day, -1);
-  while (!isWorkingDay(d)) d = addDays(d, -1);
-  return d;
-}
-
-/**
- * Deadline "within n working days" of `from`: the end of the n-th working day after `from`'s local
- * day; the day of `from` itself never counts, however early it is. n = 0 means "by the end of
- * today", pushed to the next working day when today is not one.
- */
-export function addWorkingDays(from: Date, n: number): Date {
-  assertInteger(n, 'n');
-  if (n < 0) throw new RangeError(`n must not be negative, got ${n}`);
-  let day = localDate(from);
-  if (n === 0) return endOfLocalDay(isWorkingDay(day) ? day : nextWorkingDay(day));
-  for (let i = 0; i < n; i++) day = nextWorkingDay(day);
-  return endOfLocalDay(day);
-}
-
 /** End of the local day `n` calendar days after `from`'s local day (holidays count as days). */
 export function addCalendarDays(from: Date, n: number): Date {
   return endOfLocalDay(addDays(localDate(from), n));
-}
-
-/** Working days d with fromDay < d <= toDay; 0 when toDay is not after fromDay. */
-export function workingDaysBetween(fromDay: string, toDay: string): number {
-  dayToUtcMs(toDay);
-  let count = 0;
-  for (let d = addDays(fromDay, 1); d <= toDay; d = addDays(d, 1)) if (isWorkingDay(d)) count++;
-  return count;
 }
 
 /**

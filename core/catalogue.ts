@@ -6,6 +6,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { compareNames, type Locale } from './format.ts';
 import { districts, kindergartens, localities } from '../db/schema/index.ts';
+import type { Language } from '../locales/languages.ts';
 
 export interface DistrictChoice {
   id: number;
@@ -46,7 +47,7 @@ export async function listDistricts(db: Queryable, language: Locale = 'kk'): Pro
 }
 
 /** Open kindergartens of the district with groups in `language`, by number. */
-export async function listKindergartens(db: Queryable, districtId: number, language: 'kk' | 'ru'): Promise<KindergartenChoice[]> {
+export async function listKindergartens(db: Queryable, districtId: number, language: Language): Promise<KindergartenChoice[]> {
   return db
     .select({ id: kindergartens.id, number: kindergartens.number, nameKk: kindergartens.nameKk, nameRu: kindergartens.nameRu })
     .from(kindergartens)

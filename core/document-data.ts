@@ -26,7 +26,9 @@ import {
   type SigningKey,
 } from './signing.ts';
 
-export type Language = 'kk' | 'ru';
+import type { Language } from '../locales/languages.ts';
+
+export type { Language };
 export type ReferralStatus = (typeof referrals.status.enumValues)[number];
 export interface Bilingual {
   kk: string;

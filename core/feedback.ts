@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Queryable } from '../db/client.ts';
 import { feedback, notifications } from '../db/schema/index.ts';
 import { ValidationError } from './errors.ts';
+import { languageSchema } from './input.ts';
 
 /** The six indicators, in the order of appendix 6. */
 export const QUALITY_INDICATORS = ['withinDeadline', 'process', 'information', 'electronic', 'complaints', 'courtesy'] as const;
@@ -18,7 +19,7 @@ export const feedbackInputSchema = z
   .object({
     applicantId: z.number().int().positive().nullish(),
     applicationId: z.number().int().positive().nullish(),
-    language: z.enum(['kk', 'ru']).nullish(),
+    language: languageSchema.nullish(),
     withinDeadline: rating,
     process: rating,
     information: rating,

@@ -8,8 +8,9 @@
  * both languages write 02.12.2026 06:20 and 4 501 in Kazakhstan.
  */
 import { localParts } from './calendar.ts';
+import type { Language } from '../locales/languages.ts';
 
-export type Locale = 'kk' | 'ru';
+export type Locale = Language;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -17,6 +18,11 @@ const pad = (n: number) => String(n).padStart(2, '0');
 export function formatDay(day: string): string {
   const [y, m, d] = day.slice(0, 10).split('-');
   return `${d}.${m}.${y}`;
+}
+
+/** A day of any year, 01.08. */
+export function formatMonthDay(md: { month: number; day: number }): string {
+  return `${pad(md.day)}.${pad(md.month)}`;
 }
 
 const dates = new Map<number, string>();

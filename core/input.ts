@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { FieldError } from './errors.ts';
+import { LANGUAGES } from '../locales/languages.ts';
 
 /**
  * Control characters: C0 (except tab, line feed and carriage return), DEL, C1, and halves of a
@@ -17,6 +18,9 @@ const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\p{
 export function hasControlChars(text: string): boolean {
   return CONTROL_CHARS.test(text);
 }
+
+/** A language field: one of the service's languages. */
+export const languageSchema = z.enum(LANGUAGES);
 
 /** No form of the service nests deeper; a deeper body is junk, and walking it would exhaust the stack. */
 export const MAX_JSON_DEPTH = 32;

@@ -9,6 +9,7 @@ import { rowsOf, type Queryable } from '../db/client.ts';
 import { checkViolation, uniqueViolation } from '../db/constraints.ts';
 import { districts, groups, kindergartens } from '../db/schema/index.ts';
 import { audit, type Actor } from './audit.ts';
+import { seatsHeld } from './placement.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from './errors.ts';
 
 const name = (s: z.ZodString) => s.trim().min(1).max(300);
@@ -96,7 +97,7 @@ export async function updateKindergarten(db: Queryable, id: number, raw: unknown
 export async function liveReferralsOf(db: Queryable, groupId: number): Promise<number> {
   const [row] = await rowsOf<{ n: number }>(
     db,
-    sql`select count(*)::int as n from referrals where group_id = ${groupId} and status in ('offered', 'issued')`,
+    sql`select ${seatsHeld(sql`${groupId}`)} as n`,
   );
   return row?.n ?? 0;
 }

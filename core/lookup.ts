@@ -3,7 +3,7 @@
  * answer, without seeing more personal data than they need"). Every look-up needs a reason
  * typed by the agent and is written to the audit log with it, found or not.
  */
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Queryable } from '../db/client.ts';
 import { applicants, applications, children, districts, groups, kindergartens, referrals, representatives } from '../db/schema/index.ts';
@@ -14,6 +14,7 @@ import { maskPhone } from './phone.ts';
 import type { Policy } from './policy.ts';
 import { getPosition } from './position.ts';
 import type { Application, ApplicationStatus } from './status.ts';
+import type { Language } from '../locales/languages.ts';
 
 export const lookupInputSchema = z.object({
   query: z.string().trim().min(1).max(40),
@@ -30,6 +31,19 @@ export function classifyQuery(input: string): LookupQuery | null {
   const iin = normalizeIin(trimmed);
   if (/^\d{12}$/.test(iin)) return { kind: 'iin', iin };
   return null;
+}
+
+/**
+ * The applications an IIN (of the child, the applicant or the representative) or a number finds:
+ * the look-up's and the panel's search box's one rule. Three index look-ups joined by UNION: an
+ * OR across joined tables would read the whole table.
+ */
+export function applicationsMatching(query: LookupQuery): SQL {
+  if (query.kind === 'number') return sql`${applications.number} = ${query.number}`;
+  return sql`${applications.id} in (
+    select a.id from applications a join children c on c.id = a.child_id where c.iin = ${query.iin}
+    union select a.id from applications a join applicants p on p.id = a.applicant_id where p.iin = ${query.iin}
+    union select a.id from applications a join representatives r on r.id = a.representative_id where r.iin = ${query.iin})`;
 }
 
 /**
@@ -85,7 +99,7 @@ export interface LookupAnswer {
   representativeName: string | null;
   districtKk: string;
   districtRu: string;
-  language: 'kk' | 'ru';
+  language: Language;
   channel: Application['channel'];
   registeredAt: Date;
   queueNumber: number | null;
@@ -124,14 +138,7 @@ export async function lookupApplications(
   const query = classifyQuery(parsed.data.query);
   if (!query) throw new ValidationError([{ field: 'query', code: 'lookup_query' }]);
 
-  // Three index look-ups joined by UNION: an OR across joined tables would read the whole table.
-  const where =
-    query.kind === 'number'
-      ? eq(applications.number, query.number)
-      : sql`${applications.id} in (
-          select a.id from applications a join children c on c.id = a.child_id where c.iin = ${query.iin}
-          union select a.id from applications a join applicants p on p.id = a.applicant_id where p.iin = ${query.iin}
-          union select a.id from applications a join representatives r on r.id = a.representative_id where r.iin = ${query.iin})`;
+  const where = applicationsMatching(query);
   const rows = await db
     .select({ application: applications, child: children, applicant: applicants, representative: representatives, district: districts })
     .from(applications)

@@ -22,7 +22,9 @@ import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../db/client.ts';
 import { notifications } from '../db/schema/index.ts';
 
-export type Language = 'kk' | 'ru';
+import type { Language } from '../locales/languages.ts';
+
+export type { Language };
 
 /** One attempt of one row: what a worker holds between claim and outcome. */
 export interface Attempt {

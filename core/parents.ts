@@ -15,7 +15,7 @@
  * parent's record or applications.
  */
 import { and, desc, eq, sql, type Placeholder, type SQL } from 'drizzle-orm';
-import { rowsOf, type Queryable } from '../db/client.ts';
+import { rowsOf, type Queryable, type Tx } from '../db/client.ts';
 import { applications, applicationTelegramLinks, children, districts, notifications, queues } from '../db/schema/index.ts';
 import { submitApplication, type ApplicationInput, type SubmitResult } from './applications.ts';
 import { attachDocument, type DocumentKind } from './attachments.ts';
@@ -31,7 +31,9 @@ import { estimateWait, monthsOf, placesLastYearSql, type ExpectedWait } from './
 import { getPositions, positionFromRow, type QueuePosition, type QueuePositionRow } from './position.ts';
 import { eventsFrom, transition, type Application, type ApplicationStatus } from './status.ts';
 
-export type Language = 'kk' | 'ru';
+import type { Language } from '../locales/languages.ts';
+
+export type { Language };
 
 /** The ids of the applications a Telegram account may see, as a subquery (an id may repeat). */
 export function visibleApplicationIds(telegramUserId: number | Placeholder): SQL {
@@ -453,6 +455,11 @@ export async function submitFromTelegram(db: Queryable, s: TelegramSubmission): 
     channel: 'bot',
     applicant: { ...s.input.applicant, telegramUserId: s.input.representative ? null : s.telegramUserId },
   };
+  // One transaction: the application, its Telegram link and its files are kept together or not at all.
+  return db.transaction(async (tx) => submitInTransaction(tx, s, input, now));
+}
+
+async function submitInTransaction(db: Tx, s: TelegramSubmission, input: ApplicationInput, now: Date): Promise<TelegramSubmitResult> {
   const result = await submitApplication(db, input, { type: 'parent', id: null }, s.policy, now);
   if (!result.created) {
     return {

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { z } from 'zod';
 import { rowsOf, type Queryable, type Tx } from '../db/client.ts';
 import { allocationRounds, applications, groups, queues } from '../db/schema/index.ts';
@@ -9,6 +9,7 @@ import type { JobHandler } from './jobs.ts';
 import type { Policy } from './policy.ts';
 import { nextList, type QueueList } from './queue.ts';
 import { assertNotFrozen, createOffers, SEAT_FREED_JOB, type Referral } from './referrals.ts';
+import type { Language } from '../locales/languages.ts';
 
 /**
  * Seats and who gets them. Free seats of a group = capacity − enrolled − live offers and
@@ -20,11 +21,25 @@ export interface GroupSeats {
   kindergartenId: number;
   districtId: number;
   birthYear: number;
-  language: 'kk' | 'ru';
+  language: Language;
   capacity: number;
   enrolled: number;
   live: number;
   free: number;
+}
+
+/** Seats a group's live offers and referrals hold. */
+export function seatsHeld(groupId: SQLWrapper): SQL<number> {
+  return sql<number>`(select count(*)::int from referrals r where r.group_id = ${groupId} and r.status in ('offered', 'issued'))`;
+}
+
+/**
+ * Free seats = capacity − enrolled − held, never below zero: a group over capacity (capacity
+ * lowered by hand, or a race the row lock did not cover) has no free seats, and must not lower a
+ * district's total by the excess.
+ */
+export function freeSeats(capacity: SQLWrapper, enrolled: SQLWrapper, held: SQLWrapper): SQL<number> {
+  return sql<number>`greatest(${capacity} - ${enrolled} - ${held}, 0)::int`;
 }
 
 export async function groupSeats(db: Queryable, where: { groupIds?: number[]; districtId?: number }): Promise<GroupSeats[]> {
@@ -32,7 +47,7 @@ export async function groupSeats(db: Queryable, where: { groupIds?: number[]; di
     db,
     sql`select g.id as "groupId", g.kindergarten_id as "kindergartenId", k.district_id as "districtId",
           g.birth_year as "birthYear", g.language, g.capacity, g.enrolled,
-          coalesce(l.n, 0)::int as live, (g.capacity - g.enrolled - coalesce(l.n, 0))::int as free
+          coalesce(l.n, 0)::int as live, ${freeSeats(sql`g.capacity`, sql`g.enrolled`, sql`coalesce(l.n, 0)`)} as free
         from groups g
         join kindergartens k on k.id = g.kindergarten_id
         left join (select group_id, count(*) as n from referrals where status in ('offered', 'issued') group by group_id) l

@@ -1,19 +1,15 @@
 import { z } from 'zod';
-import { priorityCategoryEnum } from '../db/schema/enums.ts';
 import type { Queryable } from '../db/client.ts';
 import { policySettings } from '../db/schema/index.ts';
+import { EXTRAORDINARY_CATEGORIES, FIRST_PRIORITY_CATEGORIES } from '../db/schema/enums.ts';
 
 const bilingual = z.object({ kk: z.string().trim().min(1), ru: z.string().trim().min(1) });
 const SERVICE = {
   kk: '«Мектепке дейінгі балалар ұйымдарына жіберу үшін мектепке дейінгі (7 жасқа дейін) жастағы балаларды кезекке қою»',
   ru: '«Постановка на очередь детей дошкольного возраста (до 7 лет) для направления в детские дошкольные организации»',
 };
-type PriorityCategory = Exclude<(typeof priorityCategoryEnum.enumValues)[number], 'none'>;
-/** Every priority category (a child with none has no claim), from the one enum in the schema. */
-export const PRIORITY_CATEGORIES = priorityCategoryEnum.enumValues.filter((c): c is PriorityCategory => c !== 'none') as [
-  PriorityCategory,
-  ...PriorityCategory[],
-];
+/** Every priority category (a child with none has no claim), from the schema's one declaration. */
+export const PRIORITY_CATEGORIES = [...EXTRAORDINARY_CATEGORIES, ...FIRST_PRIORITY_CATEGORIES] as const;
 
 const monthDay = z.object({ month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31) });
 
@@ -62,20 +58,10 @@ export const policySchema = z.object({
   priorityProofReminderDaysBefore: z.number().int().min(0).max(30).default(2),
   /** Priority categories this region honours; others are treated as general. */
   extraordinaryCategories: z
-    .array(z.enum(PRIORITY_CATEGORIES))
+    .array(z.enum(EXTRAORDINARY_CATEGORIES))
     .default(['military', 'special_state_body', 'killed_in_service']),
   firstPriorityCategories: z
-    .array(
-      z.enum([
-        'disabled_parent',
-        'no_parental_care',
-        'orphan',
-        'large_family',
-        'war_veteran',
-        'special_needs',
-        'teacher',
-      ]),
-    )
+    .array(z.enum(FIRST_PRIORITY_CATEGORIES))
     .default(['disabled_parent', 'no_parental_care', 'orphan', 'large_family', 'war_veteran', 'special_needs']),
   /** Categories whose proof is a work certificate that expires (certificateValidityDays). */
   expiringProofCategories: z

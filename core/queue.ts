@@ -1,4 +1,5 @@
 import type { Policy } from './policy.ts';
+import type { PriorityCategory } from '../db/schema/enums.ts';
 
 /**
  * The queue order (SPEC "The queue order, exactly"): a queue is one district × birth year ×
@@ -62,18 +63,7 @@ export function phaseAfterPlace(phase: number, list: QueueList, k: number): numb
   return phase;
 }
 
-export type PriorityCategory =
-  | 'none'
-  | 'military'
-  | 'special_state_body'
-  | 'killed_in_service'
-  | 'disabled_parent'
-  | 'no_parental_care'
-  | 'orphan'
-  | 'large_family'
-  | 'war_veteran'
-  | 'special_needs'
-  | 'teacher';
+export type { PriorityCategory };
 
 export type ProofState = 'none' | 'pending' | 'verified' | 'rejected' | 'expired';
 

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { bulkInsert, type Queryable, type Tx } from '../db/client.ts';
 import { applications, groups, kindergartens, referrals } from '../db/schema/index.ts';
 import { audit, SYSTEM, type Actor } from './audit.ts';
-import { addCalendarDays, addWorkingDays, isInRange, localDate, previousWorkingDay, startOfLocalDay } from './calendar.ts';
+import { addCalendarDays, isInRange, localDate, startOfLocalDay } from './calendar.ts';
+import { addWorkingDays, previousWorkingDay } from './working-days.ts';
+import { formatMonthDay } from './format.ts';
 import { IllegalTransitionError, NotFoundError, RuleError, ValidationError } from './errors.ts';
 import { scheduleJobs, type JobHandler, type ScheduleInput } from './jobs.ts';
 import { signReferralRecord } from './document-data.ts';
@@ -24,9 +26,7 @@ export const LIVE_REFERRAL = ['offered', 'issued'] as const;
 /** No new places while children move up age groups (policy.freeze, 1–31 August). */
 export function assertNotFrozen(now: Date, policy: Policy): void {
   if (isInRange(localDate(now), policy.freeze.from, policy.freeze.to)) {
-    // DD.MM, as people write dates here: "01.08–31.08".
-    const dm = (d: { month: number; day: number }) => `${String(d.day).padStart(2, '0')}.${String(d.month).padStart(2, '0')}`;
-    throw new RuleError('freeze', { from: dm(policy.freeze.from), to: dm(policy.freeze.to) });
+    throw new RuleError('freeze', { from: formatMonthDay(policy.freeze.from), to: formatMonthDay(policy.freeze.to) });
   }
 }
 

@@ -52,6 +52,8 @@ export const PERMISSIONS = {
   'feedback.read': ['admin', 'auditor'],
   'dashboard.read': ['admin', 'district_staff', 'auditor'],
   'districts.read': ['admin', 'district_staff', 'call_centre', 'auditor'],
+  /** The decree transfers of working days: they move every deadline in the city. */
+  'calendar.write': ['admin'],
   lookup: ['admin', 'call_centre'],
   /** Staff who explain the bot to parents; the sandbox is too costly to offer every desk. */
   'bot.preview': ['admin', 'district_staff'],

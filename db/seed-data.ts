@@ -3,6 +3,7 @@
  * the name parts that demo people are made of. No I/O. Every person made from these parts is a
  * random combination, never a real person's data.
  */
+import type { Language } from '../locales/languages.ts';
 
 export interface Bilingual {
   kk: string;
@@ -150,7 +151,7 @@ export const GROUP_NAMES: Record<number, Bilingual> = {
   6: { kk: 'Мектепалды тобы', ru: 'Предшкольная группа' },
 };
 
-export type Ethnicity = 'kk' | 'ru';
+export type Ethnicity = Language;
 
 export interface Surname {
   m: string;
@@ -421,7 +422,7 @@ export function parentName(random: Random, family: Family, sex: 'male' | 'female
 }
 
 /** A home address on one of the district's streets, in the applicant's language. */
-export function homeAddress(random: Random, district: DistrictSeed, language: 'kk' | 'ru'): string {
+export function homeAddress(random: Random, district: DistrictSeed, language: Language): string {
   const street = pick(random, district.streets);
   const house = between(random, 1, 180);
   const flat = random() < 0.75 ? between(random, 1, 240) : null;

@@ -12,13 +12,15 @@ import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { hash } from '@node-rs/argon2';
 import { sql } from 'drizzle-orm';
 import { loadConfigOrExit } from '../core/config.ts';
 import { IDENTITY_PROOF } from '../core/applications.ts';
-import { addWorkingDays, holidaysOf, isWorkingDay, localParts, nextWorkingDay } from '../core/calendar.ts';
+import { localDate, localParts, startOfLocalDay } from '../core/calendar.ts';
+import { centreOpen, nextOfficeMoment, officeOpen } from '../core/office-hours.ts';
 import { defaultPolicy } from '../core/policy.ts';
+import { addWorkingDays } from '../core/working-days.ts';
 import { makeIin } from '../core/iin.ts';
+import { hashPassword } from '../core/staff.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { bulkInsert, openDatabase, rowsOf, type Database, type Db, type Tx } from './client.ts';
 import {
@@ -54,16 +56,14 @@ import {
   type DistrictSeed,
   type Random,
 } from './seed-data.ts';
+import type { Language } from '../locales/languages.ts';
 
 /** The demo seed's PRNG seed: the same demo data on every machine. */
 export const DEMO_SEED = 20_260_601;
 export const DEFAULT_DEMO_APPLICATIONS = 5_000;
 
 const DAY_MS = 86_400_000;
-/** Almaty is UTC+5 (since March 2024): close enough for spreading demo times over the day. */
-const ALMATY_OFFSET_MS = 5 * 3_600_000;
 
-type Language = 'kk' | 'ru';
 type Sex = 'male' | 'female';
 type Status = 'submitted' | 'registered' | 'withdrawn' | 'enrolled' | 'refused';
 type ApplicationRow = typeof applications.$inferInsert;
@@ -95,7 +95,7 @@ export function dayString(ms: number): string {
 
 /** The year in Almaty of an instant (application numbers begin with it). */
 export function almatyYear(ms: number): number {
-  return new Date(ms + ALMATY_OFFSET_MS).getUTCFullYear();
+  return localParts(new Date(ms)).year;
 }
 
 /**
@@ -180,12 +180,6 @@ const CHANNEL_WEIGHTS = [50, 25, 10, 15];
  * People hand in paper applications only while the office or the centre is open (SPEC
  * "Schedule"), so those channels are drawn among the ones open at the application's time.
  */
-/** Minutes after midnight, Almaty time. */
-const OFFICE_HOURS = [
-  [9 * 60, 13 * 60],
-  [14 * 60 + 30, 17 * 60 + 30],
-] as const;
-const CENTRE_HOURS = [[9 * 60, 20 * 60]] as const;
 /** How long a staff check takes once someone picks the application up: most are quick. */
 const CHECK_MINUTES: { weight: number; min: number; max: number }[] = [
   { weight: 70, min: 3, max: 15 },
@@ -193,86 +187,16 @@ const CHECK_MINUTES: { weight: number; min: number; max: number }[] = [
   { weight: 8, min: 30, max: 90 },
 ];
 
-interface LocalTime {
-  day: string;
-  /** Minutes after midnight. */
-  minutes: number;
-  /** 1 = Monday … 7 = Sunday. */
-  weekday: number;
-}
-
-/** Almaty's offset from UTC at `ms`, by the time zone's rules (UTC+6 until March 2024). */
-function offsetAt(ms: number): number {
-  const p = localParts(new Date(ms));
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - (ms - (ms % 60_000));
-}
-
-/**
- * The same, asked of the time zone once per month (Intl is slow for thousands of calls): a month
- * whose first and last minute have the same offset has it throughout; the month of a change
- * asks for every instant.
- */
-const monthOffsets = new Map<number, number | null>();
-function almatyOffset(ms: number): number {
-  const d = new Date(ms);
-  const key = d.getUTCFullYear() * 12 + d.getUTCMonth();
-  let offset = monthOffsets.get(key);
-  if (offset === undefined) {
-    const first = offsetAt(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
-    offset = first === offsetAt(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - 60_000) ? first : null;
-    monthOffsets.set(key, offset);
-  }
-  return offset ?? offsetAt(ms);
-}
-
-/** Almaty's wall clock at `ms`. */
-function almatyTime(ms: number): LocalTime {
-  const local = new Date(ms + almatyOffset(ms));
-  return { day: local.toISOString().slice(0, 10), minutes: local.getUTCHours() * 60 + local.getUTCMinutes(), weekday: local.getUTCDay() || 7 };
-}
-
-/** The instant of `minutes` after midnight of the Almaty `day`. */
-function almatyInstant(day: string, minutes: number): number {
-  const wall = Date.parse(`${day}T00:00:00Z`) + minutes * 60_000;
-  return wall - almatyOffset(wall);
-}
-
-const within = (hours: readonly (readonly [number, number])[], minutes: number) => hours.some(([from, to]) => minutes >= from && minutes < to);
-
-/** The provider's office: working days (no weekends, no public holidays), 09:00–17:30, lunch 13:00–14:30. */
-function officeOpen(ms: number): boolean {
-  const t = almatyTime(ms);
-  return isWorkingDay(t.day) && within(OFFICE_HOURS, t.minutes);
-}
-
-/** The State Corporation's centres: Monday to Saturday 09:00–20:00 without lunch, not on public holidays. */
-function centreOpen(ms: number): boolean {
-  const t = almatyTime(ms);
-  return t.weekday !== 7 && !holidaysOf(Number(t.day.slice(0, 4))).has(t.day) && within(CENTRE_HOURS, t.minutes);
-}
-
-/** The first moment at or after `ms` when the department (the office's hours) is at work. */
-function departmentAt(ms: number): number {
-  const t = almatyTime(ms);
-  if (isWorkingDay(t.day)) {
-    for (const [from, to] of OFFICE_HOURS) {
-      if (t.minutes < from) return almatyInstant(t.day, from);
-      if (t.minutes < to) return ms;
-    }
-  }
-  return almatyInstant(nextWorkingDay(t.day), OFFICE_HOURS[0][0]);
-}
-
 /** A channel open at `ms`: paper applications only while the office or a centre is open. */
 function channelAt(random: Random, ms: number): ApplicationRow['channel'] {
-  const open = CHANNELS.map((c) => (c === 'office' ? officeOpen(ms) : c === 'centre' ? centreOpen(ms) : true));
+  const open = CHANNELS.map((c) => (c === 'office' ? officeOpen(new Date(ms)) : c === 'centre' ? centreOpen(new Date(ms)) : true));
   return CHANNELS[pickWeighted(random, CHANNEL_WEIGHTS.map((w, i) => (open[i] ? w : 0)))]!;
 }
 
 /** Staff check the application: when the department next works, plus the check itself. */
 function staffCheckAt(random: Random, submittedMs: number): number {
   const slot = CHECK_MINUTES[pickWeighted(random, CHECK_MINUTES.map((c) => c.weight))]!;
-  return departmentAt(submittedMs) + between(random, slot.min * 60, slot.max * 60) * 1000;
+  return nextOfficeMoment(new Date(submittedMs)).getTime() + between(random, slot.min * 60, slot.max * 60) * 1000;
 }
 
 /** Paper applications are checked by staff; the bot's and the portal's are registered at once. */
@@ -321,9 +245,7 @@ export async function seedDemo(database: Database, opts: SeedOptions): Promise<S
   const now = opts.now ?? new Date();
   const total = opts.applications ?? DEFAULT_DEMO_APPLICATIONS;
   const password = randomBytes(18).toString('base64url');
-  // @node-rs/argon2's default algorithm is argon2id (its Algorithm enum is a const enum,
-  // which isolatedModules cannot import).
-  const passwordHash = await hash(password);
+  const passwordHash = await hashPassword(password);
 
   const counts = await database.db.transaction(async (tx) => {
     const [locality] = await tx
@@ -477,7 +399,7 @@ function planApplication(
   // 09:00–22:59 in Almaty, to the second.
   const registeredAt = Math.min(
     nowMs - 60_000,
-    registeredDay - ALMATY_OFFSET_MS + between(random, 9 * 3600, 23 * 3600 - 1) * 1000,
+    startOfLocalDay(dayString(registeredDay)).getTime() + between(random, 9 * 3600, 23 * 3600 - 1) * 1000,
   );
 
   let category: ApplicationRow['priorityCategory'] = 'none';
@@ -564,7 +486,7 @@ function planPlacements(
     const key = `${g.districtId}:${g.birthYear}:${g.language}`;
     groupsOf.set(key, [...(groupsOf.get(key) ?? []), g]);
   }
-  const today = almatyTime(nowMs).day;
+  const today = localDate(new Date(nowMs));
   const out: PlannedApplication[] = [];
   for (const [key, count] of [...waiting].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const seats = groupsOf.get(key);
@@ -579,7 +501,7 @@ function planPlacements(
       const places = Math.max(1, Math.round(share * (0.4 + 1.2 * random())));
       for (let i = 0; i < places; i++) {
         const day = dayString(first.getTime() + between(random, 0, 19) * DAY_MS);
-        const offeredAt = departmentAt(almatyInstant(day, between(random, 10 * 60, 16 * 60)));
+        const offeredAt = nextOfficeMoment(new Date(startOfLocalDay(day).getTime() + between(random, 10 * 60, 16 * 60) * 60_000)).getTime();
         // A seat from the age of one: a child not yet one by the offer waits for a later month.
         const lastBirth = Math.min(Date.UTC(year, 11, 31), offeredAt - 366 * DAY_MS);
         const firstBirth = Date.UTC(year, 0, 1);
@@ -587,13 +509,14 @@ function planPlacements(
         const birthMs = firstBirth + between(random, 0, Math.floor((lastBirth - firstBirth) / DAY_MS)) * DAY_MS;
         const span = Math.floor((offeredAt - 30 * DAY_MS - birthMs) / DAY_MS) - 3;
         if (span < 0) continue;
-        const registeredAt = birthMs + (3 + Math.floor(random() ** 1.6 * span)) * DAY_MS - ALMATY_OFFSET_MS + between(random, 9 * 3600, 23 * 3600 - 1) * 1000;
+        const registeredAt =
+          startOfLocalDay(dayString(birthMs + (3 + Math.floor(random() ** 1.6 * span)) * DAY_MS)).getTime() + between(random, 9 * 3600, 23 * 3600 - 1) * 1000;
         const channel = channelAt(random, registeredAt);
         const resultAt = staffChecked(channel) ? staffCheckAt(random, registeredAt) : registeredAt;
         const confirmBy = addWorkingDays(new Date(offeredAt), policy.confirmWindowWorkingDays).getTime();
-        const issuedAt = Math.min(departmentAt(offeredAt + between(random, 1, 40) * 3_600_000), confirmBy - 3_600_000);
+        const issuedAt = Math.min(nextOfficeMoment(new Date(offeredAt + between(random, 1, 40) * 3_600_000)).getTime(), confirmBy - 3_600_000);
         const presentBy = addWorkingDays(new Date(issuedAt), policy.presentWindowWorkingDays).getTime();
-        const enrolledAt = Math.min(departmentAt(issuedAt + between(random, 1, 4) * DAY_MS), presentBy - 3_600_000);
+        const enrolledAt = Math.min(nextOfficeMoment(new Date(issuedAt + between(random, 1, 4) * DAY_MS)).getTime(), presentBy - 3_600_000);
         const group = pick(random, seats);
         const others = (byDistrictLanguage.get(`${districtId}:${language}`) ?? []).filter((k) => k !== group.kindergartenId);
         const ethnicity = language === 'kk' ? (random() < 0.9 ? 'kk' : 'ru') : random() < 0.8 ? 'ru' : 'kk';

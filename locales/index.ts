@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import i18next, { type i18n, type TFunction } from 'i18next';
 
-export const LANGUAGES = ['kk', 'ru'] as const;
-export type Language = (typeof LANGUAGES)[number];
+import { LANGUAGES, type Language } from './languages.ts';
+
+export { LANGUAGES, type Language };
 export const localesDir = fileURLToPath(new URL('.', import.meta.url));
 
 type Tree = { [key: string]: string | Tree };

@@ -11,6 +11,7 @@ import { authRoutes, requireSession } from './auth.ts';
 import { botPreviewRoutes } from './bot-preview.ts';
 import { errorAnswer, type ApiDeps, type ApiEnv } from './context.ts';
 import { dashboardRoutes } from './dashboard.ts';
+import { dayTransfersRoutes } from './day-transfers.ts';
 import { districtsRoutes } from './districts.ts';
 import { documentsRoutes } from './documents.ts';
 import { feedbackRoutes } from './feedback.ts';
@@ -60,6 +61,7 @@ export function apiRoutes(deps: ApiDeps): Hono<ApiEnv> {
   api.route('/feedback', feedbackRoutes(deps));
   api.route('/unreachable-parents', unreachableParentsRoutes(deps));
   api.route('/districts', districtsRoutes(deps));
+  api.route('/day-transfers', dayTransfersRoutes(deps));
   api.route('/lookup', lookupRoutes(deps));
   api.route('/dashboard', dashboardRoutes(deps));
   api.route('/bot-preview', botPreviewRoutes(deps));

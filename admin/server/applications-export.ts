@@ -7,7 +7,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { i18n } from 'i18next';
 import { stream } from 'hono/streaming';
-import { z } from 'zod';
 import { applicants, applications, children, districts } from '../../db/schema/index.ts';
 import { audit } from '../../core/audit.ts';
 import { formatDate, formatDateTime } from '../../core/format.ts';
@@ -16,6 +15,7 @@ import { can, iinFor } from '../../core/staff.ts';
 import { createI18n } from '../../locales/index.ts';
 import { actorOf, scopeWhere, type ApiContext, type ApiDeps } from './context.ts';
 import { listParams, readListQuery, type ListSpec } from './simple-rest.ts';
+import { languageSchema } from '../../core/input.ts';
 
 const a = applications;
 const BATCH = 1000;
@@ -48,7 +48,7 @@ function cell(value: unknown): string {
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
-const langSchema = z.enum(['kk', 'ru']).catch('kk');
+const langSchema = languageSchema.catch('kk');
 
 export function exportHandler(deps: ApiDeps & { i18n?: i18n }, spec: ListSpec) {
   const db = deps.database.db;

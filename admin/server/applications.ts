@@ -14,7 +14,7 @@ import { audit } from '../../core/audit.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
 import { maskIin, normalizeIin, parseIin } from '../../core/iin.ts';
 import { INT_RANGES, isoDay } from '../../core/input.ts';
-import { classifyQuery } from '../../core/lookup.ts';
+import { applicationsMatching, classifyQuery } from '../../core/lookup.ts';
 import { unreachableOfApplication } from '../../core/unreachable.ts';
 import { certificateWarning } from '../../core/certificates.ts';
 import { awaitsSecondApproval, decidePriorityClaim } from '../../core/priority.ts';
@@ -41,13 +41,7 @@ function search(value: unknown): SQL | undefined {
   const q = text.data.trim();
   if (!q) return undefined;
   const query = classifyQuery(q);
-  if (query?.kind === 'number') return eq(a.number, query.number);
-  if (query?.kind === 'iin') {
-    return sql`${a.id} in (
-      select x.id from applications x join children c on c.id = x.child_id where c.iin = ${query.iin}
-      union select x.id from applications x join applicants p on p.id = x.applicant_id where p.iin = ${query.iin}
-      union select x.id from applications x join representatives r on r.id = x.representative_id where r.iin = ${query.iin})`;
-  }
+  if (query) return applicationsMatching(query);
   // A part of a child's or applicant's name, in any case: the trigram indexes of migration 0008
   // find it, so the pattern needs a whole trigram (3 letters); shorter text would read the whole
   // index. Written as a set of application ids (as for IINs), so each name list is joined through

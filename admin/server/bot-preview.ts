@@ -26,6 +26,7 @@ import { eq } from 'drizzle-orm';
 import { generateSigningKey } from '../../core/signing.ts';
 import { createI18n } from '../../locales/index.ts';
 import { need, parseBody, readJson, type ApiDeps, type ApiEnv } from './context.ts';
+import { languageSchema } from '../../core/input.ts';
 
 const PREVIEW_TOKEN = '1000000000:PREVIEW-no-telegram';
 const botInfo = {
@@ -306,10 +307,10 @@ class BotPreview {
 }
 
 const previewSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('reset'), language: z.enum(['kk', 'ru']) }),
-  z.object({ action: z.literal('text'), language: z.enum(['kk', 'ru']), text: z.string().min(1).max(4096) }),
-  z.object({ action: z.literal('contact'), language: z.enum(['kk', 'ru']) }),
-  z.object({ action: z.literal('callback'), language: z.enum(['kk', 'ru']), data: z.string().min(1).max(64), messageId: z.number().int().positive() }),
+  z.object({ action: z.literal('reset'), language: languageSchema }),
+  z.object({ action: z.literal('text'), language: languageSchema, text: z.string().min(1).max(4096) }),
+  z.object({ action: z.literal('contact'), language: languageSchema }),
+  z.object({ action: z.literal('callback'), language: languageSchema, data: z.string().min(1).max(64), messageId: z.number().int().positive() }),
 ]);
 export type PreviewInput = z.output<typeof previewSchema>;
 

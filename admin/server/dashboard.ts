@@ -11,8 +11,10 @@ import { z } from 'zod';
 import { rowsOf } from '../../db/client.ts';
 import { addDays, localDate, startOfLocalDay } from '../../core/calendar.ts';
 import { QUALITY_INDICATORS } from '../../core/feedback.ts';
+import { resultsWithinDeadline } from '../../core/result-deadline.ts';
 import { districtScope } from '../../core/staff.ts';
 import { idParam, need, type ApiDeps, type ApiEnv } from './context.ts';
+import type { Language } from '../../locales/languages.ts';
 
 const querySchema = z.object({ districtId: idParam.optional() });
 
@@ -36,11 +38,10 @@ export function dashboardRoutes(deps: ApiDeps) {
     const today = startOfLocalDay(localDate(now));
     const chartFrom = startOfLocalDay(addDays(localDate(now), -(CHART_DAYS - 1)));
     const yearAgo = new Date(now.getTime() - YEAR_DAYS * 86_400_000);
-    const deadlineInterval = sql`make_interval(mins => ${deps.policy.resultDeadlineMinutes})`;
     const allStatuses = sql`array['submitted','registered','offered','referred','enrolled','refused','withdrawn','lapsed']::application_status[]`;
 
     const [queues, today_, awaiting, secondApproval, deadline, quality, perDay] = await Promise.all([
-      rowsOf<{ district_id: number; birth_year: number; language: 'kk' | 'ru'; category: number; n: number }>(
+      rowsOf<{ district_id: number; birth_year: number; language: Language; category: number; n: number }>(
         db,
         sql`select q.district_id, q.birth_year, q.language, qc.category, sum(qc.n)::int as n
             from queue_counts qc join queues q on q.id = qc.queue_id
@@ -69,32 +70,7 @@ export function dashboardRoutes(deps: ApiDeps) {
             where a.priority_first_approver_id is not null and a.priority_second_approver_id is null
               and ${inDistricts(sql`a.district_id`)}`,
       ),
-      // From submission to the first result (registration or refusal), per the audit log, for
-      // applications submitted in the past year. One still without a result counts as late once
-      // its deadline has passed (before it was withdrawn, if it was): leaving those out would
-      // flatter the share exactly when staff fall behind. One still within its deadline is not
-      // counted yet.
-      rowsOf<{ total: number; within: number; overdue: number }>(
-        db,
-        sql`with steps as (
-              select l.entity_id,
-                     min(l.at) filter (where l.action = 'application.submit') as submitted,
-                     min(l.at) filter (where l.action in ('application.register', 'application.refuse')) as result,
-                     min(l.at) filter (where l.action = 'application.withdraw') as withdrawn
-              from audit_log l
-              where l.at >= ${yearAgo.toISOString()}::timestamptz and l.entity = 'application'
-                and l.action in ('application.submit', 'application.register', 'application.refuse', 'application.withdraw')
-              group by l.entity_id),
-            timed as (
-              select s.result - s.submitted <= ${deadlineInterval} as in_time,
-                     s.result is null and coalesce(s.withdrawn, ${now.toISOString()}::timestamptz) - s.submitted > ${deadlineInterval} as overdue
-              from steps s join applications a on a.id = s.entity_id
-              where s.submitted is not null and ${inDistricts(sql`a.district_id`)})
-            select count(*) filter (where in_time is not null or overdue)::int as total,
-                   count(*) filter (where in_time)::int as within,
-                   count(*) filter (where overdue)::int as overdue
-            from timed`,
-      ),
+      resultsWithinDeadline(db, { districtIds: ids, since: yearAgo, now, minutes: deps.policy.resultDeadlineMinutes }),
       rowsOf<Record<string, number>>(
         db,
         sql`select count(*)::int as responses, ${sql.join(
@@ -124,7 +100,7 @@ export function dashboardRoutes(deps: ApiDeps) {
       return [...out].map(([k, n]) => ({ key: k, n })).sort((x, y) => (x.key < y.key ? -1 : 1));
     };
     const q = quality[0] ?? {};
-    const d = deadline[0] ?? { total: 0, within: 0, overdue: 0 };
+    const d = deadline;
     return c.json({
       districtIds: ids,
       queue: {

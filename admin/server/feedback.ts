@@ -1,11 +1,11 @@
 /** /api/feedback (admin, auditor): the applicants' appendix 6 ratings and comments. Read-only. */
 import { eq, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { applications, feedback } from '../../db/schema/index.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { need, pathId, type ApiDeps, type ApiEnv } from './context.ts';
 import { dateFrom, dateTo, int, listParams, oneOrMany, sendList, type ListSpec } from './simple-rest.ts';
+import { languageSchema } from '../../core/input.ts';
 
 const f = feedback;
 
@@ -16,7 +16,7 @@ const list: ListSpec = {
   defaultSort: ['id', 'DESC'],
   filters: {
     applicationId: oneOrMany(f.applicationId, int),
-    language: oneOrMany(f.language, z.enum(['kk', 'ru'])),
+    language: oneOrMany(f.language, languageSchema),
     from: dateFrom(f.createdAt),
     to: dateTo(f.createdAt),
   },

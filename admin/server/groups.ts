@@ -8,13 +8,14 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { groups, kindergartens } from '../../db/schema/index.ts';
 import { createGroup, updateGroup } from '../../core/kindergartens.ts';
+import { freeSeats, seatsHeld } from '../../core/placement.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
 import { actorOf, inScope, need, pathId, pick, readJson, scopeWhere, type ApiDeps, type ApiEnv } from './context.ts';
 import { int, listParams, oneOrMany, sendList, type ListSpec } from './simple-rest.ts';
 
 const g = groups;
-const held = sql<number>`(select count(*)::int from referrals r where r.group_id = ${g.id} and r.status in ('offered', 'issued'))`;
-const free = sql<number>`greatest(${g.capacity} - ${g.enrolled} - ${held}, 0)`;
+const held = seatsHeld(g.id);
+const free = freeSeats(g.capacity, g.enrolled, held);
 
 const list: ListSpec = {
   resource: 'groups',

@@ -8,9 +8,11 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { kindergartens } from '../../db/schema/index.ts';
 import { createKindergarten, updateKindergarten } from '../../core/kindergartens.ts';
+import { freeSeats, seatsHeld } from '../../core/placement.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
 import { actorOf, inScope, need, pathId, pick, readJson, scopeWhere, type ApiDeps, type ApiEnv } from './context.ts';
 import { int, likePattern, listParams, oneOrMany, sendList, type ListSpec } from './simple-rest.ts';
+import { languageSchema } from '../../core/input.ts';
 
 const k = kindergartens;
 
@@ -21,6 +23,9 @@ export const seatColumns = {
   enrolled: sql<number>`(select coalesce(sum(g.enrolled), 0)::int from groups g where g.kindergarten_id = kindergartens.id)`,
   held: sql<number>`(select count(*)::int from referrals r join groups g on g.id = r.group_id
     where g.kindergarten_id = kindergartens.id and r.status in ('offered', 'issued'))`,
+  /** The sum of its groups' free seats (core/placement.ts freeSeats): a full group lends none to another. */
+  free: sql<number>`(select coalesce(sum(${freeSeats(sql`g.capacity`, sql`g.enrolled`, seatsHeld(sql`g.id`))}), 0)::int
+    from groups g where g.kindergarten_id = kindergartens.id)`,
 };
 
 function search(value: unknown): SQL | undefined {
@@ -43,7 +48,7 @@ const list: ListSpec = {
     districtId: oneOrMany(k.districtId, int),
     active: oneOrMany(k.active, int),
     language: (value) => {
-      const lang = z.enum(['kk', 'ru']).safeParse(value);
+      const lang = languageSchema.safeParse(value);
       if (!lang.success) throw new ValidationError([{ field: 'filter.language', code: 'invalid' }]);
       return sql`${lang.data}::language = any(${k.languages})`;
     },
@@ -65,7 +70,6 @@ export function kindergartensRoutes(deps: ApiDeps) {
     active: k.active,
     ...seatColumns,
   };
-  const withFree = <T extends { capacity: number; enrolled: number; held: number }>(r: T) => ({ ...r, free: Math.max(0, r.capacity - r.enrolled - r.held) });
 
   return new Hono<ApiEnv>()
     .get('/', need('places.read'), async (c) => {
@@ -74,13 +78,13 @@ export function kindergartensRoutes(deps: ApiDeps) {
         db.select(columns).from(k).where(p.where).orderBy(...p.orderBy).limit(p.limit).offset(p.offset),
         db.select({ n: sql<number>`count(*)::int` }).from(k).where(p.where),
       ]);
-      return sendList(c, 'kindergartens', rows.map(withFree), p.offset, count?.n ?? 0);
+      return sendList(c, 'kindergartens', rows, p.offset, count?.n ?? 0);
     })
     .get('/:id', need('places.read'), async (c) => {
       const id = pathId(c);
       const [found] = await db.select(columns).from(k).where(eq(k.id, id));
       if (!found || !inScope(c, 'places.read', found.districtId)) throw new NotFoundError('kindergarten', id);
-      return c.json(withFree(found));
+      return c.json(found);
     })
     .post('/', need('places.write'), async (c) => {
       const created = await createKindergarten(db, await readJson(c), actorOf(c));

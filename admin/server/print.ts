@@ -2,16 +2,17 @@
  * How the API hands out a result document for printing (core/result-documents.ts): the PDF
  * inline, so the browser's viewer prints or saves it, never cached.
  */
-import { z } from 'zod';
 import { ValidationError } from '../../core/errors.ts';
 import type { PrintedDocument } from '../../core/result-documents.ts';
 import type { ApiContext } from './context.ts';
 import { disposition } from './documents.ts';
+import type { Language } from '../../locales/languages.ts';
+import { languageSchema } from '../../core/input.ts';
 
-const langSchema = z.enum(['kk', 'ru']);
+const langSchema = languageSchema;
 
 /** ?lang=kk|ru, or null for the parent's language. */
-export function langOf(c: ApiContext): 'kk' | 'ru' | null {
+export function langOf(c: ApiContext): Language | null {
   const raw = c.req.query('lang');
   if (raw === undefined || raw === '') return null;
   const parsed = langSchema.safeParse(raw);

@@ -15,6 +15,7 @@ import { commitRound, previewRound, type RoundPlan } from '../../core/placement.
 import { LIST_NAMES, type QueueList } from '../../core/queue.ts';
 import { actorOf, inScope, need, parseBody, pathId, readJson, scopeWhere, type ApiContext, type ApiDeps, type ApiEnv } from './context.ts';
 import { dateFrom, dateTo, int, listParams, oneOrMany, sendList, type ListSpec } from './simple-rest.ts';
+import type { Language } from '../../locales/languages.ts';
 
 const r = allocationRounds;
 
@@ -60,7 +61,7 @@ export interface RoundOfferRow {
   rank: number;
   queueId: number;
   birthYear: number | null;
-  language: 'kk' | 'ru' | null;
+  language: Language | null;
   applicationId: number;
   number: string | null;
   childName: string | null;
@@ -83,7 +84,7 @@ export interface RoundSkippedRow {
   childName: string | null;
   rank: number | null;
   birthYear: number | null;
-  language: 'kk' | 'ru' | null;
+  language: Language | null;
   /** A key under admin.rounds.reasons in locales. */
   reason: string;
 }

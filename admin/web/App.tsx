@@ -48,6 +48,7 @@ export function App() {
           auditLog,
           BotPreviewPage,
           ChangePasswordPage,
+          dayTransfers,
           districts,
           feedback,
           groups,
@@ -73,6 +74,7 @@ export function App() {
             {has('audit.read') && <Resource name="audit-log" {...auditLog} />}
             {has('feedback.read') && <Resource name="feedback" {...feedback} />}
             {has('documents.read') && <Resource name="documents" />}
+            {has('calendar.write') && <Resource name="day-transfers" {...dayTransfers} />}
             <Resource name="districts" {...districts} />
             <CustomRoutes>
               {has('lookup') && <Route path="/lookup" element={<LookupPage />} />}

@@ -6,6 +6,7 @@ export { default as applications } from './applications/index.ts';
 export { default as auditLog } from './audit-log/index.ts';
 export { ChangePasswordPage } from './auth/ChangePasswordPage.tsx';
 export { BotPreviewPage } from './bot-preview/BotPreviewPage.tsx';
+export { default as dayTransfers } from './day-transfers/index.ts';
 export { default as districts } from './districts/index.ts';
 export { default as feedback } from './feedback/index.ts';
 export { default as groups } from './groups/index.ts';

@@ -22,6 +22,7 @@ import { mainMenu } from '../keyboards/main-menu.ts';
 import { formatDate, formatDay, parseDay } from '../views/format.ts';
 import { BACK, Dialog, fail, ok, textAnswer, type Answer, type Labels, type Parsed, type Question } from './kit.ts';
 import { askDocument, askPhone, choice, kindergartenName, pickKindergartens, pickOne } from './steps.ts';
+import { NAME_MAX, NAME_MIN, nameProblem } from '../../core/person-name.ts';
 
 /** The answers so far; plain data, kept in the session when the parent stops. */
 export interface ApplicationDraft {
@@ -134,20 +135,12 @@ const EDITS: { key: string; steps: readonly StepId[]; when?: (d: ApplicationDraf
   { key: 'address', steps: ['address'] },
 ];
 
-const NAME_CHAR = /^[\p{L}\p{M}\s'’.-]$/u;
-const graphemes = new Intl.Segmenter('ru', { granularity: 'grapheme' });
-
-/** A full name: letters, spaces, hyphens, apostrophes and dots; the error names what is not. */
+/** A full name (core/person-name.ts); the error names what is not right. */
 function nameAnswer(a: Parameters<typeof textAnswer>[0], t: TFunction): Parsed<string> {
-  const text = textAnswer(a, t, { min: 3, max: 200 });
+  const text = textAnswer(a, t, { min: NAME_MIN, max: NAME_MAX });
   if (!text.ok) return text;
-  if (/\p{N}/u.test(text.value)) return fail(t('errors.name_invalid'));
-  const others = new Set<string>();
-  for (const { segment } of graphemes.segment(text.value)) {
-    if (![...segment].every((c) => NAME_CHAR.test(c))) others.add(segment);
-  }
-  if (others.size > 0) return fail(t('bot.answer.nameSymbols', { chars: [...others].join(' ') }));
-  return /^\p{L}/u.test(text.value) ? text : fail(t('bot.answer.nameStart'));
+  const problem = nameProblem(text.value);
+  return problem ? fail(t(`errors.${problem.code}`, 'params' in problem ? problem.params : {})) : text;
 }
 
 /** A day as DD.MM.YYYY; words, another shape and an impossible day each get their own answer. */

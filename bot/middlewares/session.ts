@@ -6,9 +6,10 @@ import type { Queryable } from '../../db/client.ts';
 import { botSessions, processedUpdates } from '../../db/schema/index.ts';
 import type { SessionData } from '../context.ts';
 import type { ApplicationDraft } from '../conversations/apply.ts';
+import { languageSchema } from '../../core/input.ts';
 
 const sessionSchema = z.looseObject({
-  language: z.enum(['kk', 'ru']).optional(),
+  language: languageSchema.optional(),
   seen: z
     .record(
       z.string(),

@@ -1,6 +1,7 @@
 import { pgEnum } from 'drizzle-orm/pg-core';
+import { LANGUAGES } from '../../locales/languages.ts';
 
-export const languageEnum = pgEnum('language', ['kk', 'ru']);
+export const languageEnum = pgEnum('language', LANGUAGES);
 
 /** Where an application came in (SPEC: office, State Corporation, portal; the bot is ours). */
 export const channelEnum = pgEnum('channel', ['bot', 'office', 'centre', 'portal']);
@@ -24,11 +25,8 @@ export const applicationStatusEnum = pgEnum('application_status', [
  * Priority categories. The first three are the extraordinary right, the rest first-priority
  * (SPEC "Categories"); which of them a region honours is a policy setting (core/policy.ts).
  */
-export const priorityCategoryEnum = pgEnum('priority_category', [
-  'none',
-  'military',
-  'special_state_body',
-  'killed_in_service',
+export const EXTRAORDINARY_CATEGORIES = ['military', 'special_state_body', 'killed_in_service'] as const;
+export const FIRST_PRIORITY_CATEGORIES = [
   'disabled_parent',
   'no_parental_care',
   'orphan',
@@ -36,7 +34,9 @@ export const priorityCategoryEnum = pgEnum('priority_category', [
   'war_veteran',
   'special_needs',
   'teacher',
-]);
+] as const;
+export const priorityCategoryEnum = pgEnum('priority_category', ['none', ...EXTRAORDINARY_CATEGORIES, ...FIRST_PRIORITY_CATEGORIES]);
+export type PriorityCategory = (typeof priorityCategoryEnum.enumValues)[number];
 
 /**
  * What the channel that created an applicant record proved about the person holding its IIN

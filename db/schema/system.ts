@@ -1,7 +1,7 @@
 import {
   bigint,
-  date,
   boolean,
+  date,
   index,
   integer,
   jsonb,
@@ -219,3 +219,17 @@ export const contactChecks = pgTable(
     index('contact_checks_due').on(t.dueAt).where(sql`${t.closedAt} is null`),
   ],
 );
+
+/**
+ * Working days moved by the government's yearly decree: a Saturday made a working day
+ * (`working` true) in exchange for a bridge day off (`working` false). Public holidays themselves
+ * come from the law (core/working-days.ts); only these moves are kept by hand, by an admin.
+ */
+export const dayTransfers = pgTable('day_transfers', {
+  id: serial().primaryKey(),
+  day: date({ mode: 'string' }).notNull().unique(),
+  working: boolean().notNull(),
+  /** The decree that moved the day, as staff would cite it. */
+  decree: text().notNull(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});

@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotifier, createNotifierApi } from '../../bot/notifier.ts';
 import { submitApplication } from '../../core/applications.ts';
 import { runDueJobs } from '../../core/jobs.ts';
-import { createLogger } from '../../core/logger.ts';
 import { placementJobs } from '../../core/placement.ts';
 import { defaultPolicy, type Policy } from '../../core/policy.ts';
 import { referralJobs } from '../../core/referrals.ts';
@@ -20,6 +19,7 @@ import { openTestDatabase } from '../support/db.ts';
 import { applicationInput, createPlaces } from '../support/factories.ts';
 import { FakeParent } from '../support/fake-telegram.ts';
 import { client, createStaff, listQuery, signIn, testServer } from '../support/admin.ts';
+import { testLogger } from '../support/logger.ts';
 
 // No August freeze during the run, whatever the date.
 const policy: Policy = { ...defaultPolicy, freeze: { from: { month: 2, day: 30 }, to: { month: 2, day: 30 } } };
@@ -71,7 +71,7 @@ describe('a seat given up goes to the next child by itself', () => {
     };
     const notifier = createNotifier({
       db: database.db,
-      logger: createLogger('silent'),
+      logger: testLogger(),
       i18n: harness.i18n,
       api: createNotifierApi(botConfig, { fetch: tg.fetch }),
       scope: { applicantIds: mine.map((x) => x.applicantId) },

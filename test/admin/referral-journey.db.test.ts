@@ -10,7 +10,6 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotifier, createNotifierApi } from '../../bot/notifier.ts';
 import { submitApplication } from '../../core/applications.ts';
-import { createLogger } from '../../core/logger.ts';
 import { defaultPolicy, type Policy } from '../../core/policy.ts';
 import type { Database } from '../../db/client.ts';
 import { groups } from '../../db/schema/index.ts';
@@ -21,6 +20,7 @@ import { FakeParent } from '../support/fake-telegram.ts';
 import { client, createStaff, listQuery, signIn, testServer, type Client, type TestApp } from '../support/admin.ts';
 import { pdfQrCodes } from '../support/pdf-image.ts';
 import { flatText } from '../support/pdf-text.ts';
+import { testLogger } from '../support/logger.ts';
 
 // No August freeze during the run, whatever the date.
 const policy: Policy = { ...defaultPolicy, freeze: { from: { month: 2, day: 30 }, to: { month: 2, day: 30 } } };
@@ -92,7 +92,7 @@ describe('a seat added in the panel reaches the next child in the bot', () => {
     const i18n = harness.i18n;
     const notifier = createNotifier({
       db: database.db,
-      logger: createLogger('silent'),
+      logger: testLogger(),
       i18n,
       api: createNotifierApi(botConfig, { fetch: tg.fetch }),
       scope: { applicantIds: [elsewhere.applicantId, ours.applicantId, later.applicantId] },

@@ -7,7 +7,6 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotifier, createNotifierApi } from '../../bot/notifier.ts';
 import { submitApplication } from '../../core/applications.ts';
-import { createLogger } from '../../core/logger.ts';
 import { enqueueNotification } from '../../core/notifications.ts';
 import { claimNotifications } from '../../core/outbox.ts';
 import { defaultPolicy } from '../../core/policy.ts';
@@ -19,6 +18,7 @@ import { botConfig } from '../support/bot.ts';
 import { openTestDatabase } from '../support/db.ts';
 import { applicationInput, createPlaces, type Places } from '../support/factories.ts';
 import { FakeTelegram, newTelegramUserId } from '../support/fake-telegram.ts';
+import { testLogger } from '../support/logger.ts';
 
 let database: Database;
 let places: Places;
@@ -47,7 +47,7 @@ async function registered(chat: number | null, language: 'kk' | 'ru') {
 function notifierFor(tg: FakeTelegram, applicantIds: number[], opts: { clock?: () => Date; leaseMs?: number } = {}) {
   return createNotifier({
     db: database.db,
-    logger: createLogger('silent'),
+    logger: testLogger(),
     i18n,
     api: createNotifierApi(botConfig, { fetch: tg.fetch }),
     scope: { applicantIds },
@@ -256,7 +256,7 @@ describe('the notifier', () => {
     const app = await registered(chat, 'kk');
     const notifier = createNotifier({
       db: database.db,
-      logger: createLogger('silent'),
+      logger: testLogger(),
       i18n,
       api: createNotifierApi(botConfig, { fetch: tg.fetch }),
       scope: { applicantIds: [app.applicantId] },

@@ -7,7 +7,6 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotifier, createNotifierApi } from '../../bot/notifier.ts';
 import { submitApplication } from '../../core/applications.ts';
-import { createLogger } from '../../core/logger.ts';
 import { enqueueNotification } from '../../core/notifications.ts';
 import { defaultPolicy } from '../../core/policy.ts';
 import type { Database } from '../../db/client.ts';
@@ -17,6 +16,7 @@ import { botConfig, makeBot } from '../support/bot.ts';
 import { openTestDatabase } from '../support/db.ts';
 import { applicationInput, createPlaces, type Places } from '../support/factories.ts';
 import { FakeParent, FakeTelegram, newTelegramUserId } from '../support/fake-telegram.ts';
+import { testLogger } from '../support/logger.ts';
 
 let database: Database;
 let places: Places;
@@ -68,7 +68,7 @@ describe('a chat Telegram refuses', () => {
     const app = await registered(chat);
     const notifier = createNotifier({
       db: database.db,
-      logger: createLogger('silent'),
+      logger: testLogger(),
       i18n: (await makeBot(database, { tg })).i18n,
       api: createNotifierApi(botConfig, { fetch: tg.fetch }),
       scope: { applicantIds: [app.applicantId] },
@@ -103,13 +103,14 @@ describe('a chat Telegram refuses', () => {
     expect(listed).toMatchObject({ number: app.number, reason, undelivered: 3, phone: expect.stringMatching(/^\+7\d{10}$/) });
     expect((await toPhone(elsewhere)).some((r) => r.id === app.id)).toBe(false);
 
-    // The parent writes to the bot: reachable again, and the next message goes out.
+    // The parent writes to the bot (so has unblocked it, or the chat exists again): reachable
+    // again, and the next message goes out.
+    tg.failChat(chat, failure, 0);
     const { bot } = await makeBot(database, { tg });
     await new FakeParent(bot, tg, { id: chat }).say('/start');
     expect(await database.db.select().from(telegramUnreachable).where(eq(telegramUnreachable.telegramUserId, chat))).toHaveLength(0);
     expect((await staff.get(`/api/applications/${app.id}`)).json.telegramUnreachable).toBeNull();
     expect((await toPhone(staff)).some((r) => r.id === app.id)).toBe(false);
-    tg.failChat(chat, failure, 0);
     const before = sentToChat().length;
     await inform(app);
     await notifier.tick();

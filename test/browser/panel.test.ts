@@ -14,13 +14,13 @@ import { applications, auditLog, children, districts, kindergartens } from '../.
 import { seedDemo } from '../../db/seed.ts';
 import { attachDocument } from '../../core/attachments.ts';
 import { submitApplication } from '../../core/applications.ts';
-import { createLogger } from '../../core/logger.ts';
 import { defaultPolicy } from '../../core/policy.ts';
 import { openTestDatabase } from '../support/db.ts';
 import { applicationInput, newAdultIin, newChild, type Places } from '../support/factories.ts';
 import { closeBotPreviews } from '../../admin/server/bot-preview.ts';
 import { createStaff, PNG_1x1 } from '../support/admin.ts';
 import { launchBrowser, signInAs, startServer, watchedPage } from '../support/browser.ts';
+import { testLogger } from '../support/logger.ts';
 
 const SHOTS = 'test-results';
 const EVIL = `Robert'); DROP TABLE applications;-- <img src=x onerror=alert(1)><script>alert(2)</script>`;
@@ -47,7 +47,7 @@ async function newApplication(opts: { submittedOnly?: boolean; childName?: strin
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   database = await openTestDatabase();
-  const seeded = await seedDemo(database, { logger: createLogger('silent'), applications: 300 });
+  const seeded = await seedDemo(database, { logger: testLogger(), applications: 300 });
   adminPassword = seeded.admin.password;
   const [district] = await database.db.select().from(districts).orderBy(districts.id).limit(1);
   const kgs = await database.db.select().from(kindergartens).where(eq(kindergartens.districtId, district!.id));

@@ -1,21 +1,6 @@
-import { describe, it, expect } from 'vitest';
-import {
-  TIME_ZONE,
-  addCalendarDays,
-  addDays,
-  addWorkingDays,
-  endOfLocalDay,
-  holidaysOf,
-  isInRange,
-  isWorkingDay,
-  localDate,
-  localParts,
-  nextWorkingDay,
-  previousWorkingDay,
-  startOfLocalDay,
-  weekdayOf,
-  workingDaysBetween,
-} from '../../core/calendar.ts';
+import { afterEach, describe, it, expect } from 'vitest';
+import { TIME_ZONE, addCalendarDays, addDays, endOfLocalDay, isInRange, localDate, localParts, startOfLocalDay, weekdayOf } from '../../core/calendar.ts';
+import { addWorkingDays, holidaysOf, isWorkingDay, nextWorkingDay, previousWorkingDay, useDayTransfers, workingDaysBetween } from '../../core/working-days.ts';
 
 /** Independent weekday (1 = Mon … 7 = Sun), so the claims below do not rest on the code under test. */
 function utcWeekday(day: string): number {
@@ -121,7 +106,6 @@ describe('weekends and holidays', () => {
     ['2026-05-07', 'defender_day'],
     ['2026-05-09', 'victory_day'],
     ['2026-07-06', 'capital_day'],
-    ['2026-08-30', 'constitution_day'],
     ['2026-10-25', 'republic_day'],
     ['2026-12-16', 'independence_day'],
     ['2026-05-27', 'kurban_ait'],
@@ -142,7 +126,8 @@ describe('weekends and holidays', () => {
 
   it('2026 has exactly these carried-over days', () => {
     // By hand: 8 Mar is a Sunday → Mon 9 Mar. Nauryz 21 (Sat) and 22 (Sun) → 23 is Nauryz itself,
-    // so Tue 24 and Wed 25. 9 May (Sat) → Mon 11 May. 30 Aug (Sun) → Mon 31 Aug. 25 Oct (Sun) → Mon 26 Oct.
+    // so Tue 24 and Wed 25. 9 May (Sat) → Mon 11 May. 25 Oct (Sun) → Mon 26 Oct. No Constitution
+    // Day in 2026: the new Constitution took effect on 1 July, after 15 March and before 30 August.
     // 1–2 Jan are Thu/Fri, 7 Jan a Wednesday, Kurban Ait a Wednesday: nothing to carry.
     const carried = [...holidaysOf(2026)].filter(([, key]) => key.endsWith('_carry'));
     expect(carried).toEqual([
@@ -150,7 +135,6 @@ describe('weekends and holidays', () => {
       ['2026-03-24', 'nauryz_carry'],
       ['2026-03-25', 'nauryz_carry'],
       ['2026-05-11', 'victory_day_carry'],
-      ['2026-08-31', 'constitution_day_carry'],
       ['2026-10-26', 'republic_day_carry'],
     ]);
     expect(isWorkingDay('2026-03-26')).toBe(true); // Thursday: Nauryz is over
@@ -209,10 +193,61 @@ describe('weekends and holidays', () => {
     expect(isWorkingDay('2026-03-09')).toBe(false);
   });
 
-  it('a year without a Kurban Ait date fails loudly instead of guessing', () => {
-    expect(() => holidaysOf(2036)).toThrow(/Kurban Ait/);
-    expect(() => isWorkingDay('2036-01-02')).toThrow(RangeError);
+  it('Kurban Ait comes from the lunar calendar for any year, and a bad year is refused', () => {
+    expect(holidaysOf(2036).get('2036-02-07')).toBe('kurban_ait');
     expect(() => holidaysOf(2026.5)).toThrow(RangeError);
+  });
+});
+
+describe('the holidays of the year they fall in (date-holidays data, Law No. 267-II as amended)', () => {
+  it('25 October, 1 and 17 December: as before the 2022 amendments in 2021, as after in 2023', () => {
+    // 2021: Republic Day not a holiday (Mon 25 Oct); First President Day (Wed 1 Dec) and the
+    // second day of Independence Day (Fri 17 Dec) were.
+    expect(isWorkingDay('2021-10-25')).toBe(true);
+    expect(holidaysOf(2021).get('2021-12-01')).toBe('first_president_day');
+    expect(holidaysOf(2021).get('2021-12-17')).toBe('independence_day');
+    expect(isWorkingDay('2021-12-01')).toBe(false);
+    expect(isWorkingDay('2021-12-17')).toBe(false);
+    // 2023: Republic Day (Wed 25 Oct) off; Fri 1 Dec and Sun 17 Dec (carry: Mon 18 Dec is 16 Dec's) as any day.
+    expect(holidaysOf(2023).get('2023-10-25')).toBe('republic_day');
+    expect(isWorkingDay('2023-10-25')).toBe(false);
+    expect(isWorkingDay('2023-12-01')).toBe(true);
+    expect(holidaysOf(2023).has('2023-12-17')).toBe(false);
+    expect(holidaysOf(2023).get('2023-12-18')).toBe('independence_day_carry');
+  });
+
+  it('Constitution Day: 30 August until 2025, 15 March from 2027, neither in 2026', () => {
+    expect(holidaysOf(2025).get('2025-08-30')).toBe('constitution_day');
+    expect(holidaysOf(2025).get('2025-09-01')).toBe('constitution_day_carry'); // 30 Aug 2025 a Saturday
+    expect(holidaysOf(2025).has('2025-03-15')).toBe(false);
+    expect(isWorkingDay('2027-08-30')).toBe(true); // Monday
+    expect(holidaysOf(2027).get('2027-03-15')).toBe('constitution_day');
+    expect(isWorkingDay('2027-03-15')).toBe(false); // Monday
+    expect(isWorkingDay('2026-03-16')).toBe(true); // Monday after the referendum's Sunday
+    expect(isWorkingDay('2026-08-31')).toBe(true);
+  });
+
+  it('Nauryz on a Sunday is carried past the Nauryz days to the next free weekday (2021-03-24)', () => {
+    expect(holidaysOf(2021).get('2021-03-24')).toBe('nauryz_carry');
+    expect(isWorkingDay('2021-03-25')).toBe(true);
+  });
+});
+
+describe('decree transfers', () => {
+  afterEach(() => useDayTransfers([]));
+
+  it('a Saturday made a working day counts, and a weekday made a day off does not', () => {
+    // The 2026 decree pattern: a bridge Friday off, worked on a Saturday.
+    expect(isWorkingDay('2026-01-03')).toBe(false);
+    useDayTransfers([
+      { day: '2026-01-03', working: true },
+      { day: '2026-01-05', working: false },
+    ]);
+    expect(isWorkingDay('2026-01-03')).toBe(true);
+    expect(isWorkingDay('2026-01-05')).toBe(false);
+    expect(nextWorkingDay('2026-01-02')).toBe('2026-01-03');
+    expect(nextWorkingDay('2026-01-03')).toBe('2026-01-06');
+    expect(workingDaysBetween('2026-01-02', '2026-01-09')).toBe(4); // Sat 3, Tue 6, Thu 8, Fri 9
   });
 });
 

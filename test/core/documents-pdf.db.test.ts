@@ -17,7 +17,6 @@ import {
   signReferralRecord,
 } from '../../core/document-data.ts';
 import { renderReferralPdf, renderRegistrationNoticePdf } from '../../core/documents-pdf.ts';
-import { createLogger } from '../../core/logger.ts';
 import { defaultPolicy } from '../../core/policy.ts';
 import { generateSigningKey, loadSigningKey, publicKeyFor, signReferral, type SigningKey } from '../../core/signing.ts';
 import type { Application } from '../../core/status.ts';
@@ -26,6 +25,7 @@ import { applicants, children, groups, referrals, signingKeys } from '../../db/s
 import { backend, openTestDatabase } from '../support/db.ts';
 import { applicationInput, createPlaces, type Places } from '../support/factories.ts';
 import { flatText, pdfText } from '../support/pdf-text.ts';
+import { testLogger } from '../support/logger.ts';
 
 const parent = { type: 'parent', id: null } as const;
 const KAZAKH_LETTERS = ['ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'і'];
@@ -435,7 +435,7 @@ describe('public verification page', () => {
   it('is mounted on the server at /verify', async () => {
     // Imported here: the whole server (panel API and all) should not be needed by the tests above.
     const { createServer } = await import('../../admin/server/index.ts');
-    const server = createServer({ database, config, logger: createLogger('silent'), policy: defaultPolicy, signingKey: generateSigningKey() });
+    const server = createServer({ database, config, logger: testLogger(), policy: defaultPolicy, signingKey: generateSigningKey() });
     const res = await server.request(`/verify/${referralToken}`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('data-verdict="genuine"');

@@ -6,13 +6,14 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { holidaysOf, isWorkingDay, localDate, localParts } from '../../core/calendar.ts';
-import { createLogger } from '../../core/logger.ts';
+import { localDate, localParts } from '../../core/calendar.ts';
+import { holidaysOf, isWorkingDay } from '../../core/working-days.ts';
 import { defaultPolicy } from '../../core/policy.ts';
 import { openDatabase, rowsOf, type Database } from '../../db/client.ts';
 import { seedDemo } from '../../db/seed.ts';
 import { mulberry32 } from '../../db/seed-data.ts';
 import { client, createStaff, signIn, testServer } from '../support/admin.ts';
+import { testLogger } from '../support/logger.ts';
 
 const now = new Date();
 const APPLICATIONS = 2000;
@@ -36,7 +37,7 @@ const byApplication = new Map<number, Step[]>();
 beforeAll(async () => {
   database = await openDatabase({ dataDir: 'memory://' });
   await database.migrate();
-  await seedDemo(database, { logger: createLogger('silent'), applications: APPLICATIONS, now, random: mulberry32(7) });
+  await seedDemo(database, { logger: testLogger(), applications: APPLICATIONS, now, random: mulberry32(7) });
   steps = await rowsOf<Step>(
     database.db,
     sql`select a.id, a.channel, a.status, a.applicant_id, a.queue_number, l.action, l.actor_type, l.actor_id, l.at

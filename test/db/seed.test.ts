@@ -11,7 +11,7 @@ import { openDatabase, pgliteExtensions, rowsOf, type Database } from '../../db/
 import { staffUsers } from '../../db/schema/index.ts';
 import { isEmpty, seedDemo } from '../../db/seed.ts';
 import { mulberry32 } from '../../db/seed-data.ts';
-import { createLogger } from '../../core/logger.ts';
+import { testLogger } from '../support/logger.ts';
 
 /**
  * The demo seed on its own embedded database (it creates Almaty and the admin, which would
@@ -32,7 +32,7 @@ beforeAll(async () => {
   unseeded = await openDatabase({ pglite: await PGlite.create({ loadDataDir: dump, extensions: pgliteExtensions }) });
   wasEmpty = await isEmpty(database.db);
   const seeded = await seedDemo(database, {
-    logger: createLogger('silent'),
+    logger: testLogger(),
     applications: APPLICATIONS,
     now,
     random: mulberry32(42),
@@ -183,7 +183,7 @@ describe('seedDemo', () => {
   });
 
   it('is deterministic for the same PRNG seed and time', async () => {
-    await seedDemo(unseeded, { logger: createLogger('silent'), applications: APPLICATIONS, now, random: mulberry32(42) });
+    await seedDemo(unseeded, { logger: testLogger(), applications: APPLICATIONS, now, random: mulberry32(42) });
     const fingerprint = `select md5(string_agg(a.number || c.iin || c.full_name || p.full_name || a.registered_at::text, ',' order by a.id)) as h
       from applications a join children c on c.id = a.child_id join applicants p on p.id = a.applicant_id`;
     const [mine] = await rowsOf<{ h: string }>(database.db, sql.raw(fingerprint));

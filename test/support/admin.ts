@@ -4,15 +4,15 @@ import type { Database } from '../../db/client.ts';
 import { staffUsers } from '../../db/schema/index.ts';
 import { createServer } from '../../admin/server/index.ts';
 import { loadConfig } from '../../core/config.ts';
-import { createLogger } from '../../core/logger.ts';
 import { defaultPolicy, type Policy } from '../../core/policy.ts';
 import { generateSigningKey } from '../../core/signing.ts';
 import { hashPassword, type StaffRole } from '../../core/staff.ts';
+import { testLogger } from './logger.ts';
 
 export type TestApp = ReturnType<typeof createServer>;
 
 export function testServer(database: Database, policy: Policy = defaultPolicy, env: Record<string, string> = {}): TestApp {
-  return createServer({ database, config: loadConfig({ SEED_DEMO: 'false', ...env }), logger: createLogger('silent'), policy, signingKey: generateSigningKey() });
+  return createServer({ database, config: loadConfig({ SEED_DEMO: 'false', ...env }), logger: testLogger(), policy, signingKey: generateSigningKey() });
 }
 
 /** A staff account with a known password (no forced change unless asked). */
@@ -101,7 +101,10 @@ export const ROLES: Role[] = ['admin', 'district', 'call_centre', 'auditor'];
 export interface RoleCase {
   name: string;
   allowed: Role[];
-  run: (c: Client) => Promise<{ status: number; json: unknown; text: string }>;
+  run: (c: Client) => Promise<{ status: number; json: unknown; text: string; headers?: Headers }>;
+  /** What an allowed role's answer holds (beyond not being an error). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- asserted field by field
+  body?: (json: any, role: Role) => void;
 }
 
 /**
@@ -119,8 +122,14 @@ export function everyRole<C extends RoleCase>(
       const allowed = c.allowed.includes(role);
       it(`${c.name}: ${role} ${allowed ? 'allowed' : 'forbidden'}`, async () => {
         const res = await c.run(sessions().as[role]);
-        if (allowed) expect([200, 201, 202], `${res.status} ${res.text.slice(0, 300)}`).toContain(res.status);
-        else {
+        if (allowed) {
+          expect([200, 201, 202], `${res.status} ${res.text.slice(0, 300)}`).toContain(res.status);
+          if (res.headers?.get('content-type')?.includes('json')) {
+            expect(res.json, res.text.slice(0, 300)).toEqual(expect.anything());
+            if (!Array.isArray(res.json)) expect(res.json, res.text.slice(0, 300)).not.toHaveProperty('error');
+          }
+          c.body?.(res.json, role);
+        } else {
           expect(res.status, res.text.slice(0, 300)).toBe(403);
           expect(res.json).toMatchObject(forbidden(c));
         }

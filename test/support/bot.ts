@@ -3,12 +3,12 @@ import type { TFunction } from 'i18next';
 import { createBot } from '../../bot/index.ts';
 import { loadConfig } from '../../core/config.ts';
 import { makeIin } from '../../core/iin.ts';
-import { createLogger } from '../../core/logger.ts';
 import { defaultPolicy, type Policy } from '../../core/policy.ts';
 import type { Database, Queryable } from '../../db/client.ts';
 import { districts, groups, kindergartens, localities } from '../../db/schema/index.ts';
 import { createI18n } from '../../locales/index.ts';
 import { BOT_TOKEN, botInfo, FakeTelegram } from './fake-telegram.ts';
+import { testLogger } from './logger.ts';
 
 export const botConfig = loadConfig({ BOT_TOKEN, NODE_ENV: 'test' });
 
@@ -16,7 +16,7 @@ export const botConfig = loadConfig({ BOT_TOKEN, NODE_ENV: 'test' });
 export async function makeBot(database: Database, opts: { policy?: Policy; tg?: FakeTelegram } = {}) {
   const tg = opts.tg ?? new FakeTelegram();
   const i18n = await createI18n();
-  const logger = createLogger('silent');
+  const logger = testLogger();
   const bot = createBot(
     { db: database.db, logger, config: botConfig, policy: opts.policy ?? defaultPolicy, i18n, fetch: tg.fetch },
     { botInfo, client: { fetch: tg.fetch } },

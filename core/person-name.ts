@@ -1,0 +1,35 @@
+/**
+ * What a person's full name may be, in every channel (the bot's questions, the panel's intake):
+ * at least three characters of letters, spaces, hyphens, apostrophes and dots, starting with a
+ * letter. Each problem has its own code so the answer can name what is wrong.
+ */
+export const NAME_MIN = 3;
+export const NAME_MAX = 200;
+
+const NAME_CHAR = /^[\p{L}\p{M}\s'’.-]$/u;
+const graphemes = new Intl.Segmenter('ru', { granularity: 'grapheme' });
+
+export type NameProblem =
+  | { code: 'text_too_short'; params: { min: number } }
+  | { code: 'too_long'; params: { max: number } }
+  | { code: 'name_invalid' }
+  | { code: 'name_symbols'; params: { chars: string } }
+  | { code: 'name_start' };
+
+/** Spaces collapsed and trimmed, as the name is stored. */
+export function cleanName(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Why `name` (already cleaned) is not a full name; null when it is one. */
+export function nameProblem(name: string): NameProblem | null {
+  if (name.length < NAME_MIN) return { code: 'text_too_short', params: { min: NAME_MIN } };
+  if (name.length > NAME_MAX) return { code: 'too_long', params: { max: NAME_MAX } };
+  if (/\p{N}/u.test(name)) return { code: 'name_invalid' };
+  const others = new Set<string>();
+  for (const { segment } of graphemes.segment(name)) {
+    if (![...segment].every((c) => NAME_CHAR.test(c))) others.add(segment);
+  }
+  if (others.size > 0) return { code: 'name_symbols', params: { chars: [...others].join(' ') } };
+  return /^\p{L}/u.test(name) ? null : { code: 'name_start' };
+}
