@@ -262,7 +262,8 @@ const bodies: Record<string, RoleCase['body']> = {
   'POST /api/applications (intake)': (j) => expect(j).toMatchObject({ id, number: expect.any(String) }),
   'POST /api/applications/:id/verify': (j) => expect(j).toMatchObject({ id, status: 'registered' }),
   'POST /api/applications/:id/refuse': (j) => expect(j).toMatchObject({ id, status: 'refused' }),
-  'POST /api/applications/:id/priority': (j) => expect(j).toMatchObject({ id, priorityProof: 'verified' }),
+  // One staff member's approval opens the four-eyes round (core/priority.ts); nothing is granted yet.
+  'POST /api/applications/:id/priority': (j) => expect(j).toMatchObject({ id, priorityProof: 'pending', state: 'awaiting_second_approval' }),
   'GET /api/documents/:id/content': (j) => expect(j).toEqual(expect.any(String)),
   'POST /api/documents (upload)': (j) => expect(j).toMatchObject({ id, kind: 'birth_certificate' }),
   'PUT /api/documents/:id (verify)': (j) => expect(j).toMatchObject({ id, verification: 'verified' }),

@@ -149,16 +149,14 @@ describe('submitting an application', () => {
     expect(stored).toBeUndefined();
   });
 
-  it('keeps SQL and HTML in text fields as plain text', async () => {
+  it('keeps SQL and HTML in free-text fields as plain text, and refuses them as a name', async () => {
     const hostile = `Robert'); DROP TABLE applications;-- <script>alert(1)</script>`;
     const input = applicationInput(places);
-    const { application } = await submitApplication(
-      database.db,
-      { ...input, child: { ...input.child, fullName: hostile }, applicant: { ...input.applicant, address: hostile } },
-      parent,
-      defaultPolicy,
-    );
-    const [child] = await database.db.select().from(children).where(eq(children.id, application.childId));
-    expect(child?.fullName).toBe(hostile);
+    const { application } = await submitApplication(database.db, { ...input, applicant: { ...input.applicant, address: hostile } }, parent, defaultPolicy);
+    const [applicant] = await database.db.select().from(applicants).where(eq(applicants.id, application.applicantId));
+    expect(applicant?.address).toBe(hostile);
+    const named = submitApplication(database.db, { ...applicationInput(places), child: { ...input.child, fullName: hostile } }, parent, defaultPolicy);
+    await expect(named).rejects.toBeInstanceOf(ValidationError);
+    await expect(named).rejects.toMatchObject({ fields: [{ field: 'child.fullName' }] });
   });
 });
