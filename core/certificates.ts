@@ -28,11 +28,7 @@ export interface CertificateState {
   priorityProofValidUntil: Date | null;
 }
 
-/**
- * What the bot and the panel warn about a work certificate, or null. A sent certificate was
- * issued at the latest when it was sent (`proofSentAt`), so it is valid until at most then plus
- * certificateValidityDays; a verification that starts now ends about proofVerificationDays on.
- */
+/** A sent certificate was issued at the latest when it was sent (`proofSentAt`). */
 export function certificateWarning(
   app: CertificateState,
   proofSentAt: Date | null,

@@ -17,7 +17,6 @@ export class ValidationError extends Error {
   }
 }
 
-/** The value is already taken by another record (a unique constraint): a 409 with field errors. */
 export class ConflictError extends ValidationError {
   constructor(fields: FieldError[]) {
     super(fields);

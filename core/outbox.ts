@@ -107,10 +107,7 @@ export async function claimNotifications(
 const held = (a: Attempt, ...statuses: ('claimed' | 'sending')[]) =>
   and(eq(notifications.id, a.id), eq(notifications.attempts, a.attempts), inArray(notifications.status, statuses));
 
-/**
- * The request is about to leave: from now on its outcome may be unknown. False when this
- * worker no longer holds the attempt (its lease expired and another worker took the row).
- */
+/** From here the outcome may be unknown. False when another worker took the row (lease expired). */
 export async function markSending(db: Queryable, a: Attempt, chatId: number): Promise<boolean> {
   const rows = await db
     .update(notifications)
@@ -129,7 +126,6 @@ export async function markSent(db: Queryable, a: Attempt, now: Date = new Date()
   return rows.length > 0;
 }
 
-/** Final: Telegram refused for good, the parent has no reachable chat, or attempts ran out. */
 export async function markFailed(db: Queryable, a: Attempt, error: string, chatId?: number | null): Promise<boolean> {
   const rows = await db
     .update(notifications)
@@ -139,10 +135,7 @@ export async function markFailed(db: Queryable, a: Attempt, error: string, chatI
   return rows.length > 0;
 }
 
-/**
- * Back to pending, due after `delayMs`. `maybeDelivered` when this attempt may have reached the
- * parent; an earlier attempt's doubt is kept either way.
- */
+/** An earlier attempt's doubt is kept either way. */
 export async function retryLater(
   db: Queryable,
   a: Attempt,
@@ -171,10 +164,7 @@ export async function renewLeases(db: Queryable, attempts: Attempt[], now: Date 
   );
 }
 
-/**
- * Rows whose lease ran out before `claimedBefore` (their worker died or lost the database) go
- * back to pending, due at once. Those that had reached 'sending' are marked as possible repeats.
- */
+/** Rows that had reached 'sending' are marked as possible repeats. */
 export async function expireLeases(
   db: Queryable,
   claimedBefore: Date,

@@ -13,11 +13,9 @@ import { hashPassword, normalizeLogin, oneTimePassword, publicUser, sessionIdOf,
 
 export const SIGN_IN_LIMITS = {
   windowMinutes: 15,
-  /** Free attempts for one login from one address. */
   perLoginAndAddress: 5,
-  /** Free attempts from one address, whatever the login. */
   perAddress: 30,
-  /** Free attempts for one login from every address together (past them: a delay only). */
+  /** Past them: a delay only. */
   perLogin: 20,
 } as const;
 

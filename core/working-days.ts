@@ -97,17 +97,13 @@ function assertInteger(n: number, name: string): void {
   if (!Number.isInteger(n)) throw new RangeError(`${name} must be an integer, got ${n}`);
 }
 
-/**
- * Day → holiday key for every holiday of `year` (weekend ones too), in date order, including
- * carried-over days off (`${key}_carry`). Decree transfers are not holidays and are not listed.
- */
+/** Weekend holidays and carried-over days off (`${key}_carry`) included; decree transfers are not holidays. */
 export function holidaysOf(year: number): Map<string, string> {
   assertInteger(year, 'year');
   if (year < 1 || year > 9998) throw new RangeError(`Year out of range: ${year}`);
   return new Map(holidayMap(year));
 }
 
-/** Day → working (true) or day off (false), as the decrees moved them. */
 let transfers = new Map<string, boolean>();
 
 export interface DayTransfer {
