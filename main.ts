@@ -1,8 +1,4 @@
-/**
- * The only file that starts things: migrates, seeds an empty database, serves HTTP
- * (health, panel, API, bot webhook), runs the bot and the workers, and stops them all on
- * SIGINT/SIGTERM. RUN=http,bot,workers chooses the parts, so each can be scaled alone.
- */
+/** The only file that starts things. RUN chooses the parts, so each can be scaled alone. */
 import { priorityClaimJobs } from './core/priority-claims.ts';
 import { existsSync } from 'node:fs';
 import { serve } from '@hono/node-server';
@@ -80,8 +76,7 @@ async function main(): Promise<void> {
   }
 
   if (config.RUN.includes('workers')) {
-    // Reminders and lapses of offers and referrals, freed seats passed on: rows in `jobs`, so they survive restarts.
-    // The open queue's daily export too; today's runs at start-up (again, harmlessly, after a restart).
+    // Rows in `jobs`, so they survive restarts; today's open-queue export runs at start-up (harmless again after a restart).
     const handlers = {
       ...referralJobs(() => policy),
       ...placementJobs(() => policy),
@@ -96,7 +91,6 @@ async function main(): Promise<void> {
     worker.start();
     stops.push(() => worker.stop());
     logger.info('job worker started');
-    // The notification outbox, delivered to parents' Telegram chats (needs BOT_TOKEN).
     const notifier = await startNotifier({ database, config, logger, policy });
     if (notifier) stops.push(() => notifier.stop());
   }

@@ -1,8 +1,4 @@
-/**
- * An allocation round at scale: 10,000 free seats over 1,000,000 applications. Every district
- * gets a round (preview by deferred acceptance, then commit through the status machine);
- * the figure is the wall time of all previews and commits together.
- */
+/** The figure is the wall time of every district's preview and commit together. */
 import { sql as dsql } from 'drizzle-orm';
 import { commitRound, previewRound } from '../core/placement.ts';
 import { loadPolicy } from '../core/policy.ts';
@@ -22,7 +18,6 @@ export const allocationCase: BenchCase = {
     await fillApplications(sql, { total, bigQueue: Math.min(settings.BENCH_BIG_QUEUE, Math.floor(total * 0.9)), log });
     await sql`checkpoint`.catch(() => undefined);
 
-    // Spread exactly SEATS free seats over the groups whose queues have children waiting.
     const groups = await sql<{ id: number }[]>`
       select g.id from groups g join kindergartens k on k.id = g.kindergarten_id
       where exists (select 1 from queues q join queue_counts c on c.queue_id = q.id and c.level = 0 and c.n > 0

@@ -1,7 +1,6 @@
 /**
- * The load generator of bench/api.ts, in its own process so that it does not share a core's
- * event loop with the server it measures: autocannon against one URL, every response's latency
- * recorded (autocannon's summary has no p95), one JSON line on stdout.
+ * In its own process so it does not share the server's event loop; every latency is recorded
+ * (autocannon's summary has no p95).
  *
  *   tsx bench/api-load.ts '{"url":"…","seconds":10,"connections":10,"headers":{…}}'
  */

@@ -1,14 +1,6 @@
 /**
- * The panel's applications list under load, as the panel asks for it: a district staff
- * member's session, 25 rows of one district's waiting children (filter district + status
- * registered) in queue order, with the Content-Range total. Next to GET /health in the same
- * run, both from a second process (wrk when installed, else autocannon; 10 connections,
- * 127.0.0.1), on BENCH_APPLICATIONS applications (1,000,000 by default, bench/fill.ts).
- *
- * The page is migration 0007's panel_applications_page (plans cached, no parallel workers); the
- * total comes from queue_counts' level-0 rows (kept exact by the trigger of migration 0001), not
- * from count(*): the bench measures both once to show why. The server checks the session on
- * every request, as for the panel (core/staff.ts: one lookup serves a process for 2 s).
+ * The panel's applications list under load from a second process, beside GET /health. The total
+ * comes from queue_counts, not count(*): the case measures both once to show why.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
@@ -29,11 +21,9 @@ import type { BenchCase } from './index.ts';
 const SECONDS = 10;
 const CONNECTIONS = 10;
 /**
- * The server's pool. On this 2-core machine fewer connections are faster: postgres.js pipelines
- * the queries of concurrent requests on a connection (one write for several), and fewer busy
- * backends compete less with Node and the load generator for the two cores. Measured at 1M
- * applications: 10 connections ~950 req/s (p95 17 ms), 4 ~1,050, 2 ~1,260 (p95 13 ms), 1 ~1,290.
- * Two, one per core: a single connection would let one slow query hold up every request.
+ * Few connections: postgres.js pipelines concurrent requests' queries on a connection, and fewer
+ * busy backends compete less for the cores. One per core, not one: a single connection would let
+ * one slow query hold up every request.
  */
 const SERVER_POOL = 2;
 
@@ -55,7 +45,6 @@ function hasWrk(): boolean {
   return spawnSync('wrk', ['--version']).error === undefined;
 }
 
-/** Reads the last line of a child process's stdout as JSON. */
 function jsonOf<T>(command: string, args: string[]): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -70,10 +59,7 @@ function jsonOf<T>(command: string, args: string[]): Promise<T> {
   });
 }
 
-/**
- * Loads `url` for `seconds` from a second process: wrk (one thread) with bench/wrk-summary.lua
- * when installed, else autocannon through bench/api-load.ts.
- */
+/** A second process, so the generator does not share the server's event loop. */
 async function load(generator: 'wrk' | 'autocannon', url: string, seconds: number, headers: Record<string, string>): Promise<Load> {
   if (generator === 'wrk') {
     const script = fileURLToPath(new URL('./wrk-summary.lua', import.meta.url));

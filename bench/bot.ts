@@ -1,16 +1,7 @@
 /**
- * The parent bot as parents feel it: "My applications" offered at a fixed rate (open loop:
- * updates go out on their schedule whether or not earlier ones were answered), handled through
- * grammY's own transport with a fake Telegram on the PostgreSQL server. The latency of an update
- * runs from its scheduled send time to the bot's first sendMessage reaching the fake (the parent
- * sees the answer begin); the time to the last card is printed beside it. A short ramp of rates
- * finds the highest one whose p99 stays within 100 ms. Every measurement prints the CPU one
- * update costs the bot's process and the rest of the machine (PostgreSQL): on a 2-core machine
- * the two share the cores, and other work on the machine shows in the load average printed.
- *
- * Data: a fill of up to 100,000 applications (bench/fill.ts); 2,000 parents with a Telegram
- * account, half with three children waiting, half with two, spread over the queues.
- * Settings: BENCH_BOT_LATENCY_* (bench/index.ts).
+ * Open loop: updates go out on schedule whether or not earlier ones were answered. Latency runs
+ * from the scheduled send to the bot's first sendMessage reaching the fake (the parent sees the
+ * answer begin). CPU per update is printed for the bot's process and the rest of the machine.
  */
 import { loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
@@ -26,7 +17,6 @@ import type { BenchCase } from './index.ts';
 const TOKEN = '123456:BENCH-token';
 const PARENTS = 2_000;
 const TELEGRAM_ID_BASE = 7_000_000_000;
-/** The p99 a rate must keep to count as sustained. */
 const SUSTAINED_P99_MS = 100;
 
 const botInfo = {
@@ -39,11 +29,7 @@ const botInfo = {
   supports_inline_queries: false,
 } as UserFromGetMe;
 
-/**
- * Telegram at the HTTP level, as cheap as it gets: grammY builds and serialises every request
- * as usual and parses a JSON answer, but no socket or WHATWG Response is involved (grammY
- * reads only `json()` of what fetch returns). `onSend` hears each sendMessage's chat as it arrives.
- */
+/** No socket or WHATWG Response: grammY reads only `json()` of what fetch returns. */
 function fakeTelegram(onSend: (chatId: number) => void) {
   const body = JSON.stringify({ ok: true, result: { message_id: 1, date: 0, chat: { id: 1, type: 'private' }, text: '' } });
   const fetch = (async (url: string, init: { body?: unknown }) => {
@@ -69,7 +55,6 @@ function message(userId: number, text: string): Update {
   } as Update;
 }
 
-/** USER_HZ: /proc/stat counts in hundredths of a second on Linux. */
 const CLOCK_TICKS = 100;
 
 /** CPU time of the whole machine so far, in µs (Linux /proc/stat; null elsewhere). */
@@ -90,10 +75,8 @@ interface Run {
   rate: number;
   p50: number;
   p99: number;
-  /** The same to the last card of the answer. */
   p50Last: number;
   p99Last: number;
-  /** Updates still unanswered when the run ended (counted as over any bound). */
   late: number;
   processMicros: number;
   restMicros: number | null;
@@ -107,7 +90,6 @@ export const botLatencyCase: BenchCase = {
     const { BENCH_BOT_LATENCY_RATE: rate, BENCH_BOT_LATENCY_SECONDS: seconds, BENCH_BOT_LATENCY_RAMP: ramp, BENCH_BOT_LATENCY_RAMP_SECONDS: rampSeconds } = settings;
 
     await fillApplications(sql, { total, bigQueue: Math.floor(total * 0.3), log });
-    // Families: 1,000 parents with three children waiting and 1,000 with two, spread over the queues.
     const sample = await sql<{ id: number; applicant_id: number }[]>`
       select id, applicant_id from applications where status = 'registered'
       order by md5(id::text) limit ${PARENTS * 2.5}`;
@@ -137,7 +119,6 @@ export const botLatencyCase: BenchCase = {
         `shared_buffers ${pg?.shared_buffers}, synchronous_commit ${pg?.synchronous_commit}`,
     );
 
-    /** Per chat, the scheduled time of its update waiting for its first reply. */
     const waiting = new Map<number, number>();
     let firsts: number[] = [];
     const telegram = fakeTelegram((chat) => {
@@ -159,7 +140,6 @@ export const botLatencyCase: BenchCase = {
       }),
     );
 
-    /** Offers `r` updates a second for `s` seconds on a fixed schedule; latencies in ms. */
     async function offer(r: number, s: number): Promise<Run> {
       const count = Math.round(r * s);
       firsts = [];

@@ -1,10 +1,6 @@
 /**
- * Fan-out: an allocation round gives FANOUT_N places (10,000) and the real notifier delivers
- * the offers, plus informational messages queued earlier, to a fake Telegram Bot API served
- * over HTTP on 127.0.0.1 that holds the bot to Telegram's flood limits (30 messages a second,
- * one a second per chat) with real 429 answers. Checked: every message delivered, none twice,
- * none lost, every offer requested before any informational message, and the rate achieved
- * against the allowed one.
+ * An allocation round's offers delivered by the real notifier to a fake Bot API over HTTP that
+ * enforces Telegram's flood limits with real 429s. Checked: none lost or doubled, offers first.
  */
 import { sql as dsql } from 'drizzle-orm';
 import { createNotifier, createNotifierApi } from '../bot/notifier.ts';
@@ -19,7 +15,6 @@ import { fillApplications } from './fill.ts';
 import type { BenchCase } from './index.ts';
 
 const LIMITS = { perSecond: 30, perChatPerSecond: 1 };
-/** Each application's messages go to a chat of its own, numbered from here. */
 const CHAT_BASE = 7_000_000_000;
 
 export const fanoutCase: BenchCase = {
@@ -34,7 +29,6 @@ export const fanoutCase: BenchCase = {
     const total = Math.max(n * 4, 2_000);
     await fillApplications(sql, { total, bigQueue: Math.floor(total / 10), log });
 
-    // Exactly n free seats over the groups whose queues have children waiting.
     const groups = await sql<{ id: number }[]>`
       select g.id from groups g join kindergartens k on k.id = g.kindergarten_id
       where exists (select 1 from queues q join queue_counts c on c.queue_id = q.id and c.level = 0 and c.n > 0
@@ -70,8 +64,7 @@ export const fanoutCase: BenchCase = {
     }
     log(`rounds: ${offers.toLocaleString('en')} offers (${n.toLocaleString('en')} wanted) in ${((performance.now() - roundStarted) / 1000).toFixed(1)} s`);
 
-    // Informational messages to children still waiting, queued a minute before the offers: in
-    // order of time they come first, so only the priority puts the offers ahead of them.
+    // Queued a minute before the offers: only the priority puts the offers ahead of them.
     const waiting = await sql<{ id: number; applicant_id: number; number: string }[]>`
       select id, applicant_id, number from applications where status = 'registered' order by id limit ${infoCount}`;
     await sql`

@@ -1,8 +1,4 @@
-/**
- * Fills a migrated PostgreSQL database (with the reference data of seedDemo) with many
- * applications, fast: rows are generated here and streamed with COPY, the queue_counts
- * trigger is off during the load and the counts are rebuilt once after it.
- */
+/** COPY with the queue_counts trigger off; the counts are rebuilt once after the load. */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type postgres from 'postgres';
@@ -40,11 +36,8 @@ export interface BigQueueSpec {
 }
 
 export interface FillOptions {
-  /** Applications to add. */
   total: number;
-  /** Waiting applications in the one big queue (part of `total`). */
   bigQueue: number;
-  /** District ids to spread the rest over (default: all districts in the database). */
   districts?: number[];
   /** The big queue (default: the first district, birth year six years back, Kazakh). */
   big?: Partial<BigQueueSpec>;
@@ -74,7 +67,7 @@ function cell(value: string | number | null): string {
   return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!) : value;
 }
 
-/** Streams rows made by `row(i)` for i in [0, count) into COPY in ~1 MB chunks. */
+/** Streams rows made by `row(i)` for i in [0, count) into COPY in chunks. */
 async function copyRows(
   sql: postgres.Sql | postgres.ReservedSql,
   table: string,
@@ -346,9 +339,8 @@ export async function fillApplications(sql: postgres.Sql, opts: FillOptions): Pr
     );
   };
 
-  // As a superuser the loads skip the per-row foreign-key triggers (replica role): the rows
-  // are generated consistent, and checking four keys per row would double the load. Without
-  // the right, the keys are checked as usual and applications wait for their parents' rows.
+  // As a superuser the loads skip the per-row foreign-key triggers (replica role): the rows are
+  // generated consistent. Without the right, applications wait for their parents' rows.
   const conns = [await sql.reserve(), await sql.reserve(), await sql.reserve()] as const;
   let replica = true;
   for (const conn of conns) {
@@ -403,11 +395,7 @@ export interface LateArrivalOptions {
   seed?: number;
 }
 
-/**
- * Registers beneficiaries and extraordinary children with OLD registration times in a queue
- * (proof verified: list B, one in ten E), with the queue_counts trigger on, as a late
- * verification would. Returns the new application ids.
- */
+/** With the queue_counts trigger on, as a late verification would. */
 export async function addLateBeneficiaries(sql: postgres.Sql, opts: LateArrivalOptions): Promise<number[]> {
   const random = mulberry32(opts.seed ?? 7);
   const nowMs = (opts.now ?? new Date()).getTime();

@@ -1,12 +1,6 @@
 /**
- * npm run bench [-- CASE…]: runs benchmark cases against a PostgreSQL server (DATABASE_URL).
- * Each case gets a fresh database `balabaqsha_bench` on that server (never the one in the
- * URL), migrated and seeded with reference data, dropped afterwards unless BENCH_KEEP=1.
- *
- * Settings (environment, read here only): BENCH_APPLICATIONS (1,000,000), BENCH_BIG_QUEUE
- * (300,000), BENCH_LOOKUPS (5,000 per measurement), BENCH_KEEP=1; the bot-latency case reads
- * BENCH_BOT_LATENCY_RATE (300/s), _SECONDS (60), _RAMP (100,…,600) and _RAMP_SECONDS (10), so a
- * quick check can run shorter; the fanout case reads FANOUT_N (10,000 offers) and uses a database of its own, balabaqsha_bench_fanout.
+ * Each case gets a fresh database on the DATABASE_URL server (never the one in the URL), dropped
+ * afterwards unless BENCH_KEEP=1. Settings are read here only.
  */
 import postgres from 'postgres';
 import { z } from 'zod';
@@ -29,7 +23,6 @@ const benchEnvSchema = z.object({
   BENCH_APPLICATIONS: z.coerce.number().int().min(1_000).default(1_000_000),
   BENCH_BIG_QUEUE: z.coerce.number().int().min(100).default(300_000),
   BENCH_LOOKUPS: z.coerce.number().int().min(100).default(5_000),
-  /** bot-latency: the rate and length of the main run, and the ramp that finds the highest sustained rate. */
   BENCH_BOT_LATENCY_RATE: z.coerce.number().positive().default(300),
   BENCH_BOT_LATENCY_SECONDS: z.coerce.number().positive().default(60),
   BENCH_BOT_LATENCY_RAMP: z
@@ -38,7 +31,6 @@ const benchEnvSchema = z.object({
     .default('100,200,300,400,500,600')
     .transform((v) => v.split(',').map(Number)),
   BENCH_BOT_LATENCY_RAMP_SECONDS: z.coerce.number().positive().default(10),
-  /** Offers of the fanout case's round (and messages to deliver). */
   FANOUT_N: z.coerce.number().int().min(10).default(10_000),
   BENCH_KEEP: z
     .enum(['0', '1', 'true', 'false'])
@@ -48,9 +40,7 @@ const benchEnvSchema = z.object({
 export type BenchSettings = z.infer<typeof benchEnvSchema>;
 
 export interface BenchContext {
-  /** The fresh bench database, migrated, with reference data and the admin account. */
   database: Database;
-  /** Its raw postgres.js client (the same pool as database.db). */
   sql: postgres.Sql;
   url: string;
   settings: BenchSettings;
@@ -60,13 +50,11 @@ export interface BenchContext {
 export interface BenchCase {
   name: string;
   description: string;
-  /** A database name of its own instead of BENCH_DATABASE (a long case that may run beside others). */
   database?: string;
   /** Prints its figures; the returned line is printed last, as the case's JSON summary. */
   run(ctx: BenchContext): Promise<Record<string, unknown>>;
 }
 
-/** Every case, in the order `npm run bench` runs them. Add new cases here. */
 export const CASES: BenchCase[] = [poolCase, positionCase, allocationCase, botLatencyCase, apiCase, fanoutCase, startCase, panelLoadCase];
 
 function benchUrl(serverUrl: string, name: string): { admin: string; bench: string } {

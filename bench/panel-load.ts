@@ -1,13 +1,6 @@
 /**
- * The panel's first load as a member of staff sees it: the built panel (dist/admin, built here
- * when stale) served by the real server (createServer) on 127.0.0.1, /admin/ opened in Chromium
- * with an empty cache (a new browser context per run) until the login form is visible. Bytes are
- * what went over the wire (CDP Network.loadingFinished encodedDataLength: headers and the body as
- * sent, compressed or not); chunks are the JavaScript files loaded. One run to warm Chromium and
- * the server is not counted; BENCH_PANEL_RUNS (5) runs, medians. The same again over a link
- * throttled to BENCH_PANEL_MBIT (10 Mbit/s, 20 ms latency), as a district office may have: on
- * 127.0.0.1 the bytes hardly cost time. The case's database only backs the server (the login
- * page asks /api/auth/me); it has one of its own so that it can run beside other cases.
+ * Bytes are what went over the wire (CDP encodedDataLength). The throttled run stands for a
+ * district office's link: on 127.0.0.1 the bytes hardly cost time.
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -28,7 +21,6 @@ interface Load {
   encodings: Record<string, number>;
 }
 
-/** One cold load of the login page, over loopback or a link of `mbit` Mbit/s. */
 async function loadLogin(browser: Browser, base: string, mbit?: number): Promise<Load> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'ru-RU' });
   try {

@@ -1,10 +1,7 @@
 /**
- * The connection pool under steady load: 16 queries in flight on the pool every server uses
- * (postgres.js, 4 connections), for several windows in a row. A pool must hold its rate for as
- * long as the load lasts. postgres.js 3.4.9 as published did not: a connection taken from the
- * busy queue was looked for in all of that queue's past, so each query cost more than the one
- * before (27,000 queries/s in the first five seconds, 7,000 after half a minute on this
- * machine). patches/postgres+3.4.9.patch fixes it; this case shows whether a fix is in place.
+ * A pool must hold its rate for as long as the load lasts. postgres.js 3.4.9 as published did not:
+ * each query cost more than the one before. patches/postgres+3.4.9.patch fixes it; this case shows
+ * whether a fix is in place.
  */
 import type { BenchCase } from './index.ts';
 

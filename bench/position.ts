@@ -1,10 +1,4 @@
-/**
- * Position lookup vs primary-key lookup on a large database: is a parent's position as cheap
- * as reading their application? Fills BENCH_APPLICATIONS applications with one queue of
- * BENCH_BIG_QUEUE waiting children, measures both (interleaved, after a warm-up), registers
- * late beneficiaries into the big queue, checks positions against a brute-force merge, and
- * measures again.
- */
+/** Is a parent's position as cheap as reading their application? Positions are also checked against a brute-force merge. */
 import { eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { getPosition } from '../core/position.ts';
@@ -101,10 +95,7 @@ async function measure(
   return { pk: stats(pk), big: stats(big), small: stats(small) };
 }
 
-/**
- * Brute force, independent of queue_counts and of core's formula: the waiting lists by plain
- * ordering, merged exactly as SPEC "The queue order" says, one place at a time.
- */
+/** Independent of queue_counts and of core's formula. */
 async function bruteForceOrder(ctx: BenchContext, queueId: number, k: number): Promise<Map<number, number>> {
   const rows = await ctx.sql<{ id: number; list: number }[]>`
     select id, queue_category as list from applications
@@ -130,7 +121,6 @@ async function bruteForceOrder(ctx: BenchContext, queueId: number, k: number): P
   return new Map(order.map((id, i) => [id, i + 1]));
 }
 
-/** Position from plain COUNT queries (no queue_counts) and core/queue.ts's positionIn. */
 async function countedPosition(ctx: BenchContext, id: number, k: number): Promise<number> {
   const [row] = await ctx.sql<{ list: number; e: number; b: number; g: number; ahead: number; phase: number }[]>`
     with me as (select id, queue_id, queue_category, registered_at from applications where id = ${id})
@@ -146,7 +136,6 @@ async function countedPosition(ctx: BenchContext, id: number, k: number): Promis
   return positionIn(row.list as QueueList, row.ahead, { e: row.e, b: row.b, g: row.g }, row.phase, k).position;
 }
 
-/** EXPLAIN (ANALYZE, BUFFERS) of the exact SQL getPosition sends, captured through a drizzle logger. */
 async function explainPosition(ctx: BenchContext, id: number, policy: Policy): Promise<string> {
   let captured: { query: string; params: unknown[] } | null = null;
   const spy = drizzle(ctx.sql, {
@@ -215,8 +204,7 @@ export const positionCase: BenchCase = {
     log(`measuring ${settings.BENCH_LOOKUPS} lookups of each kind (interleaved, after a warm-up)…`);
     const before = await measure(db, policy, ids, settings.BENCH_LOOKUPS, 11);
 
-    // A change at the head of the queue: beneficiaries and extraordinary children with old
-    // registration times, through the trigger, as staff verifying late proofs would cause.
+    // Late proofs verified: old registration times at the head of the queue, through the trigger.
     const late = await addLateBeneficiaries(sql, { queueId: fill.bigQueueId, count: 200 });
     log(`registered ${late.length} late beneficiaries/extraordinary children into the big queue`);
     const merged = await bruteForceOrder(ctx, fill.bigQueueId, k);

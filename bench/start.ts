@@ -1,10 +1,4 @@
-/**
- * How long `npm start` takes to answer /health on the embedded database, as a newcomer sees it:
- * cold (an empty data directory, so migrations and the demo data, and an empty temp directory, so
- * nothing transpiled or unpacked before) and warm (a restart on the data the cold start left).
- * It runs `npm start` of this checkout with DATA_DIR and TMPDIR in a fresh temp directory and
- * ignores the case's PostgreSQL database. BENCH_START_RUNS (3) runs of each.
- */
+/** Cold: empty data and temp directories, so migrations, demo data and transpiling all count. Warm: a restart. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -45,7 +39,6 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Seconds from spawning `npm start` to the first 200 from /health. */
 async function timeStart(dir: string): Promise<number> {
   const port = await freePort();
   const started = performance.now();

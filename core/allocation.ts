@@ -1,23 +1,18 @@
 import { EXTRAORDINARY, FIRST_PRIORITY, GENERAL, type QueueList } from './queue.ts';
 
-/**
- * Matching free seats to waiting children, pure (no I/O): core/placement.ts loads the data,
- * calls these and writes the result through the status machine.
- */
+/** Pure matching of free seats to waiting children; core/placement.ts loads the data and writes the result. */
 
 export interface Waiting {
   applicationId: number;
   list: QueueList;
   registeredAt: Date;
   kindergartenIds: number[];
-  /** Twins share the id of the first twin's application. */
   twinGroupId: number | null;
 }
 
 /**
- * The queue's merged order (SPEC "The queue order, exactly") of the children given, from the
- * queue's phase: E first, then B and G 1:k. Children who cannot get a place now (stop list)
- * are left out by the caller, so the 1:k pattern applies to the places actually given.
+ * SPEC "The queue order, exactly": E first, then B and G 1:k from the queue's phase. The caller
+ * leaves out children on the stop list, so 1:k counts only places actually given.
  */
 export function mergedOrder<T extends Pick<Waiting, 'applicationId' | 'list' | 'registeredAt'>>(
   children: T[],
@@ -50,19 +45,16 @@ export interface SeatGroup {
   free: number;
 }
 
-/** One proposer: a child, or twins who must be placed together in one group. */
 export interface Unit {
   /** Lower is better: the unit's place in its queue's merged order. */
   rank: number;
   applicationIds: number[];
-  /** Groups the unit would accept, best first (its ranked kindergartens' groups for its year and language). */
   preferences: number[];
 }
 
 export interface Match {
   groupId: number;
   applicationIds: number[];
-  /** 0 = the unit's first choice. */
   choice: number;
 }
 
@@ -72,11 +64,8 @@ export interface MatchResult {
 }
 
 /**
- * Deferred acceptance (children propose, groups hold the best by queue rank): every child
- * gets the best-ranked kindergarten it is entitled to — no child prefers a group that has a
- * free seat or holds a child ranked below it. Twins are one unit needing two seats.
- * Proposals are made in rank order, so with the queue's common priority no held unit is
- * ever displaced and this runs in O(total preferences · log seats).
+ * Deferred acceptance (children propose, groups hold the best by rank): no child prefers a group
+ * with a free seat or holding a lower-ranked child. Twins are one unit needing two seats.
  */
 export function deferredAcceptance(units: Unit[], groups: SeatGroup[]): MatchResult {
   const capacity = new Map(groups.map((g) => [g.groupId, g.free]));

@@ -1,9 +1,4 @@
-/**
- * Changes a parent may make to an application after submitting it (from the bot): the ranked
- * kindergartens and the contact phone. Validated by the same rules as a submission, audited in
- * the same transaction. Neither moves the child in the queue: the order depends only on the
- * registration time and the category.
- */
+/** Changes to a submitted application. Neither moves the child: the order depends only on registration time and category. */
 import { eq } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { applicants, applications } from '../db/schema/index.ts';
@@ -18,7 +13,6 @@ import type { Application, ApplicationStatus } from './status.ts';
 /** Kindergartens can be changed while the child has no offer yet. */
 export const KINDERGARTEN_CHANGE_STATUSES: readonly ApplicationStatus[] = ['submitted', 'registered'];
 
-/** Count and duplicates, as validateApplication checks them. */
 export function checkKindergartenChoice(kindergartenIds: readonly number[], policy: Policy): FieldError[] {
   if (kindergartenIds.length === 0) return [{ field: 'kindergartenIds', code: 'required' }];
   const errors: FieldError[] = [];
@@ -63,10 +57,7 @@ export async function changeKindergartens(
   });
 }
 
-/**
- * Makes `phone` the applicant's main number (earlier ones stay as spares, at most three).
- * `verified` when it came from Telegram's shared contact of the account itself.
- */
+/** Earlier phones stay as spares. `verified` only for Telegram's shared contact of the account itself. */
 export async function changeApplicantPhone(
   db: Queryable,
   input: { applicationId: number; phone: string; verified: boolean; actor: Actor; now?: Date; note?: string },
@@ -102,7 +93,6 @@ export async function changeApplicantPhone(
       data: { applicationId: input.applicationId, verified: input.verified },
       at: now,
     });
-    // A new phone answers the question "is this still your phone?" (core/contact-checks.ts).
     await closeCheckOnNewPhone(tx, before.id, input.actor, now);
     return { phone };
   });

@@ -1,8 +1,4 @@
-/**
- * One application as staff and the call centre see it: the child, the applicant and any
- * representative, documents (metadata only), the status history from the audit log, the
- * position and the nearest children ahead in the same list. Reads only.
- */
+/** One application as staff see it. Reads only. */
 import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../db/client.ts';
 import {
@@ -52,7 +48,6 @@ export interface HistoryEntry {
   toState: string | null;
   reason: string | null;
   comment: string | null;
-  /** How a decision staff took for a parent reached them (core/referrals.ts DECISION_CHANNELS). */
   channel: string | null;
 }
 
@@ -63,20 +58,14 @@ export interface AheadEntry {
   list: (typeof LIST_NAMES)[QueueList];
 }
 
-/**
- * Another applicant record with the same IIN as this application's applicant, made by another
- * Telegram account or with other contacts: the IIN was claimed by someone else too (or by this
- * person elsewhere). Staff compare and decide; nothing was merged or overwritten.
- */
+/** Another applicant record with the same IIN: someone else claimed it too. Staff decide; nothing is merged. */
 export interface IdentityClaim {
   applicantId: number;
   fullName: string;
   phones: string[];
   address: string | null;
   identityProof: IdentityProof;
-  /** The other record is bound to a Telegram account, and it is not this record's account. */
   otherTelegramAccount: boolean;
-  /** What differs from this application's applicant record. */
   differs: ('fullName' | 'phone' | 'address' | 'telegram')[];
   applications: { id: number; number: string; districtId: number; status: Application['status'] }[];
 }
@@ -92,15 +81,11 @@ export interface ApplicationDetail {
   referrals: (typeof referrals.$inferSelect & { kindergartenNumber: number; groupName: string })[];
   history: HistoryEntry[];
   position: QueuePosition | null;
-  /** From the queue's places of the past year: a range of months, or not enough data; null when not waiting. */
   expectedWait: ExpectedWait | null;
-  /** The nearest children ahead in the same list, closest first. */
   ahead: AheadEntry[];
-  /** Other records of the applicant's IIN that differ from this one (an identity discrepancy when not empty). */
   identityClaims: IdentityClaim[];
 }
 
-/** Up to `limit` children waiting just ahead of this one in its own list (same queue and list). */
 export async function nearestAhead(db: Queryable, app: Application, limit = 5): Promise<AheadEntry[]> {
   if (app.status !== 'registered') return [];
   const rows = await db
@@ -172,7 +157,6 @@ export async function getApplicationDetail(db: Queryable, id: number, policy: Po
 
 const norm = (s: string | null) => (s ?? '').toLocaleLowerCase('kk').replace(/\s+/g, ' ').trim();
 
-/** The other applicant records with this record's IIN that differ from it, with their applications. */
 export async function identityClaimsOf(db: Queryable, applicant: typeof applicants.$inferSelect): Promise<IdentityClaim[]> {
   const others = await rowsOf<{
     id: number;
@@ -215,7 +199,6 @@ export async function identityClaimsOf(db: Queryable, applicant: typeof applican
   });
 }
 
-/** Every recorded step of the application, oldest first, with the staff member's name. */
 export async function statusHistory(db: Queryable, applicationId: number): Promise<HistoryEntry[]> {
   const rows = await db
     .select({

@@ -24,7 +24,6 @@ import { cleanName, nameProblem } from './person-name.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
-/** The application form (appendix 5) as every channel submits it. */
 export const applicationInputSchema = z.object({
   applicant: z.object({
     iin: z.string(),
@@ -73,14 +72,12 @@ const IIN_CODES: Record<IinError, string> = {
   checksum: 'iin_checksum',
 };
 
-/** Whole years between two YYYY-MM-DD days. */
 export function ageInYears(birthDate: string, onDay: string): number {
   const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
   const [y, m, d] = onDay.split('-').map(Number) as [number, number, number];
   return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
 }
 
-/** IIN, birth date and age rules for the child (used by the bot step by step, too). */
 export function checkChildIin(iin: string, now: Date, policy: Policy): FieldError | { birthDate: string } {
   const parsed = parseIin(iin);
   if (!parsed.ok) return { field: 'child.iin', code: IIN_CODES[parsed.error] };
@@ -92,7 +89,6 @@ export function checkChildIin(iin: string, now: Date, policy: Policy): FieldErro
   return { birthDate: parsed.value.birthDate };
 }
 
-/** IIN and age rules for the parent, legal representative or attorney (used by the bot step by step, too). */
 export function checkAdultIin(iin: string, field: string, now: Date, policy: Policy): FieldError | null {
   const parsed = parseIin(iin);
   if (!parsed.ok) return { field, code: IIN_CODES[parsed.error] };
@@ -110,7 +106,6 @@ function shapeErrors(error: z.ZodError): FieldError[] {
   });
 }
 
-/** Checks that need no database: the form's shape, IINs, age, phones, power of attorney. */
 export function validateApplication(
   raw: unknown,
   now: Date,
@@ -160,14 +155,12 @@ export function validateApplication(
   return errors.length ? { ok: false, errors } : { ok: true, value: input };
 }
 
-/** Checks against reference data: the district exists, the kindergartens are in it and teach the language. */
 async function checkPlaces(db: Queryable, input: ParsedInput): Promise<FieldError[]> {
   const [district] = await db.select({ id: districts.id }).from(districts).where(eq(districts.id, input.districtId));
   if (!district) return [{ field: 'districtId', code: 'district_unknown' }];
   return checkKindergartens(db, input.districtId, input.language, input.kindergartenIds);
 }
 
-/** The chosen kindergartens exist, are open, are in the district and teach the language. */
 export async function checkKindergartens(
   db: Queryable,
   districtId: number,
@@ -223,7 +216,6 @@ export const IDENTITY_PROOF: Record<ParsedInput['channel'], IdentityProof> = {
 };
 export type IdentityProof = (typeof applicants.identityProof.enumValues)[number];
 
-/** The application lost to an active one that committed first; its person writes are undone. */
 class LostRace extends Error {
   constructor(readonly winner: Application) {
     super('an active application for this child committed first');
@@ -231,14 +223,9 @@ class LostRace extends Error {
 }
 
 /**
- * Submits an application from any channel, in one transaction that first takes a lock on the
- * child's IIN, so submissions for one child run one after another. A submission for a child with
- * an active application returns that application (created: false) and writes nothing but an
- * audit row of the attempt; otherwise the child, applicant and representative records are
- * written together with the application. An existing child's record is never changed: a
- * different name or certificate is kept on the application for staff (submittedChild). With
- * policy.autoRegister the child is registered in the queue in the same transaction: the
- * 30-minute result, at once.
+ * One transaction under a lock on the child's IIN, so submissions for one child run in turn. A
+ * child with an active application gets that one back (created: false) and only an audit row.
+ * An existing child's record is never changed: differences stay on the application for staff.
  */
 export async function submitApplication(
   db: Queryable,
@@ -351,11 +338,8 @@ async function duplicate(tx: Tx, existing: Application, input: ParsedInput, acto
 }
 
 /**
- * The applicant record this submission is made under. The bot reuses only the record its own
- * Telegram account made for this IIN (a typed IIN is a claim: another account's record, or a
- * proven one, is never read or changed); a submission by power of attorney in the bot gets a
- * record of its own. The office, the centre and the portal prove the IIN and share one record
- * per IIN, updated with the contacts given there.
+ * The bot reuses only the record its own Telegram account made for this IIN: a typed IIN is a
+ * claim. Channels that prove the IIN (office, centre, portal) share one record per IIN.
  */
 async function applicantFor(tx: Tx, input: ParsedInput, now: Date): Promise<number> {
   const a = input.applicant;
@@ -403,7 +387,6 @@ async function applicantFor(tx: Tx, input: ParsedInput, now: Date): Promise<numb
 const sameName = (x: string, y: string) => x.toLocaleLowerCase('kk').replace(/\s+/g, ' ').trim() === y.toLocaleLowerCase('kk').replace(/\s+/g, ' ').trim();
 const sameCertificate = (x: string | null, y: string) => (x ?? '').replace(/[\s.-]/g, '').toUpperCase() === y.replace(/[\s.-]/g, '').toUpperCase();
 
-/** The child's record: created with this submission, or the one on record left as it is. */
 async function childFor(tx: Tx, input: ParsedInput): Promise<{ id: number; submitted: SubmittedChild | null }> {
   const c = input.child;
   const iin = digitsOf(c.iin);

@@ -1,8 +1,4 @@
-/**
- * Document files attached to an application (scans made at the office or the public service
- * centre, photos sent to the bot). The type is decided from the file's first bytes, never from
- * the name or the sender's claim, so a file served back to staff is what it says it is.
- */
+/** The type is taken from the file's first bytes, never the name or the sender's claim. */
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
@@ -20,12 +16,10 @@ const SIGNATURES: { mime: string; bytes: number[] }[] = [
   { mime: 'image/png', bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
 ];
 
-/** The MIME type a file really has, by its magic number, or null when it is none we accept. */
 export function sniffMimeType(bytes: Uint8Array): string | null {
   return SIGNATURES.find((s) => s.bytes.every((b, i) => bytes[i] === b))?.mime ?? null;
 }
 
-/** A file name safe to show and to put in a Content-Disposition header. */
 export function cleanFileName(name: string | null | undefined): string | null {
   if (!name) return null;
   const base = name.split(/[\\/]/).pop() ?? '';

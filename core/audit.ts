@@ -1,7 +1,6 @@
 import { bulkInsert, type Queryable } from '../db/client.ts';
 import { auditLog } from '../db/schema/index.ts';
 
-/** Who acts: a parent through the bot, a staff member in the panel, or the system (jobs). */
 export type Actor =
   | { type: 'parent'; id: number | null }
   | { type: 'staff'; id: number; roles?: readonly string[] }

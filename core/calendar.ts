@@ -1,10 +1,6 @@
 /**
- * The Almaty clock: local days, their start and end, calendar-day arithmetic. Working days and
- * holidays are core/working-days.ts (kept out of here: the panel's bundle imports this file).
- *
- * Pure functions, no I/O. A local day is a 'YYYY-MM-DD' string; an instant is a JS Date.
- * All local days are days in Asia/Almaty. Offsets always come from the runtime's tzdata through
- * Intl, never from constants: Almaty moved from UTC+6 to UTC+5 on 1 March 2024, and it may move again.
+ * The Almaty clock. Offsets come from the runtime's tzdata, never constants: Almaty moved from
+ * UTC+6 to UTC+5 on 1 March 2024. Working days are in core/working-days.ts (the panel imports this file).
  */
 export const TIME_ZONE = 'Asia/Almaty';
 
@@ -17,7 +13,6 @@ export interface LocalParts {
   day: number;
   hour: number;
   minute: number;
-  /** 1 = Monday … 7 = Sunday (ISO). */
   weekday: number;
 }
 
@@ -26,10 +21,6 @@ export interface MonthDay {
   day: number;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Day strings
-
-/** Milliseconds of UTC midnight of `day`; throws RangeError for anything but a real calendar date. */
 function dayToUtcMs(day: string): number {
   const m = DAY_RE.exec(day);
   if (!m) throw new RangeError(`Not a YYYY-MM-DD day: ${JSON.stringify(day)}`);
@@ -59,13 +50,9 @@ export function addDays(day: string, n: number): string {
   return utcMsToDay(dayToUtcMs(day) + n * DAY_MS);
 }
 
-/** 1 = Monday … 7 = Sunday. */
 export function weekdayOf(day: string): number {
   return new Date(dayToUtcMs(day)).getUTCDay() || 7;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Instants ↔ Almaty wall clock
 
 // hourCycle h23: with hour12:false some ICU versions print midnight as "24".
 const wallClock = new Intl.DateTimeFormat('en-US', {
@@ -105,7 +92,6 @@ function wallClockOf(instant: Date): WallClock {
   };
 }
 
-/** Almaty's offset from UTC at `ms`, in milliseconds (e.g. +5 h = 18 000 000). */
 function offsetAt(ms: number): number {
   const w = wallClockOf(new Date(ms));
   const asUtc = new Date(0).setUTCFullYear(w.year, w.month - 1, w.day);
@@ -124,11 +110,7 @@ export function localDate(instant: Date): string {
   return formatDay(w.year, w.month, w.day);
 }
 
-/**
- * First instant of `day` in Almaty. The offset is tried from a day before and a day after, so a
- * change of offset near midnight (as on 1 March 2024) picks the offset actually in force then; of
- * the candidates that really fall on `day`, the earliest wins (a repeated midnight counts once).
- */
+/** Tries the offset from a day before and after, so an offset change near midnight is exact. */
 export function startOfLocalDay(day: string): Date {
   const midnightAsUtc = dayToUtcMs(day);
   const candidates = [offsetAt(midnightAsUtc - DAY_MS), offsetAt(midnightAsUtc + DAY_MS)]
@@ -138,20 +120,14 @@ export function startOfLocalDay(day: string): Date {
   return new Date(Math.min(...candidates));
 }
 
-/** Last millisecond of `day` in Almaty; derived from the next day's start so offset changes are exact. */
 export function endOfLocalDay(day: string): Date {
   return new Date(startOfLocalDay(addDays(day, 1)).getTime() - 1);
 }
 
-/** End of the local day `n` calendar days after `from`'s local day (holidays count as days). */
 export function addCalendarDays(from: Date, n: number): Date {
   return endOfLocalDay(addDays(localDate(from), n));
 }
 
-/**
- * Whether the month/day of `day` lies in the inclusive window [from, to] of any year. A window
- * with `from` after `to` wraps over New Year (e.g. 20 December – 10 January).
- */
 export function isInRange(day: string, from: MonthDay, to: MonthDay): boolean {
   dayToUtcMs(day);
   const key = (md: MonthDay) => {

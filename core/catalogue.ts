@@ -1,7 +1,3 @@
-/**
- * Reference data a parent chooses from: districts and the kindergartens of a district that
- * teach in a language. Reads only; staff keep it (core/kindergartens.ts).
- */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { compareNames, type Locale } from './format.ts';
@@ -23,10 +19,7 @@ export interface KindergartenChoice {
   nameRu: string;
 }
 
-/**
- * The districts grouped by locality, each in the alphabetical order of `language`: Kazakh puts
- * «Әуезов ауданы» right after А, which the database's byte or Russian order does not.
- */
+/** Kazakh order puts «Әуезов» right after А, which the database's byte or Russian order does not. */
 export async function listDistricts(db: Queryable, language: Locale = 'kk'): Promise<DistrictChoice[]> {
   const rows = await db
     .select({
@@ -46,7 +39,6 @@ export async function listDistricts(db: Queryable, language: Locale = 'kk'): Pro
   });
 }
 
-/** Open kindergartens of the district with groups in `language`, by number. */
 export async function listKindergartens(db: Queryable, districtId: number, language: Language): Promise<KindergartenChoice[]> {
   return db
     .select({ id: kindergartens.id, number: kindergartens.number, nameKk: kindergartens.nameKk, nameRu: kindergartens.nameRu })

@@ -10,11 +10,8 @@ import { decidePriorityClaim } from './priority.ts';
 import type { PriorityCategory, ProofState } from './queue.ts';
 
 /**
- * Work certificates (military, special state bodies, teachers: policy.expiringProofCategories)
- * are valid certificateValidityDays. How long verification takes is a policy setting
- * (proofVerificationDays), not a median measured from the audit log: the parent is told a number
- * before sending, and it must not jump with a handful of claims in a small district or with one
- * slow week; a region that measures its own times sets it.
+ * Verification time is a setting (proofVerificationDays), not a median from the audit log: the
+ * parent is told a number before sending, and it must not jump with one slow week.
  */
 export const CERTIFICATE_REMIND_JOB = 'certificate.remind';
 export const CERTIFICATE_EXPIRE_JOB = 'certificate.expire';
@@ -31,11 +28,7 @@ export interface CertificateState {
   priorityProofValidUntil: Date | null;
 }
 
-/**
- * What the bot and the panel warn about a work certificate, or null. A sent certificate was
- * issued at the latest when it was sent (`proofSentAt`), so it is valid until at most then plus
- * certificateValidityDays; a verification that starts now ends about proofVerificationDays on.
- */
+/** A sent certificate was issued at the latest when it was sent (`proofSentAt`). */
 export function certificateWarning(
   app: CertificateState,
   proofSentAt: Date | null,
@@ -60,7 +53,6 @@ export function certificateWarning(
 
 const payloadSchema = z.object({ applicationId: z.number().int(), validUntil: z.string() });
 
-/** Job handlers; the application is re-read, so a certificate verified again makes an old job a no-op. */
 export function certificateJobs(policy: () => Policy): Record<string, JobHandler> {
   const current = async (tx: Parameters<JobHandler>[0], payload: unknown) => {
     const p = payloadSchema.parse(payload);

@@ -2,10 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
-/**
- * The only place that reads process.env. Everything else receives a Config.
- * Validated once at start-up; a bad value stops the process with a field-by-field message.
- */
+/** The only place that reads process.env. */
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** No URL: embedded PGlite in DATA_DIR. A URL: a PostgreSQL server through postgres.js. */
@@ -20,49 +17,36 @@ const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Seed demo data automatically when the database is empty (on by default for `npm start`). */
   SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, 'looks like 123456:ABC-DEF…').optional(),
   BOT_MODE: z.enum(['polling', 'webhook']).default('polling'),
   BOT_WEBHOOK_SECRET: z.string().regex(/^[\w-]{16,256}$/).optional(),
   TELEGRAM_API_ROOT: z.url().optional(),
-  /**
-   * A notification claimed by a worker that then stops (crash, lost database) is taken back by
-   * any running worker after this long; a live worker renews its claims well within it.
-   */
   NOTIFY_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(60),
-  /** Notifications per second all notifier workers together send (Telegram allows about 30 per bot). */
+  /** Telegram allows about 30 per bot. */
   NOTIFY_RATE_PER_SECOND: z.coerce.number().positive().max(30).default(28),
   PUBLIC_URL: z.url().optional(),
   /**
-   * Who may tell us the client's address in X-Forwarded-For: a hop count (1 = the proxy in
-   * front of us) or a comma-separated list of proxy addresses, CIDRs or proxy-addr's names
-   * (loopback, linklocal, uniquelocal). Unset: the header is ignored and the socket's address
-   * counts, so nobody can pick the address the sign-in throttle and /verify's limit see.
+   * Who may set the client's address through X-Forwarded-For: a hop count or a list of proxies.
+   * Unset: the socket's address counts, so nobody can pick the address the throttles see.
    */
   TRUST_PROXY: z
     .string()
     .refine(isTrustProxy, 'a hop count, or a comma-separated list of addresses, CIDRs, loopback, linklocal, uniquelocal')
     .optional(),
-  /** Failed sign-ins past the free ones wait before the password is checked: base × 2^n, capped. */
   SIGN_IN_DELAY_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(500),
   SIGN_IN_DELAY_MAX_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
-  /** A staff session ends this long after sign-in, whatever happens: a working day. */
   STAFF_SESSION_MAX_HOURS: z.coerce.number().min(0.01).max(24).default(9),
-  /** ...and this long after its last request (a desk computer left signed in). */
   STAFF_SESSION_IDLE_MINUTES: z.coerce.number().min(1).max(24 * 60).default(30),
-  /** Requests per minute one client address may make to /verify (a QR code is scanned a few times). */
   VERIFY_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
-  /** Comma-separated list of process parts to run: http, bot, workers. */
   RUN: z
     .string()
     .default('http,bot,workers')
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(z.enum(['http', 'bot', 'workers'])).min(1)),
   /**
-   * Ed25519 private key that signs referrals: base64 of the PKCS#8 DER (or a PEM). Without it
-   * the service generates a key once and keeps it in the signing_keys table (fine for a demo,
-   * not for production: whoever reads the database could then forge referrals).
+   * Base64 PKCS#8 DER or PEM. Without it a key is generated and kept in signing_keys: then
+   * whoever reads the database could forge referrals, so production sets it.
    */
   SIGNING_KEY: z
     .string()
@@ -80,7 +64,6 @@ function isTrustProxy(value: string): boolean {
   }
 }
 
-/** TRUST_PROXY's list form, split for proxy-addr. */
 export function trustList(value: string): string[] {
   return value
     .split(',')
@@ -118,7 +101,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return parsed.data;
 }
 
-/** For entry points: the config, or the field errors on stderr and exit code 2. */
 export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
   try {
     return loadConfig(env);

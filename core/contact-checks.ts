@@ -1,12 +1,4 @@
-/**
- * Contacts that stay reachable (README "Contacts that stay reachable"). Once a year, on
- * policy.contactCheckDate, the bot asks every parent with a child in the queue to confirm their
- * phone or give a new one; it asks again when a notification could not be delivered, as soon as
- * the parent writes to the bot. A question not answered within policy.contactCheckWindowDays puts
- * the parent on the staff's list to phone (admin/server/unreachable-parents.ts). Nobody loses a
- * place for not answering: staff record what the call gave, and any decision on the place goes
- * through the usual, audited status changes.
- */
+/** Contacts that stay reachable (README). Nobody loses a place for not answering. */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { rowsOf, type Queryable, type Tx } from '../db/client.ts';
 import { applicants, applications, contactChecks, jobs, notifications } from '../db/schema/index.ts';
@@ -22,21 +14,16 @@ import type { Policy } from './policy.ts';
 export type ContactCheck = typeof contactChecks.$inferSelect;
 export type ContactCheckReason = ContactCheck['reason'];
 
-/** A child is waiting, offered a place or referred: its parent must stay reachable. */
 const ACTIVE = ['submitted', 'registered', 'offered', 'referred'] as const;
 
 export const CONTACT_CHECK_KIND = 'contact_check';
 
-/** The open check of an applicant, if any. */
 export async function openCheckOf(db: Queryable, applicantId: number): Promise<ContactCheck | null> {
   const [row] = await db.select().from(contactChecks).where(and(eq(contactChecks.applicantId, applicantId), isNull(contactChecks.closedAt)));
   return row ?? null;
 }
 
-/**
- * Opens a check for the applicant unless one is open (then that one stands). `ask` puts the
- * question in the outbox; a chat Telegram refuses is asked when the parent writes again instead.
- */
+/** A chat Telegram refuses is asked when the parent writes again instead. */
 export async function openContactCheck(
   tx: Queryable,
   input: { applicantId: number; reason: ContactCheckReason; now: Date; policy: Pick<Policy, 'contactCheckWindowDays'>; ask: boolean },
@@ -70,10 +57,6 @@ async function askInOutbox(tx: Queryable, checks: Pick<ContactCheck, 'id' | 'app
   );
 }
 
-/**
- * The yearly question: every applicant with an active application and a Telegram account, who
- * has no open check, gets one and the bot's message. One audit row tells how many were asked.
- */
 export async function askYearly(
   tx: Tx,
   now: Date,
@@ -99,7 +82,6 @@ export async function askYearly(
 
 export const YEARLY_JOB = 'contact-check.yearly';
 
-/** The next yearly check on or after `now`'s day: the policy date of this year, else of next year. */
 export function nextYearlyCheck(now: Date, policy: Pick<Policy, 'contactCheckDate'>): { kind: string; payload: Record<string, unknown>; runAt: Date; dedupeKey: string } {
   const today = localDate(now);
   const { month, day } = policy.contactCheckDate;
@@ -110,7 +92,6 @@ export function nextYearlyCheck(now: Date, policy: Pick<Policy, 'contactCheckDat
   return { kind: YEARLY_JOB, payload: { date }, runAt: new Date(startOfLocalDay(date).getTime() + 10 * 3_600_000), dedupeKey: `${YEARLY_JOB}:${date}` };
 }
 
-/** At start-up: schedules the next yearly check unless it is already scheduled or done. */
 export async function scheduleYearlyContactCheck(db: Queryable, now: Date, policy: Pick<Policy, 'contactCheckDate'>): Promise<void> {
   const next = nextYearlyCheck(now, policy);
   await db.insert(jobs).values(next).onConflictDoNothing();
@@ -126,7 +107,6 @@ export function contactCheckJobs(policy: () => Policy): Record<string, JobHandle
   };
 }
 
-/** The parent confirms, from the bot, that the phone on record is still theirs. */
 export async function confirmContactByParent(db: Queryable, input: { checkId: number; telegramUserId: number; now?: Date }): Promise<void> {
   const now = input.now ?? new Date();
   await db.transaction(async (tx) => {
@@ -135,7 +115,6 @@ export async function confirmContactByParent(db: Queryable, input: { checkId: nu
   });
 }
 
-/** The check the account may answer, locked; NotFound for someone else's, RuleError when already answered. */
 async function ownCheck(tx: Tx, checkId: number, telegramUserId: number): Promise<ContactCheck> {
   const [check] = await tx
     .select()
@@ -160,13 +139,11 @@ async function close(tx: Queryable, check: ContactCheck, outcome: NonNullable<Co
   await audit(tx, actor, { action: 'contact.check_closed', entity: 'applicant', entityId: check.applicantId, from: 'open', to: outcome, reason: check.reason, data: { checkId: check.id }, at: now });
 }
 
-/** A new phone answers the applicant's open question (called by changeApplicantPhone, in its transaction). */
 export async function closeCheckOnNewPhone(tx: Queryable, applicantId: number, actor: Actor, now: Date): Promise<void> {
   const [check] = await tx.select().from(contactChecks).where(and(eq(contactChecks.applicantId, applicantId), isNull(contactChecks.closedAt))).for('update');
   if (check) await close(tx, check, actor.type === 'staff' ? 'staff_changed' : 'changed', actor, now);
 }
 
-/** An open check of any applicant this account may see, to ask again when the parent is back. */
 export async function openCheckForAccount(db: Queryable, telegramUserId: number): Promise<(ContactCheck & { phone: string | null; applicationId: number }) | null> {
   const [row] = await db
     .select({ check: contactChecks, phone: sql<string | null>`${applicants.phones}[1]`, applicationId: applications.id })
@@ -180,12 +157,7 @@ export async function openCheckForAccount(db: Queryable, telegramUserId: number)
 
 export type StaffCallOutcome = 'confirmed' | 'changed' | 'not_reached';
 
-/**
- * Staff phoned the parent of an application on the list: the phone is confirmed, or nobody
- * answered (the parent stays on the list; the note is kept). A new phone goes through
- * changeApplicantPhone, which closes the check itself. Never changes the application's place:
- * withdrawing or refusing it is a separate, audited decision.
- */
+/** Never changes the application's place: withdrawing or refusing is a separate, audited decision. */
 export async function recordStaffCall(
   db: Queryable,
   input: { applicationId: number; outcome: Exclude<StaffCallOutcome, 'changed'>; note: string; actor: Extract<Actor, { type: 'staff' }>; now?: Date },
@@ -211,7 +183,6 @@ export async function recordStaffCall(
   });
 }
 
-/** Whose notification it was (a chat marked unreachable opens that applicant's check). */
 export async function applicantOfNotification(tx: Queryable, notificationId: number): Promise<number | null> {
   const [row] = await tx.select({ applicantId: notifications.applicantId }).from(notifications).where(eq(notifications.id, notificationId));
   return row?.applicantId ?? null;

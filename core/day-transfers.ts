@@ -1,8 +1,3 @@
-/**
- * The government's yearly decree moving working days, as an admin keeps it: each row makes one
- * day a working day or a day off. Every change is audited, and the working-day calendar
- * (core/working-days.ts) is given the new list at once; other processes reload it on a timer.
- */
 import { asc, eq, getTableName } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Queryable } from '../db/client.ts';
@@ -46,7 +41,6 @@ function assertMoves(input: { day: string; working: boolean }): void {
   }
 }
 
-/** Reads the table and hands it to the calendar; at start-up, after each change, and on a timer. */
 export async function loadDayTransfers(db: Queryable): Promise<void> {
   useDayTransfers(await db.select({ day: dayTransfers.day, working: dayTransfers.working }).from(dayTransfers).orderBy(asc(dayTransfers.day)));
 }

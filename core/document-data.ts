@@ -1,8 +1,3 @@
-/**
- * What the two result documents say, read from the database: the referral (the standard's appendix 1) and the
- * registration notice (a free form). core/documents-pdf.ts draws them; the public verification
- * page (admin/server/verify.ts) checks a referral with checkReferral.
- */
 import { eq, inArray, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import {
@@ -37,14 +32,12 @@ export interface Bilingual {
 
 export interface ReferralDocumentData {
   referralId: number;
-  /** Null until the referral is issued. */
   number: string | null;
   status: ReferralStatus;
   applicationNumber: string;
   /** The parent's language: the document's language unless asked otherwise. */
   language: Language;
   child: { iin: string; fullName: string; birthDate: string };
-  /** The home address given in the application. */
   homeAddress: string | null;
   locality: Bilingual;
   district: Bilingual & { code: string };
@@ -56,13 +49,11 @@ export interface ReferralDocumentData {
   signature: string | null;
   /** The unguessable part of the verify link (the number is sequential, so it stays off the link). */
   verifyToken: string;
-  /** Where the QR code points; null until the referral has a number. */
   verifyUrl: string | null;
 }
 
 type UrlConfig = Pick<Config, 'PUBLIC_URL' | 'PORT'>;
 
-/** The public page that checks the referral of `token` (its QR code points here). */
 export function verificationUrl(config: UrlConfig, token: string): string {
   const base = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
   return `${base}/verify/${encodeURIComponent(token)}`;
@@ -126,7 +117,6 @@ async function loadReferral(db: Queryable, where: SQL, config: UrlConfig): Promi
   };
 }
 
-/** Everything the referral document shows; null when there is no such referral. */
 export function loadReferralDocumentData(db: Queryable, referralId: number, config: UrlConfig): Promise<ReferralDocumentData | null> {
   return loadReferral(db, eq(referrals.id, referralId), config);
 }
@@ -135,7 +125,6 @@ function loadReferralDocumentDataByToken(db: Queryable, token: string, config: U
   return loadReferral(db, eq(referrals.verifyToken, token), config);
 }
 
-/** The signed content of an issued referral (see core/signing.ts); null before it is issued. */
 export function referralContentOf(data: ReferralDocumentData): ReferralContent | null {
   if (!data.number || !data.issuedAt) return null;
   return {
@@ -151,11 +140,7 @@ export function referralContentOf(data: ReferralDocumentData): ReferralContent |
   };
 }
 
-/**
- * Signs an issued referral as it now stands in the database and stores the signature. Call it
- * in the transaction that issues the referral and in the one that extends it (the validity date
- * is signed). Throws when the referral does not exist or is not issued yet.
- */
+/** Call in the transactions that issue and extend the referral: the validity date is signed. */
 export async function signReferralRecord(tx: Queryable, referralId: number, key: SigningKey): Promise<string> {
   const data = await loadReferral(tx, eq(referrals.id, referralId), { PUBLIC_URL: undefined, PORT: 0 });
   if (!data) throw new Error(`referral ${referralId} not found`);
@@ -166,13 +151,11 @@ export async function signReferralRecord(tx: Queryable, referralId: number, key:
   return signature;
 }
 
-/** What the public verification page may say about a referral: no personal data. */
 export type ReferralCheck =
   | { found: false }
   | {
       found: true;
       number: string;
-      /** The stored signature verifies against the row as it is now. */
       genuine: boolean;
       /**
        * valid: issued and within its time; expired: issued but past it (not yet closed by the
@@ -188,10 +171,6 @@ export type ReferralCheck =
       group: { birthYear: number; language: Language };
     };
 
-/**
- * Re-computes the signature of the referral behind a verify link's token from its row and says
- * whether it is genuine and valid. A sequential number is not a token: it finds nothing.
- */
 export async function checkReferral(
   db: Queryable,
   token: string,
@@ -239,21 +218,15 @@ export interface NoticeData {
   registeredAt: Date;
   /** "Registered under number N" (the notice): the queue's running number, never changes. */
   queueNumber: number;
-  /** Place in the queue now; null when the child no longer waits (offered, referred…). */
   position: number | null;
   positionAt: Date;
   locality: Bilingual;
   district: Bilingual;
   birthYear: number;
   queueLanguage: Language;
-  /** The ranked choices. */
   kindergartens: { number: number; name: Bilingual }[];
 }
 
-/**
- * Everything the registration notice shows; null when there is no such application or it was
- * never registered (no queue number yet).
- */
 export async function loadNoticeData(
   db: Queryable,
   applicationId: number,

@@ -1,9 +1,4 @@
-/**
- * The result documents as PDF (A4): the referral (the form of appendix 1 to the service standard)
- * and the registration notice (a free form), in the parent's language, with the wording from
- * locales/<lang>/documents.json and the region's provider name and legal basis from the policy. DejaVu Sans carries every Kazakh letter (ә ғ қ ң ө ұ ү һ і); the standard PDF
- * fonts do not. Dates are Almaty's. Data comes from core/document-data.ts.
- */
+/** DejaVu Sans carries every Kazakh letter; the standard PDF fonts do not. */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { i18n, TFunction } from 'i18next';
@@ -34,16 +29,10 @@ let sharedI18n: Promise<i18n> | undefined;
 const defaultI18n = () => (sharedI18n ??= createI18n());
 
 export interface RenderOptions {
-  /** The region's provider name and the act each form comes from. */
   policy: Pick<Policy, 'provider' | 'legalBasis'>;
-  /** The process's i18next instance; one is made from locales/ when omitted. */
   i18n?: i18n;
-  /** The moment the document is made (positions "as of", the PDF's creation date). */
   now?: Date;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Dates
 
 /** "2026 жылғы «2» наурыз" / "«2» марта 2026 г." for an Almaty day 'YYYY-MM-DD'. */
 export function formatLongDay(t: TFunction, day: string): string {
@@ -55,9 +44,6 @@ export function formatLongDay(t: TFunction, day: string): string {
 export function formatDateTime(t: TFunction, instant: Date): string {
   return t('documents.dateTime', { date: formatDate(instant), time: formatTime(instant) });
 }
-
-// ---------------------------------------------------------------------------------------------
-// Layout
 
 const MARGIN = { top: 50, bottom: 50, left: 60, right: 55 };
 const GREY = '#555555';
@@ -90,7 +76,6 @@ function newDocument(lang: Language, title: string, now: Date): { doc: Doc; done
 
 const contentWidth = (doc: Doc) => doc.page.width - MARGIN.left - MARGIN.right;
 
-/** The legal basis ("appendix 1 to the service standard") in small type in the top right corner. */
 function appendixNote(doc: Doc, text: string): void {
   const width = 250;
   doc.font('regular').fontSize(7.5).fillColor(GREY);
@@ -115,7 +100,6 @@ function paragraph(
   doc.moveDown(options.gapAfter ?? 0.6);
 }
 
-/** A label and its value side by side; the next row starts below the taller of the two. */
 function field(doc: Doc, label: string, value: string, options: { labelWidth?: number; rule?: boolean } = {}): void {
   const labelWidth = options.labelWidth ?? 200;
   const gap = 10;
@@ -138,10 +122,7 @@ function hr(doc: Doc, y: number): void {
 
 const pick = (value: Bilingual, lang: Language) => value[lang];
 
-/**
- * The issuing body's name, then who signs on a line with the name-and-signature caption under it,
- * then the place of the stamp. The name stands alone: a setting cannot take a case ending.
- */
+/** The body's name stands alone: a setting cannot take a case ending. */
 function signatureBlock(doc: Doc, body: string, role: string, caption: string, stamp: string): void {
   const width = contentWidth(doc);
   doc.font('regular').fontSize(11).fillColor('black').text(body, MARGIN.left, doc.y, { width: width * 0.6 });
@@ -155,14 +136,7 @@ function signatureBlock(doc: Doc, body: string, role: string, caption: string, s
   doc.x = MARGIN.left;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Referral (appendix 1 to the service standard)
-
-/**
- * The referral: the standard's appendix 1 form filled in, the deadline to present it, the head's signature
- * line and stamp place for the paper copy, and for checking it a QR code to the public
- * verification page plus the verification code (an Ed25519 signature of our own, not an ЭЦҚ/ЭЦП). Throws for a referral not issued yet.
- */
+/** The verification code is an Ed25519 signature of our own, not an ЭЦҚ/ЭЦП. */
 export async function renderReferralPdf(data: ReferralDocumentData, lang: Language, options: RenderOptions): Promise<Buffer> {
   if (!data.number || !data.issuedAt || !data.verifyUrl) throw new Error(`referral ${data.referralId} is not issued`);
   const t = (options.i18n ?? (await defaultI18n())).getFixedT(lang);
@@ -219,11 +193,9 @@ export async function renderReferralPdf(data: ReferralDocumentData, lang: Langua
   doc.font('regular').fontSize(11).text(t('documents.referral.issued', { date: formatLongDay(t, localDate(data.issuedAt)) }), MARGIN.left, doc.y);
   doc.moveDown(2.2);
 
-  // The head's signature line and the place of the stamp, for the printed copy.
   const width = contentWidth(doc);
   signatureBlock(doc, pick(options.policy.provider, lang), t('documents.referral.head'), t('documents.referral.headSignature'), t('documents.referral.stamp'));
 
-  // Verification block at the foot of the page.
   const qrSize = 92;
   const blockTop = Math.max(doc.y + 24, doc.page.height - MARGIN.bottom - qrSize - 12);
   hr(doc, blockTop);
@@ -247,13 +219,6 @@ export async function renderReferralPdf(data: ReferralDocumentData, lang: Langua
   return done;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Registration notice (a free form)
-
-/**
- * The notice of registration: the 2013 form's wording (who, which child, registered on which day
- * under which number), then the application's details with the current place in the queue.
- */
 export async function renderRegistrationNoticePdf(data: NoticeData, lang: Language, options: RenderOptions): Promise<Buffer> {
   const t = (options.i18n ?? (await defaultI18n())).getFixedT(lang);
   const now = options.now ?? data.positionAt;
@@ -309,7 +274,6 @@ export async function renderRegistrationNoticePdf(data: NoticeData, lang: Langua
   doc.fillColor('black');
   doc.moveDown(2);
 
-  // The officer who hands the notice over signs it and stamps the paper copy.
   const width = contentWidth(doc);
   signatureBlock(doc, pick(options.policy.provider, lang), t('documents.notice.specialist'), t('documents.referral.headSignature'), t('documents.referral.stamp'));
 

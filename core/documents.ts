@@ -1,8 +1,4 @@
-/**
- * Checks on a file a parent sends before it is stored: the same rules as attachDocument
- * (core/attachments.ts) applies when storing — the type from the file's first bytes, never the
- * name or the claimed type, and the size limit — so the bot can answer at once and ask again.
- */
+/** The same checks attachDocument applies, so the bot can answer at once and ask again. */
 import type { FieldError } from './errors.ts';
 import { sniffMimeType } from './attachments.ts';
 import type { Policy } from './policy.ts';
@@ -17,7 +13,6 @@ export function checkDocumentSize(size: number | undefined, policy: Policy): Fie
   return null;
 }
 
-/** The file's real type must be one the policy accepts, and its size within the limit. */
 export function checkDocumentFile(bytes: Uint8Array, policy: Policy): { ok: true; mimeType: string } | { ok: false; error: FieldError } {
   const tooLarge = checkDocumentSize(bytes.byteLength, policy);
   if (tooLarge) return { ok: false, error: tooLarge };

@@ -17,7 +17,6 @@ export class ValidationError extends Error {
   }
 }
 
-/** The value is already taken by another record (a unique constraint): a 409 with field errors. */
 export class ConflictError extends ValidationError {
   constructor(fields: FieldError[]) {
     super(fields);
@@ -57,13 +56,7 @@ export class RuleError extends Error {
   }
 }
 
-/**
- * Errors that mean the database server cannot be reached or has dropped the session, rather
- * than anything wrong with the request: people are told "temporarily unavailable, try again".
- * The driver's own codes (postgres.js), the socket's, and the server's (SQLSTATE class 08,
- * shutdown and too many connections, or any FATAL error, which ends the session). Drizzle wraps
- * the driver's error as `cause`.
- */
+/** Unreachable or dropped database rather than a bad request. Drizzle wraps the driver's error as `cause`. */
 const UNAVAILABLE_CODES = new Set([
   'CONNECTION_CLOSED',
   'CONNECTION_ENDED',

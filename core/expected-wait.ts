@@ -1,11 +1,7 @@
 import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../db/client.ts';
 
-/**
- * An honest expected wait: from how many referrals the child's queue got in each of the past
- * 12 whole months, a range between the pace of a slow month and of a busy one (the 25th and 75th
- * percentiles), or "not enough data" when the queue had too few places to say.
- */
+/** A range between a slow and a busy month's pace (25th and 75th percentiles) of the past 12 months. */
 export type ExpectedWait =
   | { kind: 'range'; fromMonths: number; toMonths: number; placesLastYear: number }
   | { kind: 'insufficient'; placesLastYear: number };
@@ -35,23 +31,16 @@ export function estimateWait(position: number, monthlyPlaces: number[]): Expecte
   };
 }
 
-/**
- * Referrals issued in queue `queueId` in the twelve whole months before `at` (Almaty months,
- * migration 0009), as a JSON array of the months that had any: one index range scan, the one
- * definition of the window, used here and inside the parent list query of core/parents.ts. The
- * month still running is left out. monthsOf() pads the months without referrals with zeros.
- */
+/** The one definition of the window (Almaty months), also used inside core/parents.ts's list query. */
 export const placesLastYearSql = (queueId: SQL | AnyColumn, at: SQL = sql`now()`): SQL => sql`(
   select to_json(array_agg(p.places)) from queue_places p
    where p.queue_id = ${queueId} and p.month >= places_month(${at}) - interval '12 months' and p.month < places_month(${at}))`;
 
-/** The twelve monthly counts (order does not matter to estimateWait) from placesLastYearSql. */
 export function monthsOf(value: number[] | string | null | undefined): number[] {
   const months = (typeof value === 'string' ? (JSON.parse(value) as number[] | null) : value) ?? [];
   return months.length >= 12 ? months : [...months, ...Array<number>(12 - months.length).fill(0)];
 }
 
-/** Referrals issued in queue `queueId` in each of the twelve whole months before `now`, in no order. */
 export async function placesLastYear(db: Queryable, queueId: number, now: Date = new Date()): Promise<number[]> {
   const [row] = await rowsOf<{ months: number[] | string | null }>(
     db,
@@ -60,7 +49,6 @@ export async function placesLastYear(db: Queryable, queueId: number, now: Date =
   return monthsOf(row?.months);
 }
 
-/** The wait at `position` in queue `queueId`. */
 export async function expectedWaitInQueue(db: Queryable, queueId: number, position: number, now: Date = new Date()): Promise<ExpectedWait> {
   return estimateWait(position, await placesLastYear(db, queueId, now));
 }

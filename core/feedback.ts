@@ -1,7 +1,4 @@
-/**
- * Applicants' ratings of the service (regulation 000, appendix 6): six quality indicators,
- * each 1–5, stored in `feedback` for the panel's dashboard.
- */
+/** Service ratings (regulation 000, appendix 6). */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Queryable } from '../db/client.ts';
@@ -9,7 +6,6 @@ import { feedback, notifications } from '../db/schema/index.ts';
 import { ValidationError } from './errors.ts';
 import { languageSchema } from './input.ts';
 
-/** The six indicators, in the order of appendix 6. */
 export const QUALITY_INDICATORS = ['withinDeadline', 'process', 'information', 'electronic', 'complaints', 'courtesy'] as const;
 export type QualityIndicator = (typeof QUALITY_INDICATORS)[number];
 
@@ -58,7 +54,6 @@ export async function submitFeedback(db: Queryable, raw: FeedbackInput): Promise
   return { id: row!.id };
 }
 
-/** Whether this application was already rated (the bot asks once per result). */
 export async function hasFeedback(db: Queryable, applicationId: number): Promise<boolean> {
   const rows = await db
     .select({ one: sql<number>`1` })
@@ -68,17 +63,9 @@ export async function hasFeedback(db: Queryable, applicationId: number): Promise
   return rows.length > 0;
 }
 
-/**
- * The parent is asked to rate the service once, with the first result of the application: an
- * offered place, an issued referral or a refusal (registration is not a result: nothing has
- * happened yet). These are the notification kinds that count as one.
- */
+/** Asked once, with the first result; registration is not a result. */
 export const RATING_AFTER: readonly string[] = ['status_offer', 'status_confirm', 'status_refuse'];
 
-/**
- * Which of these outbox rows carry the invitation to rate: a result of an application that has
- * no earlier result row in the outbox and no rating yet. One query for a claimed batch.
- */
 export async function ratingInvitations(db: Queryable, notificationIds: number[]): Promise<Set<number>> {
   if (notificationIds.length === 0) return new Set();
   const kinds = sql`array[${sql.join(RATING_AFTER.map((k) => sql`${k}`), sql`, `)}]::text[]`;

@@ -6,7 +6,6 @@ export type IinError = 'format' | 'century' | 'date' | 'checksum';
 
 export interface IinInfo {
   iin: string;
-  /** YYYY-MM-DD */
   birthDate: string;
   sex: 'male' | 'female';
 }
@@ -31,7 +30,6 @@ export function iinCheckDigit(first11: string): number | null {
   return second === 10 ? null : second;
 }
 
-/** Removes spaces and dashes people type between groups of digits. */
 export function normalizeIin(input: string): string {
   return input.replace(/[\s-]/g, '');
 }
@@ -67,7 +65,6 @@ export function makeIin(birthDate: string, sex: 'male' | 'female', serial: numbe
   }
 }
 
-/** Masks an IIN for lists and the call centre: only the last four digits stay. */
 export function maskIin(iin: string): string {
   return `••••••••${iin.slice(-4)}`;
 }

@@ -4,10 +4,8 @@ import { jobs } from '../db/schema/index.ts';
 import type { Logger } from './logger.ts';
 
 /**
- * Scheduled work on PostgreSQL (reminders, lapses). A job runs in the same transaction that
- * marks it done, so its effect happens exactly once even if the process dies mid-way; jobs
- * are rows, so they survive restarts. Runs unchanged on PGlite and on the server, and several
- * workers share the table through FOR UPDATE SKIP LOCKED.
+ * A job runs in the transaction that marks it done, so its effect happens exactly once even if
+ * the process dies; workers share the table through FOR UPDATE SKIP LOCKED.
  */
 export type Job = typeof jobs.$inferSelect;
 export type JobHandler = (tx: Tx, job: Job, now: Date) => Promise<void>;
@@ -34,7 +32,6 @@ export async function scheduleJobs(tx: Queryable, list: ScheduleInput[]): Promis
 
 const MAX_ATTEMPTS = 5;
 
-/** Runs due jobs one transaction each until none is due or `limit` ran; returns how many ran. */
 export async function runDueJobs(
   db: Queryable,
   handlers: Record<string, JobHandler>,
@@ -104,7 +101,6 @@ export async function runDueJobs(
   return ran;
 }
 
-/** Polls for due jobs every `intervalMs` until stopped. */
 export function createJobWorker(deps: {
   db: Queryable;
   handlers: Record<string, JobHandler>;

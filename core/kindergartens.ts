@@ -1,7 +1,3 @@
-/**
- * Kindergartens and their groups as the education department keeps them: an admin adds and
- * edits them; every change is audited. Validation comes from the tables' own definitions.
- */
 import { eq, getTableName, sql } from 'drizzle-orm';
 import { createInsertSchema } from 'drizzle-zod';
 import type { z } from 'zod';
@@ -45,10 +41,7 @@ function parse<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
   return parsed.data;
 }
 
-/**
- * Constraint violations mapped to the field a person can fix, by SQLSTATE and the constraint's
- * columns as the schema defines them (db/constraints.ts), whatever name the migration gave it.
- */
+/** Mapped by the constraint's columns (db/constraints.ts), whatever name the migration gave it. */
 function constraintError(err: unknown): ValidationError | null {
   const unique = uniqueViolation(err);
   if (unique?.table === getTableName(kindergartens) && unique.columns.includes('number')) {
@@ -93,7 +86,6 @@ export async function updateKindergarten(db: Queryable, id: number, raw: unknown
   );
 }
 
-/** Seats of a group that referrals in flight (offered or issued) already hold. */
 export async function liveReferralsOf(db: Queryable, groupId: number): Promise<number> {
   const [row] = await rowsOf<{ n: number }>(
     db,

@@ -1,8 +1,4 @@
-/**
- * The call-centre answer (SPEC: "one search box (IIN or application number) and a plain
- * answer, without seeing more personal data than they need"). Every look-up needs a reason
- * typed by the agent and is written to the audit log with it, found or not.
- */
+/** SPEC: the call centre sees no more personal data than it needs; every look-up is audited with its reason. */
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Queryable } from '../db/client.ts';
@@ -23,7 +19,6 @@ export const lookupInputSchema = z.object({
 
 export type LookupQuery = { kind: 'iin'; iin: string } | { kind: 'number'; number: string };
 
-/** An IIN is 12 digits (spaces and dashes allowed); a number is YYYY-NNNNNNN (zeros may be left out). */
 export function classifyQuery(input: string): LookupQuery | null {
   const trimmed = input.trim();
   const number = /^(\d{4})\s*[-/]\s*(\d{1,7})$/.exec(trimmed);
@@ -33,11 +28,7 @@ export function classifyQuery(input: string): LookupQuery | null {
   return null;
 }
 
-/**
- * The applications an IIN (of the child, the applicant or the representative) or a number finds:
- * the look-up's and the panel's search box's one rule. Three index look-ups joined by UNION: an
- * OR across joined tables would read the whole table.
- */
+/** UNION of three index look-ups: an OR across joined tables would read the whole table. */
 export function applicationsMatching(query: LookupQuery): SQL {
   if (query.kind === 'number') return sql`${applications.number} = ${query.number}`;
   return sql`${applications.id} in (
@@ -66,7 +57,6 @@ export type NextStep =
   | 'reapply_after_refusal'
   | 'reapply';
 
-/** What the parent should do (or wait for) next and by when, from the status alone. */
 export function nextStepOf(
   app: Pick<Application, 'status' | 'registeredAt' | 'stopUntil'>,
   referral: { confirmBy: Date; presentBy: Date | null; extendedUntil: Date | null } | null,

@@ -5,7 +5,6 @@ import { notifications } from '../db/schema/index.ts';
 export interface NotificationInput {
   applicantId: number;
   applicationId?: number | null;
-  /** Key under notifications.* in locales. */
   kind: string;
   params?: Record<string, string | number | null>;
   /** The same key is enqueued once, however often the cause repeats. */
@@ -21,7 +20,6 @@ export const TIME_CRITICAL_KINDS: ReadonlySet<string> = new Set(['status_offer',
 
 export const priorityOf = (kind: string): number => (TIME_CRITICAL_KINDS.has(kind) ? 1 : 0);
 
-/** Writes to the outbox inside the caller's transaction; the bot's worker delivers it. */
 export async function enqueueNotification(tx: Queryable, n: NotificationInput): Promise<void> {
   await enqueueNotifications(tx, [n]);
 }

@@ -1,8 +1,4 @@
-/**
- * When paper applications can be handed in and checked (SPEC "Schedule"): the provider's office
- * on working days 09:00–17:30 with lunch 13:00–14:30; the State Corporation's centres Monday to
- * Saturday 09:00–20:00 without lunch, not on public holidays. The bot and the portal never close.
- */
+/** SPEC "Schedule". */
 import { localDate, localParts, startOfLocalDay } from './calendar.ts';
 import { holidaysOf, isWorkingDay, nextWorkingDay } from './working-days.ts';
 
@@ -22,7 +18,6 @@ function wallClock(at: Date) {
   return { day: localDate(at), minutes: p.hour * 60 + p.minute, weekday: p.weekday, year: p.year };
 }
 
-/** The instant `minutes` after the start of the Almaty `day`. */
 function at(day: string, minutes: number): Date {
   return new Date(startOfLocalDay(day).getTime() + minutes * 60_000);
 }

@@ -1,17 +1,7 @@
 /**
- * The open queue: once a day each queue is published (CSV, JSON and a page, admin/server/open-queue.ts)
- * with position, registration date, list, status and kindergartens chosen, and nothing that
- * identifies a child. What prevents re-identification (README "The open queue"):
- * - no names, IINs, birth dates, application or queue numbers, and no stable ids: rows carry only
- *   their order, so two days' files cannot be joined row by row;
- * - the registration date is a day only when at least policy.openQueueMinGroup (k) children of the
- *   queue registered that day; otherwise the month, the year, or nothing, whichever first groups k;
- * - the kindergartens chosen are published only when k rows share the published date and the same
- *   choice: the ranked list, else the same set unordered, else the same first choice, else none;
- *   if fewer than k rows of a date would be left without kindergartens, none of that date has them.
- * So every published (date, kindergartens) pair is shared by k rows or more.
- * A parent finds their row by a private code (open_queue_codes): random, stored, shown only in the
- * bot; it never appears in the export, so it needs no rotation and nothing public derives it.
+ * The open queue (README "The open queue"): no identifying data and no stable ids, so two days'
+ * files cannot be joined; every published (date, kindergartens) pair is shared by at least
+ * policy.openQueueMinGroup rows. A parent finds their row by a private random code shown only in the bot.
  */
 import { randomInt } from 'node:crypto';
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
@@ -26,13 +16,11 @@ import { LIST_NAMES, nextList, phaseAfterPlace, type QueueList } from './queue.t
 export type KindergartenDetail = 'ranked' | 'unordered' | 'first' | 'withheld';
 
 export interface OpenRow {
-  /** 1-based place among waiting children; null for a child already offered a place or referred. */
   position: number | null;
   /** YYYY-MM-DD, YYYY-MM or YYYY; null when even the year would single the child out. */
   registered: string | null;
   list: (typeof LIST_NAMES)[QueueList];
   status: 'registered' | 'offered' | 'referred';
-  /** Kindergarten numbers; which form says `kindergartensDetail`. */
   kindergartens: number[] | null;
   kindergartensDetail: KindergartenDetail;
 }
@@ -42,11 +30,9 @@ export interface OpenQueueInput {
   list: QueueList;
   status: OpenRow['status'];
   registeredAt: Date;
-  /** Kindergarten numbers, best first. */
   choices: number[];
 }
 
-/** The merged order of waiting children (SPEC "The queue order"): who gets the next place, then the next… */
 export function mergedOrder<T extends { list: QueueList }>(waiting: T[], phase: number, k: number): T[] {
   const lists: T[][] = [[], [], []];
   for (const w of waiting) lists[w.list]!.push(w);
@@ -62,7 +48,6 @@ export function mergedOrder<T extends { list: QueueList }>(waiting: T[], phase: 
   }
 }
 
-/** Groups rows by key and keeps those whose group has at least k. */
 function groupsOf<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const r of rows) {
@@ -73,11 +58,7 @@ function groupsOf<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
   return groups;
 }
 
-/**
- * The published rows of one queue, in order (waiting children by position, then those offered or
- * referred), with the private code → row index map. Input rows must be in registration order
- * within each list (registered_at, id).
- */
+/** Input rows must be in registration order within each list (registered_at, id). */
 export function openRows(
   input: OpenQueueInput[],
   phase: number,
@@ -145,13 +126,11 @@ export function newOpenQueueCode(): string {
   return Array.from({ length: 10 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
 }
 
-/** What a parent types: spaces, dashes and case do not matter. */
 export function normalizeOpenQueueCode(input: string): string | null {
   const code = input.toUpperCase().replace(/[\s-]/g, '');
   return /^[2-9A-HJKMNP-Z]{10}$/.test(code) ? code : null;
 }
 
-/** The application's private code, made on first use. */
 export async function openQueueCodeOf(db: Queryable, applicationId: number): Promise<string> {
   await db.insert(openQueueCodes).values({ applicationId, code: newOpenQueueCode() }).onConflictDoNothing();
   const [row] = await db.select({ code: openQueueCodes.code }).from(openQueueCodes).where(eq(openQueueCodes.applicationId, applicationId));
@@ -160,7 +139,6 @@ export async function openQueueCodeOf(db: Queryable, applicationId: number): Pro
 
 const PUBLISHED = ['registered', 'offered', 'referred'] as const;
 
-/** Writes today's export of one queue (replacing an earlier one of the same day). */
 export async function exportQueue(tx: Tx, queueId: number, day: string, policy: Policy): Promise<number> {
   const [queue] = await tx.select({ phase: queues.phase }).from(queues).where(eq(queues.id, queueId));
   if (!queue) return 0;
@@ -214,7 +192,6 @@ export async function exportQueue(tx: Tx, queueId: number, day: string, policy: 
 /** Days of snapshots kept: only the latest is served, and the private lookups should not outlive their use. */
 const KEEP_DAYS = 7;
 
-/** Exports every queue that has anyone waiting or placed, and drops snapshots older than KEEP_DAYS. */
 export async function exportAllQueues(tx: Tx, day: string, policy: Policy): Promise<number> {
   const ids = await tx
     .selectDistinct({ id: applications.queueId })
@@ -227,7 +204,6 @@ export async function exportAllQueues(tx: Tx, day: string, policy: Policy): Prom
 
 export const OPEN_QUEUE_JOB = 'open-queue.export';
 
-/** The next export: just after midnight in Almaty, keyed by its day so each day runs once. */
 export function nextExport(now: Date): { kind: string; payload: Record<string, unknown>; runAt: Date; dedupeKey: string } {
   const day = addDays(localDate(now), 1);
   return { kind: OPEN_QUEUE_JOB, payload: { day }, runAt: new Date(startOfLocalDay(day).getTime() + 10 * 60_000), dedupeKey: `${OPEN_QUEUE_JOB}:${day}` };
@@ -259,7 +235,6 @@ export interface PublishedQueue {
   rows: OpenRow[];
 }
 
-/** The latest export of a queue, with its district, year and language. */
 export async function latestExport(db: Queryable, queueId: number): Promise<(PublishedQueue & { lookup: Record<string, number> }) | null> {
   const [row] = await db
     .select({
@@ -292,7 +267,6 @@ export async function latestExport(db: Queryable, queueId: number): Promise<(Pub
   };
 }
 
-/** The CSV file: one header line, one line per row; kindergartens joined by ">" (ranked) or ";" (unordered). */
 export function openQueueCsv(rows: OpenRow[]): string {
   const lines = ['position,registered,list,status,kindergartens,kindergartens_detail'];
   for (const r of rows) {
@@ -302,10 +276,6 @@ export function openQueueCsv(rows: OpenRow[]): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/**
- * The private codes of a parent's applications that appear in the open queue (waiting, offered or
- * referred), made on first use, with each one's queue: "My applications" shows them.
- */
 export async function openQueueCodesOf(db: Queryable, applicationIds: readonly number[]): Promise<Map<number, { code: string; queueId: number }>> {
   const out = new Map<number, { code: string; queueId: number }>();
   if (!applicationIds.length) return out;
@@ -329,7 +299,6 @@ export function formatOpenQueueCode(code: string): string {
   return `${code.slice(0, 5)}-${code.slice(5)}`;
 }
 
-/** The public page of a queue, in the parent's language. */
 export function openQueueUrl(config: { PUBLIC_URL?: string | undefined; PORT: number }, queueId: number, lang: string): string {
   const base = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
   return `${base}/open/queues/${queueId}?lang=${lang}`;

@@ -1,22 +1,8 @@
 /**
- * The notification outbox as a worker sees it (the rows are written by core with the change
- * that causes them, core/notifications.ts). A row moves pending → claimed → sending → sent |
- * failed, or back to pending for a later attempt.
- *
- * Exactly once, and what happens on a crash:
- *  - claiming is one statement: due rows, time-critical first, are locked FOR UPDATE SKIP LOCKED
- *    and set to 'claimed' (claimed_at, attempts + 1), so two workers never take the same row;
- *  - right before its request leaves for Telegram the row becomes 'sending' (markSending), and
- *    after the answer 'sent' or 'failed' (or pending again, due later);
- *  - a claim is a lease: a live worker renews it, a dead one's expires after the lease setting
- *    and any worker puts the row back to pending. A row that was only 'claimed' had not reached
- *    Telegram and is sent again as if new; one that was 'sending' may have, so it is sent again
- *    with a visible note that it may repeat an earlier message (maybe_delivered). A network
- *    error or a Telegram 5xx while sending counts the same. A parent may, rarely, get a message
- *    twice, but never silently, and never miss one because of a crash: missing an offer costs a
- *    place, a marked repeat costs nothing;
- *  - every write of a worker names the attempt it holds (id and attempts), so a worker whose
- *    lease was taken over cannot overwrite the newer attempt.
+ * Rows move pending → claimed → sending → sent | failed. A claim is a lease: a dead worker's rows
+ * go back to pending. One that had reached 'sending' may have been delivered, so it is sent again
+ * with a note that it may repeat: a marked repeat costs nothing, a missed offer costs a place.
+ * Every write names the attempt it holds, so a worker whose lease was taken cannot overwrite it.
  */
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../db/client.ts';
@@ -26,10 +12,8 @@ import type { Language } from '../locales/languages.ts';
 
 export type { Language };
 
-/** One attempt of one row: what a worker holds between claim and outcome. */
 export interface Attempt {
   id: number;
-  /** Including this one. */
   attempts: number;
 }
 
@@ -39,7 +23,6 @@ export interface OutboxItem extends Attempt {
   kind: string;
   priority: number;
   params: Record<string, string | number | null>;
-  /** The Telegram chat (= user id of a private chat) to deliver to, or null when the parent has none. */
   chatId: number | null;
   /** The chat is marked unreachable (core/unreachable.ts): nothing is sent there. */
   unreachable: boolean;
@@ -48,7 +31,6 @@ export interface OutboxItem extends Attempt {
   uncertain: boolean;
 }
 
-/** Restricts a worker to some applicants' rows (sharding workers; tests sharing a database). */
 export interface OutboxScope {
   applicantIds: number[];
 }
@@ -73,11 +55,7 @@ interface ClaimRow {
   unreachable: boolean;
 }
 
-/**
- * Takes up to `limit` due rows for this worker, time-critical ones first. The recipient is the
- * account closest to the application: its representative, the account that submitted it, the
- * applicant's own account, then an account staff linked to the applicant.
- */
+/** The recipient: the representative, the submitting account, the applicant's own, then a staff-linked one. */
 export async function claimNotifications(
   db: Queryable,
   opts: { limit: number; now?: Date; scope?: OutboxScope },
@@ -129,10 +107,7 @@ export async function claimNotifications(
 const held = (a: Attempt, ...statuses: ('claimed' | 'sending')[]) =>
   and(eq(notifications.id, a.id), eq(notifications.attempts, a.attempts), inArray(notifications.status, statuses));
 
-/**
- * The request is about to leave: from now on its outcome may be unknown. False when this
- * worker no longer holds the attempt (its lease expired and another worker took the row).
- */
+/** From here the outcome may be unknown. False when another worker took the row (lease expired). */
 export async function markSending(db: Queryable, a: Attempt, chatId: number): Promise<boolean> {
   const rows = await db
     .update(notifications)
@@ -142,7 +117,6 @@ export async function markSending(db: Queryable, a: Attempt, chatId: number): Pr
   return rows.length > 0;
 }
 
-/** False when the attempt was no longer this worker's (see markSending). */
 export async function markSent(db: Queryable, a: Attempt, now: Date = new Date()): Promise<boolean> {
   const rows = await db
     .update(notifications)
@@ -152,7 +126,6 @@ export async function markSent(db: Queryable, a: Attempt, now: Date = new Date()
   return rows.length > 0;
 }
 
-/** Final: Telegram refused for good, the parent has no reachable chat, or attempts ran out. */
 export async function markFailed(db: Queryable, a: Attempt, error: string, chatId?: number | null): Promise<boolean> {
   const rows = await db
     .update(notifications)
@@ -162,10 +135,7 @@ export async function markFailed(db: Queryable, a: Attempt, error: string, chatI
   return rows.length > 0;
 }
 
-/**
- * Back to pending, due after `delayMs`. `maybeDelivered` when this attempt may have reached the
- * parent; an earlier attempt's doubt is kept either way.
- */
+/** An earlier attempt's doubt is kept either way. */
 export async function retryLater(
   db: Queryable,
   a: Attempt,
@@ -185,7 +155,6 @@ export async function retryLater(
   return rows.length > 0;
 }
 
-/** A live worker keeps its claims: their leases start again from `now`. */
 export async function renewLeases(db: Queryable, attempts: Attempt[], now: Date = new Date()): Promise<void> {
   if (attempts.length === 0) return;
   const pairs = sql.join(attempts.map((a) => sql`(${a.id}::bigint, ${a.attempts}::smallint)`), sql`, `);
@@ -195,10 +164,7 @@ export async function renewLeases(db: Queryable, attempts: Attempt[], now: Date 
   );
 }
 
-/**
- * Rows whose lease ran out before `claimedBefore` (their worker died or lost the database) go
- * back to pending, due at once. Those that had reached 'sending' are marked as possible repeats.
- */
+/** Rows that had reached 'sending' are marked as possible repeats. */
 export async function expireLeases(
   db: Queryable,
   claimedBefore: Date,

@@ -1,8 +1,3 @@
-/**
- * What a person's full name may be, in every channel (the bot's questions, the panel's intake):
- * at least three characters of letters, spaces, hyphens, apostrophes and dots, starting with a
- * letter. Each problem has its own code so the answer can name what is wrong.
- */
 export const NAME_MIN = 3;
 export const NAME_MAX = 200;
 
@@ -16,7 +11,6 @@ export type NameProblem =
   | { code: 'name_symbols'; params: { chars: string } }
   | { code: 'name_start' };
 
-/** Spaces collapsed and trimmed, as the name is stored. */
 export function cleanName(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }

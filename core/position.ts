@@ -26,23 +26,14 @@ interface PositionRow {
 }
 
 /**
- * Position of a waiting application in one round trip, at the cost of a primary-key lookup
- * whatever the queue's length: the children ahead in its own list are the sum of the
- * 32-day blocks before its block (≤ ~80 rows for a 7-year cohort), plus the days of its
- * block before its day (≤ 31 rows), plus an index count inside its own day. queue_counts
- * is kept by a trigger (migration 0001), so the answer is exact after any change, including
- * beneficiaries registered late. The SQL is the function queue_position (migration 0004),
- * whose plan PostgreSQL caches per session. The 1:k merge is core/queue.ts's pure formula.
- * Returns null when the application is not waiting (offered, referred, closed…).
+ * One round trip whatever the queue's length: counts per 32-day block and per day (queue_counts,
+ * kept by a trigger, migration 0001) plus an index count inside the child's day. The SQL is
+ * queue_position (migration 0004). Null when the application is not waiting.
  */
 export async function getPosition(db: Queryable, applicationId: number, policy: Policy): Promise<QueuePosition | null> {
   return (await getPositions(db, [applicationId], policy)).get(applicationId) ?? null;
 }
 
-/**
- * getPosition for several applications in the same one round trip (a parent's children in the
- * bot). The map has an entry for each waiting application only.
- */
 export async function getPositions(
   db: Queryable,
   applicationIds: readonly number[],
@@ -63,10 +54,8 @@ export async function getPositions(
   return positions;
 }
 
-/** The columns of queue_position(app) (migration 0004), for queries that join it themselves. */
 export type QueuePositionRow = PositionRow;
 
-/** A row of queue_position(app) as a QueuePosition. */
 export function positionFromRow(applicationId: number, row: QueuePositionRow, policy: Policy): QueuePosition {
   const totals = { e: row.e, b: row.b, g: row.g };
   const list = row.list as QueueList;
@@ -91,15 +80,10 @@ export interface PositionExplanation {
   positionThen: number | null;
   /** Moves caused by others, by reason; shift > 0 means the child moved back. */
   reasons: { reason: PositionReason; events: number; shift: number }[];
-  /** The child's own change since then (returned to the queue, category changed…). */
   ownChange: PositionReason | null;
 }
 
-/**
- * Why the position changed since `since`: replays the queue's change log backwards from the
- * present, undoing each change on the counts, so every step of the difference is attributed
- * to the change that caused it.
- */
+/** Replays the change log backwards, so each step of the difference is attributed to its cause. */
 export async function explainPositionChange(
   db: Queryable,
   applicationId: number,

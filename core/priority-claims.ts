@@ -1,9 +1,4 @@
-/**
- * A priority right as the parent claims it (staff decide it in core/priority.ts): a right claimed
- * without its proof, the proof's deadline and its reminder, and a category changed or dropped
- * after submitting. The child waits in the general list until staff verify the proof
- * (core/queue.ts queueListOf), so a claim alone never moves anyone.
- */
+/** The child waits in the general list until staff verify the proof, so a claim alone never moves anyone. */
 import { and, eq, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Queryable, Tx } from '../db/client.ts';
@@ -22,7 +17,6 @@ export const PROOF_REMINDER_JOB = 'priority.proof_remind';
 /** Statuses in which the parent may still change the claimed category: the child has no place yet. */
 export const CATEGORY_OPEN: readonly ApplicationStatus[] = ['submitted', 'registered'];
 
-/** The end of the local day `priorityProofSendDays` after `now`. */
 export function proofDueAt(now: Date, policy: Policy): Date {
   return endOfLocalDay(addDays(localDate(now), policy.priorityProofSendDays));
 }
@@ -41,10 +35,6 @@ async function scheduleReminder(tx: Queryable, applicationId: number, due: Date,
   ]);
 }
 
-/**
- * The application was registered with a right but without its proof ("I'll send it later"):
- * the proof is awaited until a deadline, and the parent is reminded before it.
- */
 export async function awaitPriorityProof(db: Queryable, input: { applicationId: number; actor: Actor; policy: Policy; now?: Date }): Promise<Date> {
   const now = input.now ?? new Date();
   return db.transaction(async (tx) => {
@@ -84,11 +74,7 @@ export interface CategoryChange {
   due: Date | null;
 }
 
-/**
- * The parent changes or drops the claimed right after submitting. The new claim starts unproven
- * (staff verify it again; proofs sent for the old one no longer count), so a child in a priority
- * list moves to the general one, and that move is logged as every other list change is.
- */
+/** The new claim starts unproven: proofs sent for the old one no longer count. */
 export async function changeCategoryByParent(
   db: Queryable,
   input: { applicationId: number; category: PriorityCategory; actor: Actor; policy: Policy; now?: Date },
@@ -152,7 +138,6 @@ export async function changeCategoryByParent(
 
 const reminderPayload = z.object({ applicationId: z.number().int(), due: z.string() });
 
-/** The reminder before the proof's deadline; a no-op once the proof came, the claim changed or the child left. */
 export function priorityClaimJobs(): Record<string, JobHandler> {
   return {
     [PROOF_REMINDER_JOB]: async (tx: Tx, job, now) => {

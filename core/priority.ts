@@ -17,7 +17,6 @@ export interface PriorityDecisionInput {
   applicationId: number;
   decision: ProofDecision;
   actor: Actor;
-  /** Reason code shown to the parent when the claim is rejected. */
   reason?: string | null;
   comment?: string | null;
   now?: Date;
@@ -32,17 +31,8 @@ export function awaitsSecondApproval(app: Pick<Application, 'priorityFirstApprov
 export type Application = typeof applications.$inferSelect;
 
 /**
- * Staff confirm or deny a priority claim (or a job expires a work certificate). The child's
- * list is derived again; if a waiting child changes list, the move is logged as the
- * position-change reason every parent behind sees.
- *
- * Four eyes: a right of a category in policy.secondApprovalCategories moves a child ahead of
- * hundreds, so one staff member's approval only opens the round (audited, nothing moves) and a
- * different staff member's approval grants it. The row lock orders two approvals that arrive
- * together, so they are never counted as one person's two, and the table's check forbids one
- * person being both. A denial needs one staff member: it moves nobody ahead, the parent is told
- * the reason and may send a new proof, and a second signature there would only keep a false
- * claim pending longer. A denial closes an open round.
+ * Four eyes for policy.secondApprovalCategories: such a right moves a child ahead of hundreds, so
+ * the first approval only opens the round. A denial needs one signature: it moves nobody ahead.
  */
 export async function decidePriorityClaim(db: Queryable, input: PriorityDecisionInput): Promise<Application> {
   const now = input.now ?? new Date();
@@ -129,7 +119,6 @@ export async function decidePriorityClaim(db: Queryable, input: PriorityDecision
   });
 }
 
-/** The first of two approvals: recorded and audited; the child's list and proof state stay as they were. */
 async function firstApproval(tx: Queryable, app: Application, input: PriorityDecisionInput, now: Date): Promise<Application> {
   const [updated] = await tx
     .update(applications)
@@ -148,11 +137,7 @@ async function firstApproval(tx: Queryable, app: Application, input: PriorityDec
   return updated!;
 }
 
-/**
- * A verified work certificate lapses at its end (the child goes back to the general list) and
- * the parent is reminded policy.certificateRenewalReminderDays before, early enough for a new
- * one to be verified in time. Verifying again moves both jobs (one per key).
- */
+/** The reminder comes early enough for a new certificate to be verified in time. */
 async function scheduleCertificateJobs(tx: Queryable, app: Application, policy: Policy): Promise<void> {
   const validUntil = app.priorityProofValidUntil!;
   const payload = { applicationId: app.id, validUntil: validUntil.toISOString() };

@@ -2,11 +2,8 @@ import type { Policy } from './policy.ts';
 import type { PriorityCategory } from '../db/schema/enums.ts';
 
 /**
- * The queue order (SPEC "The queue order, exactly"): a queue is one district × birth year ×
- * language. Its waiting children are in three lists: E (extraordinary right), B (first-priority
- * right, proof verified) and G (no right), each by registration time then id. E goes first;
- * B and G are merged 1:k (k = policy.generalPerBeneficiary, 3) using the queue's phase p:
- * how many G children got places since the last B child did.
+ * SPEC "The queue order, exactly": E first, then B and G merged 1:k using the queue's phase
+ * (how many G children got places since the last B child did).
  */
 export const EXTRAORDINARY = 0;
 export const FIRST_PRIORITY = 1;
@@ -26,7 +23,6 @@ export interface PositionResult {
   ahead: { extraordinary: number; firstPriority: number; general: number };
 }
 
-/** Position of a child of `list` with `aheadInList` children of the same list ahead of it. */
 export function positionIn(
   list: QueueList,
   aheadInList: number,
@@ -47,7 +43,6 @@ export function positionIn(
   return { position: ahead.extraordinary + ahead.firstPriority + ahead.general + 1, ahead };
 }
 
-/** Which list the next place goes to, or null when nobody waits. */
 export function nextList(totals: QueueTotals, phase: number, k: number): QueueList | null {
   if (totals.e > 0) return EXTRAORDINARY;
   if (totals.b === 0 && totals.g === 0) return null;
@@ -56,7 +51,6 @@ export function nextList(totals: QueueTotals, phase: number, k: number): QueueLi
   return phase < k ? GENERAL : FIRST_PRIORITY;
 }
 
-/** The phase after a place went to a child of `list`. */
 export function phaseAfterPlace(phase: number, list: QueueList, k: number): number {
   if (list === FIRST_PRIORITY) return 0;
   if (list === GENERAL) return Math.min(phase + 1, k);
@@ -67,10 +61,7 @@ export type { PriorityCategory };
 
 export type ProofState = 'none' | 'pending' | 'verified' | 'rejected' | 'expired';
 
-/**
- * The list a child waits in. A right counts only once its proof is verified and, for work
- * certificates, still valid; until then the child waits with everyone else.
- */
+/** A right counts only once its proof is verified and, for work certificates, still valid. */
 export function queueListOf(
   category: PriorityCategory,
   proof: ProofState,

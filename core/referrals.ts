@@ -14,23 +14,16 @@ import type { Policy } from './policy.ts';
 import type { SigningKey } from './signing.ts';
 import { transition, transitionMany } from './status.ts';
 
-/**
- * The referral's life (SPEC "Referral windows"): offered → the parent confirms within the
- * confirm window → issued with a number and a present-by date → enrolled by the kindergarten.
- * Staff may extend once. A window that passes lapses the offer or referral, frees the seat and
- * returns the child to the queue (stop list) or removes it, as policy.onLapse says.
- */
+/** SPEC "Referral windows". */
 export type Referral = typeof referrals.$inferSelect;
 export const LIVE_REFERRAL = ['offered', 'issued'] as const;
 
-/** No new places while children move up age groups (policy.freeze, 1–31 August). */
 export function assertNotFrozen(now: Date, policy: Policy): void {
   if (isInRange(localDate(now), policy.freeze.from, policy.freeze.to)) {
     throw new RuleError('freeze', { from: formatMonthDay(policy.freeze.from), to: formatMonthDay(policy.freeze.to) });
   }
 }
 
-/** The deadline a live referral runs against now. */
 export function deadlineOf(r: Pick<Referral, 'status' | 'confirmBy' | 'presentBy' | 'extendedUntil'>): Date | null {
   if (r.status === 'offered') return r.confirmBy;
   if (r.status === 'issued') return r.extendedUntil ?? r.presentBy;
@@ -64,11 +57,7 @@ export interface OfferInput {
   groupId: number;
 }
 
-/**
- * Creates live offers and moves the children to `offered` through the status machine, in
- * the order given (the order places are handed out, which moves each queue's phase).
- * The caller holds the groups' locks and has checked the seats.
- */
+/** In the order places are handed out (it moves each queue's phase). The caller holds the groups' locks. */
 export async function createOffers(
   tx: Tx,
   offers: OfferInput[],
@@ -159,10 +148,6 @@ export interface OnBehalf {
   comment?: string | null;
 }
 
-/**
- * Staff confirm, decline or record an enrolment for someone else, so the audit row must say on
- * what grounds and how it reached them; a parent in the bot speaks for themselves.
- */
 function onBehalfData(actor: Actor, onBehalf: OnBehalf | null | undefined): { reason: string | null; data: Record<string, unknown> } {
   if (actor.type !== 'staff') return { reason: null, data: {} };
   const reason = onBehalf?.reason.trim() ?? '';
@@ -175,7 +160,6 @@ function onBehalfData(actor: Actor, onBehalf: OnBehalf | null | undefined): { re
 /** Issuing and extending change what a referral says: both sign it again (core/signing.ts). */
 export type SignedReferralAction = ReferralAction & { signingKey: SigningKey };
 
-/** The parent (or staff for them) accepts the place: the referral is issued with its number. */
 export async function confirmOffer(db: Queryable, input: SignedReferralAction): Promise<Referral> {
   const now = input.now ?? new Date();
   const behalf = onBehalfData(input.actor, input.onBehalf);
@@ -211,7 +195,6 @@ export async function confirmOffer(db: Queryable, input: SignedReferralAction): 
   });
 }
 
-/** The parent turns the place down: the seat is free again, the child waits in its old place. */
 export async function declineOffer(db: Queryable, input: ReferralAction): Promise<Referral> {
   const now = input.now ?? new Date();
   const behalf = onBehalfData(input.actor, input.onBehalf);
@@ -233,12 +216,7 @@ export async function declineOffer(db: Queryable, input: ReferralAction): Promis
   });
 }
 
-/**
- * The application is withdrawn while the child holds an offer or a referral: the parent gives
- * the place up (declined, as the verification page then says) and the seat is passed on. Called
- * before the withdrawal's transition, in its transaction, so the referral is locked before the
- * application, as the deadline job locks them.
- */
+/** Called before the withdrawal's transition so the referral is locked before the application, as the deadline job does. */
 export async function declineLiveReferral(tx: Tx, input: { applicationId: number; actor: Actor; policy: Policy; now: Date }): Promise<void> {
   const [r] = await tx
     .select()
@@ -260,7 +238,6 @@ export async function declineLiveReferral(tx: Tx, input: { applicationId: number
   await passSeatOn(tx, r, input.now, input.policy);
 }
 
-/** One extension of up to policy.maxExtensionCalendarDays, granted by staff on request. */
 export async function extendReferral(
   db: Queryable,
   input: SignedReferralAction & { days: number; reason: string },
@@ -312,7 +289,6 @@ export async function extendReferral(
   });
 }
 
-/** The kindergarten took the child: the seat becomes an enrolled one and the application closes. */
 export async function enrolReferral(db: Queryable, input: ReferralAction): Promise<Referral> {
   const now = input.now ?? new Date();
   const behalf = onBehalfData(input.actor, input.onBehalf);
@@ -337,7 +313,6 @@ export async function enrolReferral(db: Queryable, input: ReferralAction): Promi
   });
 }
 
-/** A window passed: the referral lapses, the seat is freed, the child goes back or out per policy. */
 async function lapse(tx: Tx, r: Referral, now: Date, policy: Policy): Promise<void> {
   await tx.update(referrals).set({ status: 'lapsed', closedAt: now }).where(eq(referrals.id, r.id));
   const reason = r.status === 'offered' ? 'confirm_window_passed' : 'present_window_passed';
@@ -356,12 +331,7 @@ async function lapse(tx: Tx, r: Referral, now: Date, policy: Policy): Promise<vo
 /** The job that offers a freed seat to the next child in queue (core/placement.ts placementJobs). */
 export const SEAT_FREED_JOB = 'seat.freed';
 
-/**
- * SPEC: an unconfirmed or unused referral lapses and "the seat goes to the next child"; a
- * declined one too. A job, so the parent's decline or the lapse never fails because of the
- * next child, and the offer is made under the group's lock like any other. The child who
- * freed the seat is not offered it back.
- */
+/** A job, so a decline or lapse never fails because of the next child. */
 async function passSeatOn(tx: Tx, r: Referral, now: Date, policy: Policy): Promise<void> {
   if (!policy.offerFreedSeats) return;
   await scheduleJobs(tx, [
@@ -403,7 +373,6 @@ export function referralJobs(policy: () => Policy): Record<string, JobHandler> {
   };
 }
 
-/** Live referrals of an application (at most one, by the partial unique index). */
 export async function liveReferralOf(db: Queryable, applicationId: number): Promise<Referral | null> {
   const [r] = await db
     .select()

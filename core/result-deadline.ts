@@ -1,10 +1,4 @@
-/**
- * The result deadline (passport 004: 30 minutes, policy.resultDeadlineMinutes): of the
- * applications submitted since a day, how many got their first result (registration or refusal)
- * in time, per the audit log. One still without a result counts as late once its deadline has
- * passed (before it was withdrawn, if it was): leaving those out would flatter the share exactly
- * when staff fall behind. One still within its deadline is not counted yet.
- */
+/** A result still missing after its deadline counts as late: leaving it out would flatter the share when staff fall behind. */
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../db/client.ts';
 

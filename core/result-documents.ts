@@ -1,9 +1,4 @@
-/**
- * The result documents staff print in the panel for a parent at the desk: the referral
- * (the standard's appendix 1) and the registration notice (a free form), the very PDFs the bot sends
- * (core/documents-pdf.ts), in the parent's language unless another is asked for. Each copy
- * handed out is an audit row on the application, so its history says who printed what.
- */
+/** Each copy handed out is an audit row, so the history says who printed what. */
 import { eq } from 'drizzle-orm';
 import type { i18n } from 'i18next';
 import type { Queryable } from '../db/client.ts';
@@ -23,13 +18,11 @@ export interface PrintedDocument {
 
 interface PrintInput {
   actor: Actor;
-  /** The document's language; the parent's when omitted. */
   lang?: Language | null;
   i18n?: i18n;
   now?: Date;
 }
 
-/** The issued referral as a PDF with its QR code and verify link; 409 before it is issued. */
 export async function printReferral(
   db: Queryable,
   input: PrintInput & { referralId: number; config: Pick<Config, 'PUBLIC_URL' | 'PORT'>; policy: Policy },
@@ -49,7 +42,6 @@ export async function printReferral(
   return { pdf, language, fileName: await documentFileName('referral', data.number, language, { i18n: input.i18n }) };
 }
 
-/** The registration notice with today's place in the queue; 409 for an application never registered. */
 export async function printNotice(
   db: Queryable,
   input: PrintInput & { applicationId: number; policy: Policy },

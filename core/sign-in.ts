@@ -1,20 +1,7 @@
 /**
- * Staff sign-in: the password check and the throttle in front of it.
- *
- * Failed attempts slow whoever makes them without locking the owner out. Three counters, each
- * a row of sign_in_throttle, forgiven after SIGN_IN_LIMITS.windowMinutes without an attempt:
- *  - a login from one address: 5 free attempts, then one check at a time, each after a growing
- *    delay; an attempt that arrives while the previous one still waits gets 429 (Retry-After).
- *  - one address, any login: 30 free attempts, then the same.
- *  - a login from anywhere: 20 free attempts, then every check waits the delay, but none is
- *    refused: a stranger guessing from elsewhere makes the owner wait seconds, never hours.
- * A right password clears the first and the third counters and takes back its own count from
- * the second, so only failures add up. The owner signing in from their
- * own address therefore never meets the attacker's counters but the third, which only delays;
- * behind a shared address (an office NAT, or a proxy when TRUST_PROXY is not set) they share
- * the second one, and get in after a delay of at most SIGN_IN_DELAY_MAX_MS once the attacker
- * pauses. The rows are claimed under their lock before the password is checked, so parallel
- * attempts are counted one by one on the server as they are in a single process.
+ * Failures slow whoever makes them without locking the owner out: a login from anywhere is only
+ * ever delayed, never refused. Success clears only its login's counters, so one valid account
+ * cannot reset an address's budget for guessing others.
  */
 import { randomBytes } from 'node:crypto';
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
@@ -26,17 +13,14 @@ import { hashPassword, normalizeLogin, oneTimePassword, publicUser, sessionIdOf,
 
 export const SIGN_IN_LIMITS = {
   windowMinutes: 15,
-  /** Free attempts for one login from one address. */
   perLoginAndAddress: 5,
-  /** Free attempts from one address, whatever the login. */
   perAddress: 30,
-  /** Free attempts for one login from every address together (past them: a delay only). */
+  /** Past them: a delay only. */
   perLogin: 20,
 } as const;
 
 export type SignInSettings = Pick<Config, 'SIGN_IN_DELAY_BASE_MS' | 'SIGN_IN_DELAY_MAX_MS' | 'STAFF_SESSION_MAX_HOURS'>;
 
-/** The wait before the `excess`-th attempt past the free ones is checked: doubling, capped. */
 export function signInDelayMs(excess: number, settings: Pick<SignInSettings, 'SIGN_IN_DELAY_BASE_MS' | 'SIGN_IN_DELAY_MAX_MS'>): number {
   if (excess <= 0) return 0;
   return Math.min(settings.SIGN_IN_DELAY_MAX_MS, settings.SIGN_IN_DELAY_BASE_MS * 2 ** Math.min(excess - 1, 30));
@@ -55,10 +39,6 @@ function rulesFor(login: string, ip: string): Rule[] {
 
 type Claim = { ok: true; waitMs: number } | { ok: false; retryAfterMs: number; rule: Rule['name'] };
 
-/**
- * Counts this attempt against every rule, or refuses it without counting: one transaction
- * holding the rules' rows, so two attempts never read the same count.
- */
 async function claim(db: Queryable, rules: Rule[], now: Date, settings: SignInSettings): Promise<Claim> {
   const windowStart = now.getTime() - SIGN_IN_LIMITS.windowMinutes * 60_000;
   const keys = rules.map((r) => r.key).sort();
@@ -96,10 +76,7 @@ let dummyHash: Promise<string> | null = null;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * Checks a login and password behind the throttle and opens a session. Every outcome is an
- * audit row: staff.login, staff.login_failed, or staff.login_throttled when refused unchecked.
- */
+/** Every outcome is an audit row, including throttled attempts refused unchecked. */
 export async function login(
   db: Queryable,
   input: { login: string; password: string; ip: string; now?: Date },
@@ -144,10 +121,8 @@ export async function login(
   await db.transaction(async (tx) => {
     await tx.delete(staffSessions).where(and(eq(staffSessions.userId, user.id), lt(staffSessions.expiresAt, now)));
     await tx.insert(staffSessions).values({ id: sessionIdOf(token), userId: user.id, csrfToken, createdAt: now, lastSeenAt: now, expiresAt });
-    // The owner proved the password: their login's counters start again. The address only
-    // gets this attempt back (an office signing in counts nothing), never its failures, or one
-    // valid account would reset an address's budget for guessing others. Rows left from old
-    // attempts go too, so the table holds only the current window.
+    // An address gets only this attempt back, never its failures, or one valid account would
+    // reset the address's guessing budget. Old rows go too.
     await tx
       .delete(signInThrottle)
       .where(sql`${inArray(signInThrottle.key, [rules[0]!.key, rules[2]!.key])} or ${lt(signInThrottle.lastAt, windowStart)}`);

@@ -1,24 +1,8 @@
 /**
- * Signatures of referrals (appendix 3): Ed25519 over a canonical JSON of what the referral
- * says, so a printed or sent referral can be checked against the database by anyone with
- * the public key, and a changed database row no longer verifies.
- *
- * What is signed, and why (ReferralContent, format version 1):
- * - the referral number and the application number: which document this is;
- * - the child's IIN, full name and birth date: the referral is for this child only, so a
- *   referral cannot be moved to another child by editing a row. These are signed, never shown:
- *   the public verification page recomputes the signature but prints no personal data;
- * - the kindergarten's number and its district's code, the group's birth year and language:
- *   where the place is;
- * - issuedAt, presentBy and extendedUntil: when it was issued and until when it is valid.
- *   An extension changes the content, so whoever extends a referral signs it again.
- * The status (issued, enrolled, lapsed…) is not signed: it changes over the referral's life and
- * the verification page reads it live. The home address is not signed either: it is the
- * applicant's, may be corrected, and does not decide who gets the place.
- *
- * Canonical form: JSON with object keys sorted by code unit at every level, no whitespace,
- * strings in Unicode NFC, instants as ISO 8601 UTC with milliseconds ("2026-03-02T04:05:06.000Z"),
- * missing values as null. A signature is stored as "<kid>.<base64url signature>".
+ * Referral signatures (appendix 3): Ed25519 over canonical JSON of what the referral says, so a
+ * changed row no longer verifies. The child's identity is signed (never shown) so a referral cannot
+ * be moved to another child. The status and home address are not signed: they change.
+ * Canonical form: keys sorted at every level, no whitespace, NFC strings, ISO UTC instants.
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
@@ -69,7 +53,6 @@ function canonicalValue(value: unknown, path: string): Json {
   }
 }
 
-/** The exact bytes that are signed: sorted-key JSON as described at the top of this file. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(canonicalValue(value, '$'));
 }
@@ -92,7 +75,6 @@ function keyFromPrivate(privateKey: KeyObject, source: SigningKey['source']): Si
   return { kid: keyId(publicKey), privateKey, publicKey, source };
 }
 
-/** A private key from base64 PKCS#8 DER or PEM (the SIGNING_KEY format). */
 export function parsePrivateKey(value: string): KeyObject {
   return value.includes('-----BEGIN')
     ? createPrivateKey(value)
@@ -103,23 +85,18 @@ export function generateSigningKey(): SigningKey {
   return keyFromPrivate(generateKeyPairSync('ed25519').privateKey, 'database');
 }
 
-/** Signs the canonical content; returns the stored form "<kid>.<base64url signature>". */
 export function signReferral(content: ReferralContent, key: SigningKey): string {
   const signature = sign(null, Buffer.from(canonicalJson(content), 'utf8'), key.privateKey);
   return `${key.kid}.${signature.toString('base64url')}`;
 }
 
-/** Splits a stored signature; null when it is not of the form "<kid>.<base64url>". */
 export function parseSignature(stored: string): { kid: string; signature: Buffer } | null {
   const m = /^([0-9a-f]{16})\.([A-Za-z0-9_-]{86})$/.exec(stored);
   if (!m) return null;
   return { kid: m[1]!, signature: Buffer.from(m[2]!, 'base64url') };
 }
 
-/**
- * Whether `signature` (stored form) is a signature of `content` by `publicKey`. False for a
- * malformed signature or one made with another key (the kid must match the key).
- */
+/** The kid must match the key. */
 export function verifyReferralSignature(content: ReferralContent, signature: string, publicKey: KeyObject): boolean {
   const parsed = parseSignature(signature);
   if (!parsed || publicKey.asymmetricKeyType !== 'ed25519' || parsed.kid !== keyId(publicKey)) return false;
@@ -128,13 +105,7 @@ export function verifyReferralSignature(content: ReferralContent, signature: str
 
 const toBase64 = (key: KeyObject, type: 'spki' | 'pkcs8') => key.export({ type, format: 'der' }).toString('base64');
 
-/**
- * The key that signs new referrals. With SIGNING_KEY set it is that key, and its public half
- * is recorded in signing_keys (so its signatures still verify after the setting changes).
- * Without it, the active generated key from signing_keys, made on first use: signatures then
- * survive restarts, but whoever can read the database can sign, so production sets SIGNING_KEY.
- * Concurrent first starts agree on one key (an advisory lock serialises them).
- */
+/** Without SIGNING_KEY, a generated key from signing_keys; an advisory lock makes concurrent first starts agree. */
 export async function loadSigningKey(
   db: Queryable,
   config: Pick<Config, 'SIGNING_KEY'>,
@@ -170,7 +141,6 @@ export async function loadSigningKey(
   });
 }
 
-/** The public key with this kid: the SIGNING_KEY's own, or one recorded in signing_keys. */
 export async function publicKeyFor(
   db: Queryable,
   kid: string,
@@ -187,7 +157,6 @@ export async function publicKeyFor(
   return keyId(key) === kid ? key : null;
 }
 
-/** Checks a stored signature against content, finding the key by the signature's kid. */
 export async function verifyStoredSignature(
   db: Queryable,
   content: ReferralContent,

@@ -13,7 +13,6 @@ export type Application = typeof applications.$inferSelect;
 
 /** Statuses that count as the child's one active application (the partial unique index agrees). */
 export const ACTIVE_STATUSES = ['submitted', 'registered', 'offered', 'referred'] as const satisfies ApplicationStatus[];
-/** The only status that waits in a queue and has a position. */
 export const WAITING_STATUS = 'registered' as const satisfies ApplicationStatus;
 
 type PositionReason = (typeof positionChanges.reason.enumValues)[number];
@@ -28,12 +27,8 @@ interface TransitionRule {
   queueReason?: PositionReason;
 }
 
-/**
- * The status machine: every legal move of an application, and who may make it.
- * Anything not listed here is illegal.
- */
+/** Anything not listed here is illegal. */
 export const TRANSITIONS = {
-  /** Checks passed: the child joins the queue. */
   register: { from: ['submitted'], to: 'registered', actors: ['system', 'staff'], queueReason: 'registered' },
   /** A reasoned refusal (SPEC "Result" c). */
   refuse: {
@@ -43,13 +38,10 @@ export const TRANSITIONS = {
     needsReason: true,
     queueReason: 'refused',
   },
-  /** A seat is offered: the child leaves the waiting list and the queue's phase moves. */
   offer: { from: ['registered'], to: 'offered', actors: ['system', 'staff'], queueReason: 'placed' },
-  /** The parent accepts: the referral is issued. */
   confirm: { from: ['offered'], to: 'referred', actors: ['parent', 'staff'] },
   /** The parent turns the place down and waits again with the original registration time. */
   decline: { from: ['offered'], to: 'registered', actors: ['parent', 'staff'], queueReason: 'returned' },
-  /** A window passed: back to the queue (possibly on the stop list). */
   lapse: { from: ['offered', 'referred'], to: 'registered', actors: ['system', 'staff'], queueReason: 'returned' },
   /** Out of the queue for good: aged out, or a lapse where the policy removes the child. */
   remove: {
@@ -59,7 +51,6 @@ export const TRANSITIONS = {
     needsReason: true,
     queueReason: 'lapsed',
   },
-  /** The kindergarten took the child: the application is done. */
   enrol: { from: ['referred'], to: 'enrolled', actors: ['staff'] },
   withdraw: { from: ACTIVE_STATUSES, to: 'withdrawn', actors: ['parent', 'staff'], queueReason: 'withdrawn' },
 } as const satisfies Record<string, TransitionRule>;
@@ -71,7 +62,6 @@ export function canTransition(from: ApplicationStatus, event: TransitionEvent, a
   return rule.from.includes(from) && rule.actors.includes(actor);
 }
 
-/** Events open to this actor from this status (the panel's buttons, the bot's actions). */
 export function eventsFrom(from: ApplicationStatus, actor: Actor['type']): TransitionEvent[] {
   return (Object.keys(TRANSITIONS) as TransitionEvent[]).filter((e) => canTransition(from, e, actor));
 }
@@ -80,11 +70,9 @@ export interface TransitionInput {
   applicationId: number;
   event: TransitionEvent;
   actor: Actor;
-  /** A reason code (errors/refusals keys) — required for refuse and remove. */
   reason?: string | null;
   comment?: string | null;
   data?: Record<string, unknown>;
-  /** Extra parameters for the parent's notification (kindergarten, deadline…). */
   notify?: Record<string, string | number | null>;
   now?: Date;
   policy: Policy;
@@ -97,25 +85,17 @@ export interface BatchItem {
 }
 
 export type BatchTransitionInput = Omit<TransitionInput, 'applicationId' | 'data' | 'notify'> & {
-  /** In the order the moves happen: for offers, the order places are given in. */
   items: BatchItem[];
 };
 
-/**
- * Makes one legal move inside the caller's transaction: locks the application, checks the
- * rule, updates it, moves the queue's phase, logs the queue change and the audit row, and
- * tells the parent (unless the parent made the move and sees the answer already).
- */
+/** The parent is told unless they made the move and see the answer already. */
 export async function transition(tx: Tx, input: TransitionInput): Promise<Application> {
   const { applicationId, data, notify, ...rest } = input;
   const [updated] = await transitionMany(tx, { ...rest, items: [{ applicationId, data, notify }] });
   return updated!;
 }
 
-/**
- * The same move for many applications with set-based writes (an allocation round offers
- * thousands of places in one transaction). All or nothing: one illegal move fails the batch.
- */
+/** Set-based writes; all or nothing. */
 export async function transitionMany(tx: Tx, input: BatchTransitionInput): Promise<Application[]> {
   const now = input.now ?? new Date();
   const rule: TransitionRule = TRANSITIONS[input.event];
@@ -226,7 +206,6 @@ export async function transitionMany(tx: Tx, input: BatchTransitionInput): Promi
   return ids.map((id) => out.get(id)!);
 }
 
-/** One transition in its own transaction. */
 export async function changeStatus(db: Queryable, input: TransitionInput): Promise<Application> {
   return db.transaction((tx) => transition(tx, input));
 }

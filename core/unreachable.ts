@@ -1,10 +1,4 @@
-/**
- * Parents Telegram will not let the bot reach: they blocked it, deleted their account, or the
- * chat does not exist. The first refusal marks the chat (telegram_unreachable); nothing more is
- * sent there, so a blocked bot does not keep knocking; staff see the mark on the application
- * and phone those parents instead (the panel's list of parents to phone). When the parent
- * writes to the bot again the mark goes: they are reachable again.
- */
+/** Once Telegram refuses a chat nothing more is sent there; staff phone instead until the parent writes again. */
 import { and, desc, eq, gte, isNotNull, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { notifications, telegramUnreachable } from '../db/schema/index.ts';
@@ -21,10 +15,6 @@ export interface Unreachable {
   since: Date;
 }
 
-/**
- * The attempt failed because the chat cannot be reached: the row fails (it is not retried) and
- * the chat is marked, in one transaction. False when the attempt was no longer this worker's.
- */
 export async function markUnreachable(
   db: Queryable,
   attempt: Attempt,
@@ -60,11 +50,7 @@ export async function markUnreachable(
   });
 }
 
-/**
- * The parent wrote to the bot from this chat: it is reachable again. Called only when the
- * update's first statement saw the mark (bot/middlewares/session.ts), so it costs nothing
- * otherwise. Messages that failed meanwhile stay failed: staff have them in the list to phone.
- */
+/** Called only when the update's first statement saw the mark (bot/middlewares/session.ts). */
 export async function clearUnreachable(db: Queryable, chatId: number): Promise<boolean> {
   return db.transaction(async (tx) => {
     const [gone] = await tx
@@ -85,7 +71,6 @@ export async function clearUnreachable(db: Queryable, chatId: number): Promise<b
   });
 }
 
-/** Whether the chat the application's messages last went to is marked unreachable. */
 export async function unreachableOfApplication(db: Queryable, applicationId: number): Promise<Unreachable | null> {
   const [last] = await db
     .select({ chatId: notifications.chatId })

@@ -1,8 +1,4 @@
-/**
- * Staff check an application's documents (SPEC §13–14: "the provider checks the documents;
- * refusal on violations, otherwise the result"). Verifying marks every pending document as
- * checked and, for an application still waiting for its check, registers it in the queue.
- */
+/** SPEC §13–14: the provider checks the documents; refusal on violations, otherwise the result. */
 import { and, eq } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { applications, documents } from '../db/schema/index.ts';
@@ -19,7 +15,6 @@ export interface VerifyApplicationInput {
   now?: Date;
 }
 
-/** Whether there is anything to verify: the application waits for its check or has unchecked documents. */
 export function needsVerification(status: Application['status'], pendingDocuments: number): boolean {
   return status === 'submitted' || (status === 'registered' && pendingDocuments > 0);
 }
@@ -101,6 +96,5 @@ export async function verifyDocument(db: Queryable, input: VerifyDocumentInput) 
     return updated!;
   });
 }
-
 
 export { REFUSAL_REASONS } from './refusals.ts';

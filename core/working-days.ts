@@ -1,20 +1,8 @@
 /**
- * Working days of Kazakhstan, for deadlines such as "confirm within 2 working days".
- *
- * Which days are public holidays, in which years, comes from the `date-holidays` package (its KZ
- * data follows the Law "On holidays in the Republic of Kazakhstan" year by year: 25 October off
- * again since 2022, 1 and 17 December working days since 2022, Kurban Ait by the lunar calendar).
- * This file adds what the package does not know:
- * - the carry-over of a holiday that falls on a weekend to the next working day not already off
- *   (Labour Code art. 85), which the package's fixed "next Monday" rules get wrong when two
- *   holidays meet (Nauryz 2021); religious holidays are not carried;
- * - the new Constitution: adopted at the referendum of 15 March 2026, in force from 1 July 2026,
- *   so Constitution Day is 15 March from 2027 on; 2026 has neither 30 August nor 15 March;
- * - the government's yearly decree moving working days (a Saturday worked for a bridge day off),
- *   kept by an admin in the day_transfers table (core/day-transfers.ts loads it here).
- *
- * Synchronous and pure apart from the loaded transfers. Not in the panel's bundle: the panel
- * imports the clock from core/calendar.ts only.
+ * Holidays by year come from `date-holidays` (Law "On holidays in the Republic of Kazakhstan").
+ * Added here: the carry-over of a weekend holiday (Labour Code art. 85), which the package gets
+ * wrong when two holidays meet (Nauryz 2021); the 2026 Constitution Day change; and the decree
+ * transfers of core/day-transfers.ts. Not in the panel's bundle.
  */
 import Holidays from 'date-holidays';
 import { addDays, endOfLocalDay, localDate, weekdayOf } from './calendar.ts';
@@ -71,10 +59,6 @@ function isWeekend(day: string): boolean {
   return weekdayOf(day) >= 6;
 }
 
-/**
- * Holidays and carried-over days off of `year`. Neighbouring years take part because a carry may
- * cross New Year, and because their holidays block carry targets.
- */
 function computeHolidays(year: number): Map<string, string> {
   const lunarLast = (h: HolidayDay) => (h.key === 'kurban_ait' ? 1 : 0);
   const base = [...lawHolidays(year - 1), ...lawHolidays(year), ...lawHolidays(year + 1)].sort((a, b) =>
@@ -113,20 +97,13 @@ function assertInteger(n: number, name: string): void {
   if (!Number.isInteger(n)) throw new RangeError(`${name} must be an integer, got ${n}`);
 }
 
-/**
- * Day → holiday key for every holiday of `year` (weekend ones too), in date order, including
- * carried-over days off (`${key}_carry`). Decree transfers are not holidays and are not listed.
- */
+/** Weekend holidays and carried-over days off (`${key}_carry`) included; decree transfers are not holidays. */
 export function holidaysOf(year: number): Map<string, string> {
   assertInteger(year, 'year');
   if (year < 1 || year > 9998) throw new RangeError(`Year out of range: ${year}`);
   return new Map(holidayMap(year));
 }
 
-// ---------------------------------------------------------------------------------------------
-// Decree transfers
-
-/** Day → working (true) or day off (false), as the decrees moved them. */
 let transfers = new Map<string, boolean>();
 
 export interface DayTransfer {
@@ -134,15 +111,10 @@ export interface DayTransfer {
   working: boolean;
 }
 
-/** Replaces the decree transfers the calendar uses (core/day-transfers.ts, after each load or edit). */
 export function useDayTransfers(rows: readonly DayTransfer[]): void {
   transfers = new Map(rows.map((r) => [r.day, r.working]));
 }
 
-// ---------------------------------------------------------------------------------------------
-// Working days
-
-/** Whether `day` is a working day by the law alone, before any decree moved it. */
 export function isWorkingDayByLaw(day: string): boolean {
   return !isWeekend(day) && !holidayMap(yearOf(day)).has(day);
 }
@@ -151,25 +123,19 @@ export function isWorkingDay(day: string): boolean {
   return transfers.get(day) ?? isWorkingDayByLaw(day);
 }
 
-/** The closest working day strictly after `day`. */
 export function nextWorkingDay(day: string): string {
   let d = addDays(day, 1);
   while (!isWorkingDay(d)) d = addDays(d, 1);
   return d;
 }
 
-/** The closest working day strictly before `day`. */
 export function previousWorkingDay(day: string): string {
   let d = addDays(day, -1);
   while (!isWorkingDay(d)) d = addDays(d, -1);
   return d;
 }
 
-/**
- * Deadline "within n working days" of `from`: the end of the n-th working day after `from`'s local
- * day; the day of `from` itself never counts, however early it is. n = 0 means "by the end of
- * today", pushed to the next working day when today is not one.
- */
+/** The day of `from` itself never counts; n = 0 means today, or the next working day. */
 export function addWorkingDays(from: Date, n: number): Date {
   assertInteger(n, 'n');
   if (n < 0) throw new RangeError(`n must not be negative, got ${n}`);
@@ -179,7 +145,6 @@ export function addWorkingDays(from: Date, n: number): Date {
   return endOfLocalDay(day);
 }
 
-/** Working days d with fromDay < d <= toDay; 0 when toDay is not after fromDay. */
 export function workingDaysBetween(fromDay: string, toDay: string): number {
   weekdayOf(toDay);
   let count = 0;

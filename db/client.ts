@@ -13,19 +13,13 @@ import postgres from 'postgres';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
-/** The one database type the rest of the code sees, whichever driver is underneath. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-/** Anything that can run a query: the database or an open transaction. */
 export type Queryable = Db | Tx;
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
-/**
- * A new PGlite data directory starts from this dump of an empty, migrated database (made by
- * `npm ci`, db/template.ts) instead of running initdb: the slowest part of a first start.
- * Migrations newer than the dump are applied on top as usual.
- */
+/** A new PGlite data directory starts from this dump instead of running initdb, the slowest part of a first start. */
 export const pgliteTemplate = fileURLToPath(new URL('../dist/pglite-template.tar.gz', import.meta.url));
 
 export interface Database {
@@ -33,31 +27,20 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   migrate(): Promise<void>;
   close(): Promise<void>;
-  /** The raw postgres.js client (server only): COPY and benchmarks. */
   sql?: postgres.Sql;
-  /** The raw PGlite instance (embedded only). */
   pglite?: PGlite;
 }
 
-/**
- * The PostgreSQL extensions the migrations create, which PGlite must load from its contrib
- * bundle: pass them to every PGlite that opens our data (a data directory or a dump of one).
- */
+/** PGlite must load the extensions the migrations create from its contrib bundle. */
 export const pgliteExtensions = { pg_trgm } satisfies PGliteOptions['extensions'];
 
 export interface DatabaseOptions {
   url?: string | undefined;
   dataDir?: string | undefined;
   poolSize?: number | undefined;
-  /**
-   * The server only: how long a query waits to connect or for a free connection before it fails
-   * (core/errors.ts isDatabaseUnavailable). Unset: the driver's defaults (wait 30 s to connect,
-   * then as long as it takes).
-   */
+  /** Server only; unset, the driver waits as long as it takes (core/errors.ts isDatabaseUnavailable). */
   timeoutMs?: number | undefined;
-  /** An already created PGlite (tests clone a migrated one). */
   pglite?: PGlite;
-  /** The dump a new data directory starts from, when it exists (default: pgliteTemplate). */
   template?: string;
 }
 
@@ -71,9 +54,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         ? {
             connect_timeout: seconds,
             acquire_timeout: seconds,
-            // The driver's own backoff grows to 20 s between attempts after a few refused
-            // connects, so queries kept waiting long after the server was back; a quarter of
-            // the budget keeps both the wait and the recovery short.
+            // The driver's own backoff grows long after a few refused connects, so queries kept
+            // waiting after the server was back; a quarter of the budget keeps recovery short.
             backoff: (retries: number) => Math.min(seconds / 4, 0.05 * 2 ** retries),
           }
         : {}),
@@ -111,25 +93,20 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   };
 }
 
-/** Rows of a raw query, the same shape on both drivers. */
 export async function rowsOf<T>(q: Queryable, query: SQL): Promise<T[]> {
   const result: unknown = await q.execute(query);
   if (Array.isArray(result)) return result as T[];
   return (result as { rows: T[] }).rows;
 }
 
-/** Splits rows for multi-row inserts: a statement carries at most 65,535 parameters. */
+/** A statement carries at most 65,535 parameters. */
 export function chunked<T>(rows: T[], size = 1000): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
   return out;
 }
 
-/**
- * Many rows in one statement through jsonb_to_recordset: one parameter whatever the row count,
- * the same on PGlite and postgres.js, and far cheaper to build than a multi-row VALUES list.
- * All rows must have the same keys (the table's property names); omitted columns get defaults.
- */
+/** One parameter whatever the row count, on both drivers. All rows must have the same keys. */
 export async function bulkInsert<T extends PgTable>(
   q: Queryable,
   table: T,

@@ -1,9 +1,4 @@
-/**
- * The database's unique and check constraints by the names the migrations gave them, read from
- * the Drizzle schema, and the constraint a failed query violated. A violation is then mapped to
- * the field a person can fix by what it is (PostgreSQL's error code and the constraint's columns),
- * not by matching an error message.
- */
+/** Violations are mapped by SQLSTATE and the constraint's columns, never by matching an error message. */
 import { getTableName, is, Table } from 'drizzle-orm';
 import { toSnakeCase } from 'drizzle-orm/casing';
 import { getTableConfig, IndexedColumn, PgColumn, type PgTable } from 'drizzle-orm/pg-core';
@@ -12,7 +7,6 @@ import * as schema from './schema/index.ts';
 export interface Constraint {
   kind: 'unique' | 'check';
   table: string;
-  /** The columns' keys in the schema (camelCase), as the API's fields are named. */
   columns: string[];
 }
 
@@ -49,7 +43,6 @@ function constraintsOf(table: PgTable): [string, Constraint][] {
 /** PostgreSQL cuts identifiers to 63 bytes (NAMEDATALEN − 1), and reports them cut. */
 const identifier = (name: string) => Buffer.from(name).subarray(0, 63).toString();
 
-/** Every unique and check constraint (unique indexes included) of the schema, by its name in the database. */
 export const CONSTRAINTS: ReadonlyMap<string, Constraint> = new Map(
   Object.values(schema as Record<string, unknown>)
     .filter((value): value is PgTable => is(value, Table))
@@ -57,13 +50,9 @@ export const CONSTRAINTS: ReadonlyMap<string, Constraint> = new Map(
     .map(([name, constraint]) => [identifier(name), constraint]),
 );
 
-/** PostgreSQL's SQLSTATE codes the service maps to answers. */
 export const PG_CODES = { uniqueViolation: '23505', checkViolation: '23514' } as const;
 
-/**
- * The SQLSTATE and constraint of a database error, whichever driver raised it (postgres.js calls
- * the name constraint_name, PGlite constraint) and however deep Drizzle wrapped it.
- */
+/** postgres.js calls the name constraint_name, PGlite constraint; Drizzle may wrap it deep. */
 export function databaseErrorOf(err: unknown): { code: string; constraint: string | null } | null {
   let current: unknown = err;
   for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
@@ -77,7 +66,6 @@ export function databaseErrorOf(err: unknown): { code: string; constraint: strin
   return null;
 }
 
-/** The schema's unique constraint a query violated, or null for any other error. */
 export function uniqueViolation(err: unknown): (Constraint & { name: string }) | null {
   const found = databaseErrorOf(err);
   if (found?.code !== PG_CODES.uniqueViolation || !found.constraint) return null;
@@ -85,7 +73,6 @@ export function uniqueViolation(err: unknown): (Constraint & { name: string }) |
   return constraint ? { ...constraint, name: found.constraint } : null;
 }
 
-/** The schema's check constraint a query violated, or null. */
 export function checkViolation(err: unknown): (Constraint & { name: string }) | null {
   const found = databaseErrorOf(err);
   if (found?.code !== PG_CODES.checkViolation || !found.constraint) return null;

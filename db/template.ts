@@ -1,7 +1,4 @@
-/**
- * Writes dist/pglite-template.tar.gz: an empty PGlite database with the migrations applied, from
- * which a new data directory starts (db/client.ts). Run by `npm ci` (postinstall).
- */
+/** Run by `npm ci` (postinstall); db/client.ts starts new data directories from it. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -10,7 +10,6 @@ export const localesDir = fileURLToPath(new URL('.', import.meta.url));
 
 type Tree = { [key: string]: string | Tree };
 
-/** Every JSON file of locales/<lang>/ merged into one tree: common.json, bot.json, admin.json… */
 export function loadResources(): Record<Language, Tree> {
   const read = (lang: Language): Tree => {
     const dir = join(localesDir, lang);
@@ -23,7 +22,6 @@ export function loadResources(): Record<Language, Tree> {
   return { kk: read('kk'), ru: read('ru') };
 }
 
-/** One i18next instance for the process; bot and server take `t` for a language from it. */
 export async function createI18n(): Promise<i18n> {
   const instance = i18next.createInstance();
   const resources = loadResources();

@@ -1,7 +1,4 @@
-/**
- * /api: the panel's API. Sign-in first; every other route needs a session (and, for changes,
- * the CSRF token). One sub-app per resource, each guarding itself with core/staff.ts permissions.
- */
+/** Every route but sign-in needs a session, and changes the CSRF token too. */
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { isDatabaseUnavailable } from '../../core/errors.ts';
@@ -24,13 +21,12 @@ import { staffUsersRoutes } from './staff-users.ts';
 import { unavailable } from './unavailable.ts';
 import { unreachableParentsRoutes } from './unreachable-parents.ts';
 
-/** JSON bodies are small; only document uploads may be as large as the policy allows. */
 function limits(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
   const onError: Parameters<typeof bodyLimit>[0]['onError'] = (c) => c.json({ error: 'too_large', message: 'errors.too_long' }, 413);
   const small = bodyLimit({ maxSize: 256 * 1024, onError });
   const upload = bodyLimit({ maxSize: deps.policy.maxDocumentBytes + 64 * 1024, onError });
   // Only requests that carry a body: reading c.req.raw.body of a GET makes @hono/node-server
-  // build a full WHATWG Request, a third of a list request's CPU.
+  // build a full WHATWG Request.
   const bodyless = new Set(['GET', 'HEAD', 'OPTIONS']);
   return (c, next) => {
     if (bodyless.has(c.req.method)) return next();
@@ -41,9 +37,8 @@ function limits(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
 export function apiRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
   api.use(async (c, next) => {
-    // Personal data: never cached by the browser or a proxy. Set before the handler answers, so
-    // the answer is built with it: a header added afterwards makes Hono copy the Response into a
-    // stream, which @hono/node-server then pipes instead of writing it at once (2× the CPU).
+    // Personal data: never cached. Set before the handler answers: a header added afterwards makes
+    // Hono copy the Response into a stream, which @hono/node-server pipes instead of writing at once.
     c.header('Cache-Control', 'no-store');
     await next();
   });

@@ -1,9 +1,4 @@
-/**
- * /api/audit-log (admin, auditor): who did what, when and why. Read-only; filter by actor,
- * action, entity, time and application number. Staff actors come with their login and name;
- * rows about an application, its referrals and documents with the application's number and
- * child, so people read "2026-0000123" where the table holds an internal id.
- */
+/** Rows about an application carry its number, so people read "2026-0000123" where the table holds an id. */
 import { and, eq, like, sql, type SQL } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -53,7 +48,6 @@ const columns = {
   actorId: l.actorId,
   actorLogin: staffUsers.login,
   actorName: staffUsers.fullName,
-  /** A parent acting in the bot, by the name on their applicant record. */
   parentName: applicants.fullName,
   action: l.action,
   entity: l.entity,
@@ -61,7 +55,6 @@ const columns = {
   fromState: l.fromState,
   toState: l.toState,
   reason: l.reason,
-  /** A staff member's or parent's own words, as text. */
   comment: sql<string | null>`${l.data}->>'comment'`,
   data: l.data,
   applicationId: applications.id,

@@ -1,12 +1,7 @@
 /**
- * Sign-in for staff. The session token (32 random bytes) travels only in an httpOnly,
- * SameSite=Strict cookie and is stored hashed (staff_sessions.id = sha256). Every request that
- * changes something must carry the session's CSRF token in X-CSRF-Token (the panel gets it from
- * /api/auth/login and /api/auth/me, which other sites cannot read) and, when the browser sends
- * an Origin, come from our own origin. Failed logins are slowed per login, per address and per
- * login from an address (core/sign-in.ts), in the database, so the limits hold across processes.
- * The cookie has no Expires: it ends with the browser; the server ends the session after
- * STAFF_SESSION_MAX_HOURS, or STAFF_SESSION_IDLE_MINUTES without a request.
+ * The session token travels only in an httpOnly, SameSite=Strict cookie and is stored hashed.
+ * Changes need the CSRF token (from /api/auth/login and /me, which other sites cannot read) and,
+ * when the browser sends an Origin, our own origin.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { Hono, type MiddlewareHandler } from 'hono';
@@ -36,7 +31,6 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** A browser's Origin, when it sends one, must be ours (or PUBLIC_URL's). */
 function originAllowed(c: ApiContext, deps: ApiDeps): boolean {
   const origin = c.req.header('origin');
   if (!origin) return true;
@@ -45,7 +39,6 @@ function originAllowed(c: ApiContext, deps: ApiDeps): boolean {
   return origin === own || origin === pub;
 }
 
-/** Loads the session from the cookie; 401 without one, 403 on a CSRF failure or a pending password change. */
 export function requireSession(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const token = getCookie(c, cookieName(deps));

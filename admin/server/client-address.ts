@@ -1,9 +1,4 @@
-/**
- * The client's address, as the sign-in throttle and /verify's rate limit count it. Behind a
- * proxy every connection comes from the proxy, so X-Forwarded-For is read, but only as far as
- * TRUST_PROXY allows (proxy-addr, Express's own reading of the header): a client that is not a
- * trusted proxy cannot choose the address it is counted under.
- */
+/** Read through TRUST_PROXY only (proxy-addr), so a client that is not a trusted proxy cannot choose its address. */
 import type { IncomingMessage } from 'node:http';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';

@@ -1,7 +1,3 @@
-/**
- * What every API sub-app shares: the request's variables (the signed-in staff member), the
- * permission guard, district scoping, and the mapping of core's errors to HTTP answers.
- */
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
@@ -23,7 +19,6 @@ export interface ApiDeps {
   config: Config;
   logger: Logger;
   policy: Policy;
-  /** Signs referrals when they are issued or extended (core/signing.ts). */
   signingKey: SigningKey;
 }
 
@@ -34,7 +29,6 @@ export function actorOf(c: ApiContext): Actor {
   return staffActor(c.get('session').user);
 }
 
-/** 403 unless one of the user's roles grants the permission (core/staff.ts PERMISSIONS). */
 export function need(permission: Permission): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     if (!can(c.get('session').user, permission)) return c.json({ error: 'forbidden', permission }, 403);
@@ -42,7 +36,6 @@ export function need(permission: Permission): MiddlewareHandler<ApiEnv> {
   };
 }
 
-/** The SQL condition limiting rows to the user's districts for this permission (undefined: all). */
 export function scopeWhere(c: ApiContext, permission: Permission, column: AnyColumn): SQL | undefined {
   const scope = districtScope(c.get('session').user, permission);
   if (scope === 'all') return undefined;
@@ -54,10 +47,9 @@ export function inScope(c: ApiContext, permission: Permission, districtId: numbe
   return scope === 'all' || scope.includes(districtId);
 }
 
-/** A record id (serial, int4) as a JSON number or a string of digits. */
 export const idParam = integer({ min: 1, max: INT_RANGES.int4.max });
 
-/** The :id of the path, or a 404 for anything that is not one (only digits: no "1e3", " 1" or "0x1F"). */
+/** Only digits: no "1e3", " 1" or "0x1F". */
 export function pathId(c: ApiContext): number {
   const raw = c.req.param('id') ?? '';
   const parsed = idParam.safeParse(raw);
@@ -65,11 +57,7 @@ export function pathId(c: ApiContext): number {
   return parsed.data;
 }
 
-/**
- * The JSON body, or a 400: a body that is not JSON is the client's mistake, and so is a control
- * character in any of its strings, or nesting no form has (core/input.ts) — checked here once
- * for every route.
- */
+/** Control characters and deep nesting (core/input.ts) are checked here once for every route. */
 export async function readJson(c: ApiContext): Promise<unknown> {
   let body: unknown;
   try {
@@ -82,10 +70,7 @@ export async function readJson(c: ApiContext): Promise<unknown> {
   return body;
 }
 
-/**
- * The named fields of a JSON object body (react-admin's update sends the whole record back); a
- * body without any of them changes nothing and is a 400.
- */
+/** react-admin's update sends the whole record back; a body without any of the fields is a 400. */
 export function pick(body: unknown, keys: readonly string[]): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError([{ field: '', code: 'invalid' }]);
   const picked = Object.fromEntries(Object.entries(body).filter(([key]) => keys.includes(key)));
@@ -93,7 +78,6 @@ export function pick(body: unknown, keys: readonly string[]): Record<string, unk
   return picked;
 }
 
-/** Parses with a zod schema; issues become field errors with codes from errors.* in locales. */
 export function parseBody<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
   // reportInput: a value of the wrong type ("abc" for a number) is invalid, only an absent one required.
   const parsed = schema.safeParse(raw, { reportInput: true });
@@ -109,11 +93,7 @@ export function fieldErrorsOf(error: z.ZodError): FieldError[] {
   });
 }
 
-/**
- * core's errors as answers: field errors are 400 with codes (the panel translates errors.<code>),
- * a value another record holds 409 with the field, unknown records 404, illegal moves 409.
- * Anything else is the caller's opaque 500.
- */
+/** Anything not mapped is the caller's opaque 500. */
 export function errorAnswer(err: unknown): { status: ContentfulStatusCode; body: Record<string, unknown> } | null {
   if (err instanceof ConflictError) return { status: 409, body: { error: 'conflict', message: 'ra.message.invalid_form', fields: err.fields } };
   if (err instanceof ValidationError) {

@@ -1,10 +1,4 @@
-/**
- * GET /api/dashboard: queue sizes by district, age group (birth year), language and list;
- * applications today; what awaits verification; priority claims waiting for a second approval
- * (how many, the oldest); the share of results within the deadline
- * (passport 004: 30 minutes); the appendix 6 quality indicators; applications per day.
- * District staff see their districts only. Queue sizes come from queue_counts (exact, small).
- */
+/** Queue sizes come from queue_counts (exact, small). District staff see their districts only. */
 import { sql, type SQL } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -18,7 +12,6 @@ import type { Language } from '../../locales/languages.ts';
 
 const querySchema = z.object({ districtId: idParam.optional() });
 
-/** Days of history on the dashboard's chart and the window of the yearly indicators. */
 const CHART_DAYS = 14;
 const YEAR_DAYS = 365;
 
@@ -120,7 +113,6 @@ export function dashboardRoutes(deps: ApiDeps) {
         minutes: deps.policy.resultDeadlineMinutes,
         results: d.total,
         within: d.within,
-        /** Counted in results: no result yet, and the deadline has passed. */
         overdue: d.overdue,
         share: d.total ? d.within / d.total : null,
       },

@@ -1,7 +1,3 @@
-/**
- * /api/day-transfers: the working days moved by the government's yearly decree, kept by an admin
- * (calendar.write); core/day-transfers.ts audits each change and hands the list to the calendar.
- */
 import { eq, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { dayTransfers } from '../../db/schema/index.ts';

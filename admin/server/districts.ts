@@ -1,4 +1,3 @@
-/** /api/districts: the districts for filters and forms (a short reference list, read-only). */
 import { asc, eq, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { districts } from '../../db/schema/index.ts';

@@ -1,8 +1,4 @@
-/**
- * /api/documents: metadata for anyone who may read applications; the file itself only for
- * roles with documents.download in the application's district, each view audited. Files are
- * served with the type sniffed from their bytes, nosniff and no caching.
- */
+/** Files are served with the type sniffed from their bytes, nosniff and no caching; each view is audited. */
 import { and, eq, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -33,7 +29,6 @@ const verifySchema = z.object({
   verificationNote: z.string().trim().max(1000).nullish(),
 });
 
-/** RFC 5987: a file name with any letters, safe inside the header. */
 export function disposition(kind: 'inline' | 'attachment', name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/[\\"]/g, '_');
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;

@@ -1,4 +1,3 @@
-/** /api/feedback (admin, auditor): the applicants' appendix 6 ratings and comments. Read-only. */
 import { eq, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { applications, feedback } from '../../db/schema/index.ts';

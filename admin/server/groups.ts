@@ -1,8 +1,3 @@
-/**
- * /api/groups: a kindergarten's groups by birth year and language, with capacity and free
- * seats (capacity − enrolled − seats held by live referrals). District staff add and edit the
- * groups of their own districts' kindergartens, admins everywhere (groups.write); core audits each.
- */
 import { eq, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';

@@ -2,10 +2,7 @@ import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { Database } from '../../db/client.ts';
 
-/**
- * GET /health: 200 when the database answers, 503 when it does not or not within `timeoutMs`
- * (a load balancer must hear "unavailable" in time, not wait with the users).
- */
+/** A load balancer must hear "unavailable" in time, not wait with the users. */
 export function healthRoutes(database: Database, timeoutMs: number) {
   return new Hono().get('/', async (c) => {
     const started = performance.now();

@@ -20,15 +20,12 @@ export interface ServerDeps {
   config: Config;
   logger: Logger;
   policy: Policy;
-  /** Signs referrals when they are issued or extended (core/signing.ts). */
   signingKey: SigningKey;
-  /** The bot's webhook in BOT_MODE=webhook (bot/webhook.ts): mounted as given. */
   telegramWebhook?: { path: string; app: Hono } | null;
 }
 
 export type AppEnv = { Variables: { requestId: string } };
 
-/** Builds the HTTP app; main.ts serves it. The bot's webhook and the panel mount here. */
 export function createServer(deps: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId());

@@ -1,8 +1,3 @@
-/**
- * /api/kindergartens: the district's kindergartens with their seats (capacity, enrolled,
- * held by live referrals, free). Everyone with places.read sees their districts; only an admin
- * adds or edits (core/kindergartens.ts audits each change).
- */
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -16,14 +11,13 @@ import { languageSchema } from '../../core/input.ts';
 
 const k = kindergartens;
 
-/** Seats of all the kindergarten's groups; live referrals (offered, issued) hold a seat each. */
 export const seatColumns = {
   groups: sql<number>`(select count(*)::int from groups g where g.kindergarten_id = kindergartens.id)`,
   capacity: sql<number>`(select coalesce(sum(g.capacity), 0)::int from groups g where g.kindergarten_id = kindergartens.id)`,
   enrolled: sql<number>`(select coalesce(sum(g.enrolled), 0)::int from groups g where g.kindergarten_id = kindergartens.id)`,
   held: sql<number>`(select count(*)::int from referrals r join groups g on g.id = r.group_id
     where g.kindergarten_id = kindergartens.id and r.status in ('offered', 'issued'))`,
-  /** The sum of its groups' free seats (core/placement.ts freeSeats): a full group lends none to another. */
+  /** A full group lends no seats to another. */
   free: sql<number>`(select coalesce(sum(${freeSeats(sql`g.capacity`, sql`g.enrolled`, seatsHeld(sql`g.id`))}), 0)::int
     from groups g where g.kindergarten_id = kindergartens.id)`,
 };

@@ -1,7 +1,4 @@
-/**
- * POST /api/lookup (call centre, admin): one box, IIN or application number, and a reason that
- * is logged with every look-up. POST keeps the IIN out of URLs and access logs.
- */
+/** POST keeps the IIN out of URLs and access logs. */
 import { Hono } from 'hono';
 import { lookupApplications } from '../../core/lookup.ts';
 import { actorOf, need, readJson, type ApiDeps, type ApiEnv } from './context.ts';

@@ -1,10 +1,4 @@
-/**
- * The open queue, public and without login (core/open-queue.ts builds it once a day):
- * GET /open/queues — the queues published, with links; GET /open/queues/:id — one queue as a
- * page in Kazakh or Russian (?lang=kk|ru, Kazakh by default; ?page=N); ?code=… finds the
- * parent's own row by the private code the bot shows; GET /open/queues/:id.csv and .json — the
- * same rows as open data. Rate-limited per client address like /verify.
- */
+/** Public, no login; built once a day by core/open-queue.ts. Rate-limited per client address like /verify. */
 import { createHash } from 'node:crypto';
 import { desc, eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
@@ -63,7 +57,6 @@ ${body}
 </html>`;
 }
 
-/** ISO day, month or year as people read it: 02.12.2026, 12.2026, 2026. */
 function readable(date: string): string {
   return date.split('-').reverse().join('.');
 }

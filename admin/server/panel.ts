@@ -1,9 +1,6 @@
 /**
- * Serves the built panel (dist/admin, made by `vite build` from admin/web) under /admin/,
- * with a Content-Security-Policy that lets nothing but our own scripts run: text from the
- * database is rendered by React as text, and even markup that slipped through stays inert.
- * Assets go out compressed: the build writes .br and .gz copies (admin/web/build.ts) and the
- * browser gets the one it accepts.
+ * The CSP lets nothing but our own scripts run: even markup that slipped into the database stays
+ * inert. The build writes .br and .gz copies; the browser gets the one it accepts.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,7 +1,3 @@
-/**
- * How the API hands out a result document for printing (core/result-documents.ts): the PDF
- * inline, so the browser's viewer prints or saves it, never cached.
- */
 import { ValidationError } from '../../core/errors.ts';
 import type { PrintedDocument } from '../../core/result-documents.ts';
 import type { ApiContext } from './context.ts';
@@ -11,7 +7,6 @@ import { languageSchema } from '../../core/input.ts';
 
 const langSchema = languageSchema;
 
-/** ?lang=kk|ru, or null for the parent's language. */
 export function langOf(c: ApiContext): Language | null {
   const raw = c.req.query('lang');
   if (raw === undefined || raw === '') return null;

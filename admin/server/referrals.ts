@@ -1,8 +1,3 @@
-/**
- * /api/referrals: offers and referrals (appendix 3) of the user's districts. Staff offer a
- * group's free seat to the next child in the queue, confirm or decline an offer for a parent
- * who phoned or came in, extend a referral once, and record the enrolment — all in core/.
- */
 import { eq, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -39,7 +34,6 @@ const columns = {
   applicationId: r.applicationId,
   applicationNumber: applications.number,
   childName: children.fullName,
-  /** The language the parent's documents are printed in unless staff pick the other. */
   parentLanguage: applicants.language,
   districtId: applications.districtId,
   groupId: r.groupId,
@@ -62,7 +56,6 @@ const columns = {
 };
 
 const offerSchema = z.object({ groupId: idParam });
-/** A decision staff record for a parent (or the kindergarten): why, and how it reached them. */
 const onBehalfSchema = z.object({
   reason: z.string().trim().min(1).max(500),
   channel: z.enum(DECISION_CHANNELS),
@@ -115,13 +108,11 @@ export function referralsRoutes(deps: ApiDeps) {
       return sendList(c, 'referrals', rows, p.offset, count?.n ?? 0);
     })
     .get('/:id', need('referrals.read'), async (c) => c.json(await referralInScope(c, pathId(c))))
-    /** The issued referral as the bot sends it (appendix 3, QR code, verify link), for printing; ?lang=kk|ru. */
     .get('/:id/pdf', need('referrals.read'), async (c) => {
       const id = pathId(c);
       await referralInScope(c, id);
       return sendPdf(c, await printReferral(db, { referralId: id, actor: actorOf(c), lang: langOf(c), config: deps.config, policy: deps.policy }));
     })
-    /** Offers a group's free seat to the next child in the queue's order (react-admin create). */
     .post('/', need('referrals.write'), async (c) => {
       const { groupId } = parseBody(offerSchema, await readJson(c));
       const [group] = await db

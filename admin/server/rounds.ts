@@ -1,10 +1,4 @@
-/**
- * /api/rounds: a district's allocation rounds (core/placement.ts). Staff preview a round (who
- * would get which group, who is passed over and why), read it back, then commit it; the commit
- * re-checks every offer under lock and reports what changed since the preview. Reading follows
- * referrals.read (admin, district staff of the district, auditor), previewing and committing
- * referrals.write (admin, district staff of the district): a round is a batch of offers.
- */
+/** The commit re-checks every offer under lock and reports what changed since the preview. */
 import { eq, inArray, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -56,7 +50,6 @@ const columns = {
 
 const previewSchema = z.object({ districtId: z.number().int().positive().max(2_147_483_647) });
 
-/** One child of the preview, as staff read it: who, from which list, to which group and choice. */
 export interface RoundOfferRow {
   rank: number;
   queueId: number;
@@ -74,7 +67,6 @@ export interface RoundOfferRow {
   kindergartenNumber: number | null;
   kindergartenNameKk: string | null;
   kindergartenNameRu: string | null;
-  /** 1 = the parent's first-ranked kindergarten. */
   choice: number;
 }
 
@@ -85,7 +77,6 @@ export interface RoundSkippedRow {
   rank: number | null;
   birthYear: number | null;
   language: Language | null;
-  /** A key under admin.rounds.reasons in locales. */
   reason: string;
 }
 
@@ -102,7 +93,6 @@ async function childrenOf(db: Queryable, ids: number[]) {
   return out;
 }
 
-/** The stored plan with names: children, groups, kindergartens and queues looked up by id. */
 async function describePlan(db: Queryable, plan: RoundPlan) {
   const offers = plan.offers ?? [];
   const skippedList = plan.skipped ?? [];
@@ -182,7 +172,6 @@ export function roundsRoutes(deps: ApiDeps) {
       .innerJoin(districts, eq(districts.id, r.districtId))
       .leftJoin(staffUsers, eq(staffUsers.id, r.createdBy));
 
-  /** The round with its plan described, or 404 when it lies outside the user's districts. */
   async function roundInScope(c: ApiContext, id: number, permission: 'referrals.read' | 'referrals.write') {
     const [row] = await from().where(eq(r.id, id));
     if (!row || !inScope(c, permission, row.districtId)) throw new NotFoundError('allocation_round', id);
@@ -206,7 +195,6 @@ export function roundsRoutes(deps: ApiDeps) {
       return sendList(c, 'rounds', rows, p.offset, count?.n ?? 0);
     })
     .get('/:id', need('referrals.read'), async (c) => c.json(await detail(c, pathId(c))))
-    /** Previews a round for a district (react-admin create): the plan is stored and shown. */
     .post('/', need('referrals.write'), async (c) => {
       const { districtId } = parseBody(previewSchema, await readJson(c));
       const [district] = await db.select({ id: districts.id }).from(districts).where(eq(districts.id, districtId));
@@ -215,7 +203,6 @@ export function roundsRoutes(deps: ApiDeps) {
       const { roundId } = await previewRound(db, { districtId, actor: actorOf(c), policy: deps.policy });
       return c.json(await detail(c, roundId), 201);
     })
-    /** Commits a previewed round; the answer says what was offered and what changed since. */
     .post('/:id/commit', need('referrals.write'), async (c) => {
       const id = pathId(c);
       await roundInScope(c, id, 'referrals.write');

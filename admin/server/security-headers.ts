@@ -1,8 +1,6 @@
 /**
- * Security headers on every answer (Hono's secureHeaders): nosniff, no framing, no referrer,
- * same-origin resources, and HSTS when the service is reached over https (PUBLIC_URL). The
- * default Content-Security-Policy lets nothing load, which suits JSON; the pages that render
- * HTML (the panel, /verify) set their own policy with pageHeaders, and the outer layer keeps it.
+ * The default CSP lets nothing load, which suits JSON; pages that render HTML set their own with
+ * pageHeaders, and the outer layer keeps it.
  */
 import type { MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
@@ -20,7 +18,6 @@ function common(config: Pick<Config, 'PUBLIC_URL'>): Partial<SecureHeadersOption
   };
 }
 
-/** For the whole server: applied last, it leaves a page's own policy in place. */
 export function securityHeaders(config: Pick<Config, 'PUBLIC_URL'>): MiddlewareHandler {
   return secureHeaders({
     ...common(config),
@@ -29,7 +26,6 @@ export function securityHeaders(config: Pick<Config, 'PUBLIC_URL'>): MiddlewareH
   });
 }
 
-/** For a route that serves HTML: its policy and the rest of the headers. */
 export function pageHeaders(config: Pick<Config, 'PUBLIC_URL'>, csp: Csp, options: Partial<SecureHeadersOptions> = {}): MiddlewareHandler {
   return secureHeaders({ ...common(config), ...options, contentSecurityPolicy: { ...csp, frameAncestors: ["'none'"] } });
 }

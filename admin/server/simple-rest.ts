@@ -1,8 +1,4 @@
-/**
- * react-admin's simple-rest contract (ra-data-simple-rest): GET /resource?filter={…}&sort=["field","ASC"]
- * &range=[0,24] answers a JSON array and `Content-Range: resource 0-24/319`. Each resource declares
- * the fields it sorts and filters by; anything else is a 400, never a raw column name in SQL.
- */
+/** ra-data-simple-rest's contract. Unknown sort or filter fields are a 400, never a raw column name in SQL. */
 import { and, asc, desc, gte, inArray, lte, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { ValidationError } from '../../core/errors.ts';
@@ -10,7 +6,6 @@ import { integer, INT_RANGES, isoDateOrTime, jsonInputError } from '../../core/i
 import type { ApiContext } from './context.ts';
 
 export const MAX_PAGE = 100;
-/** getMany asks for records by id without a range. */
 const MAX_IDS = 1000;
 
 type Order = AnyColumn | SQL;
@@ -18,10 +13,9 @@ export type FilterBuilder = (value: unknown) => SQL | undefined;
 
 export interface ListSpec {
   resource: string;
-  /** Field name → the expressions it orders by (ties are broken by the last one: make it unique). */
+  /** Ties are broken by the last expression: make it unique. */
   sort: Record<string, Order[]>;
   defaultSort: [string, 'ASC' | 'DESC'];
-  /** Filter name → condition builder; `id` (getMany) is always accepted when idColumn is set. */
   filters: Record<string, FilterBuilder>;
   idColumn?: AnyColumn;
 }
@@ -31,7 +25,6 @@ export interface ListParams {
   orderBy: SQL[];
   limit: number;
   offset: number;
-  /** The filter as sent, for resources that choose a cheaper count for some filters. */
   filter: Record<string, unknown>;
 }
 
@@ -54,7 +47,6 @@ function json<T>(raw: string | undefined, schema: z.ZodType<T>, field: string): 
   return parsed.data;
 }
 
-/** The range of an integer column's PostgreSQL type, from the Drizzle schema (null: not an integer). */
 function intRange(column: AnyColumn): { min: number; max: number } | null {
   switch (column.columnType) {
     case 'PgSmallInt':
@@ -71,10 +63,7 @@ function intRange(column: AnyColumn): { min: number; max: number } | null {
   }
 }
 
-/**
- * A filter value validated by `schema`: one value (=) or a list of them (IN). Numbers must also
- * fit the column's type (a smallint takes no 40000), so PostgreSQL never sees one out of range.
- */
+/** Numbers must fit the column's type, so PostgreSQL never sees one out of range. */
 export function oneOrMany<T>(column: AnyColumn, schema: z.ZodType<T>): FilterBuilder {
   const range = intRange(column);
   const fits = (v: unknown) => !range || typeof v !== 'number' || (v >= range.min && v <= range.max);
@@ -88,15 +77,12 @@ export function oneOrMany<T>(column: AnyColumn, schema: z.ZodType<T>): FilterBui
   };
 }
 
-/** An integer that fits the column's type (int4 for a column that is not an integer). */
 export function intOf(column: AnyColumn) {
   return integer(intRange(column) ?? INT_RANGES.int4);
 }
 
-/** An integer filter value; oneOrMany narrows it to the column's own type. */
 export const int = integer(INT_RANGES.int4);
 
-/** A date filter: a day or an instant with a sane 4-digit year (core/input.ts). */
 function dateOf(value: unknown): Date {
   const parsed = isoDateOrTime.safeParse(value);
   if (!parsed.success) throw new ValidationError([{ field: 'filter', code: 'invalid' }]);
@@ -107,7 +93,7 @@ export function dateFrom(column: AnyColumn): FilterBuilder {
   return (value) => gte(column, dateOf(value));
 }
 
-/** Up to the end of the given day when a bare date is sent (date pickers send YYYY-MM-DD). */
+/** Date pickers send YYYY-MM-DD: up to the end of that day. */
 export function dateTo(column: AnyColumn): FilterBuilder {
   return (value) => {
     const date = dateOf(value);
@@ -116,12 +102,10 @@ export function dateTo(column: AnyColumn): FilterBuilder {
   };
 }
 
-/** Escapes LIKE's wildcards in text people type. */
 export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 
-/** The list request as sent: react-admin's filter, sort and range, parsed and shape-checked. */
 export interface ListQuery {
   filter: Record<string, unknown>;
   sort: [string, 'ASC' | 'DESC'] | undefined;
@@ -143,7 +127,6 @@ export function readListQuery(c: ApiContext): ListQuery {
   };
 }
 
-/** Offset and limit of a page (at most MAX_PAGE rows, or MAX_IDS for getMany). */
 export function pageOf(query: ListQuery, ids = 0): { limit: number; offset: number } {
   if (!query.range) return { limit: ids ? Math.min(ids, MAX_IDS) : 25, offset: 0 };
   const [start, end] = query.range;
@@ -178,16 +161,11 @@ export function listParams(c: ApiContext, spec: ListSpec, extra?: SQL, query: Li
   };
 }
 
-/**
- * Runs a hot query as a server-side prepared statement: postgres.js keeps prepared statements
- * per connection by their text, and drizzle sends every value as a parameter, so the same
- * filter shape is parsed and planned once per connection instead of on every request.
- */
+/** postgres.js keeps prepared statements per connection by text, so a filter shape is planned once per connection. */
 export function prepared<T>(query: { prepare(name: string): { execute(): Promise<T> } }): Promise<T> {
   return query.prepare('panel_list').execute();
 }
 
-/** Sends a page with the Content-Range header react-admin reads the total from. */
 export function sendList(c: ApiContext, resource: string, rows: unknown[], offset: number, total: number) {
   const range = rows.length ? `${offset}-${offset + rows.length - 1}` : '*';
   c.header('Content-Range', `${resource} ${range}/${total}`);

@@ -1,8 +1,4 @@
-/**
- * /api/staff-users (admin only): accounts, roles and districts. A new account or a reset gets a
- * one-time password, shown once in the answer and never stored in clear; the person must change
- * it at first login. Accounts are deactivated, never deleted: the audit log points at them.
- */
+/** One-time passwords are shown once and never stored in clear. Accounts are deactivated, never deleted: the audit log points at them. */
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';

@@ -1,14 +1,4 @@
-/**
- * /api/unreachable-parents: the parents staff should phone, one row per application, scoped to the
- * staff member's districts. Two causes, both shown on the row (`why`):
- * - undelivered: Telegram would not deliver to them (they blocked the bot, deleted the account, or
- *   the chat is gone); the row goes when the parent writes to the bot again (core/unreachable.ts);
- * - unconfirmed: the bot asked them to confirm their phone (yearly, or after an undelivered
- *   message) and they have not answered within policy.contactCheckWindowDays (core/contact-checks.ts).
- * POST /:id/call records what the call gave (phone confirmed, a new phone, or nobody answered),
- * audited; nobody loses a place here: a decision on the place is the application's own action.
- * The row's id is the application's.
- */
+/** Nobody loses a place here: a decision on the place is the application's own action. The row's id is the application's. */
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -25,7 +15,6 @@ const u = telegramUnreachable;
 const cc = contactChecks;
 const ACTIVE = ['submitted', 'registered', 'offered', 'referred'] as const;
 
-/** Undelivered messages of the row's application to a chat marked unreachable. */
 const undelivered = (select: SQL) =>
   sql`(select ${select} from ${u} inner join ${notifications} on ${undeliveredToMarkedChat()} where ${notifications.applicationId} = ${a.id})`;
 const reasonOf = sql<string | null>`(select ${u.reason} from ${u} inner join ${notifications} on ${undeliveredToMarkedChat()}
@@ -78,7 +67,6 @@ const columns = (now: Date) => ({
   checkDueAt: cc.dueAt,
 });
 
-/** Applications to phone: undelivered messages to a marked chat, or an active one whose parent has not answered in time. */
 const onTheList = (now: Date) =>
   sql`${a.id} in (select ${notifications.applicationId} from ${u} inner join ${notifications} on ${undeliveredToMarkedChat()}
     union select a2.id from ${cc} c2 inner join ${applications} a2 on a2.applicant_id = c2.applicant_id

@@ -1,17 +1,6 @@
 /**
- * The public page a referral's QR code opens: GET /verify/:token says whether the referral is
- * genuine (its signature, recomputed from the database row, verifies with the public key) and
- * whether it is still valid, in Kazakh or Russian (?lang=kk|ru, Kazakh by default).
- * No login, and no personal data: no names, IINs, birth dates or addresses; only what a
- * kindergarten needs to accept it (its number, the district, the group, the dates).
- * GET /verify/:token.json answers the same as JSON.
- *
- * The link carries the referral's random token (referrals.verify_token), not its number: the
- * numbers are sequential, and a page that answered them let anyone count the referrals issued.
- * A number gets the same 404 as any made-up link; no number-based link was ever printed outside
- * demo data, and answering numbers "as before" would keep the count open. Each client address
- * may ask VERIFY_RATE_LIMIT times a minute (hono-rate-limiter's memory store: one entry per
- * address, IPv6 per /64, dropped a window after its last request).
+ * No login and no personal data. The link carries the referral's random token, not its number:
+ * numbers are sequential, and answering them would let anyone count the referrals issued.
  */
 import { createHash } from 'node:crypto';
 import { Hono, type Context } from 'hono';
@@ -29,7 +18,6 @@ import type { ServerDeps } from './index.ts';
 import { pageHeaders } from './security-headers.ts';
 
 export interface VerifyDeps extends Pick<ServerDeps, 'database' | 'config'> {
-  /** The process's i18next instance; one is made from locales/ when omitted. */
   i18n?: i18n;
   now?: () => Date;
 }

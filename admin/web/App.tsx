@@ -7,10 +7,7 @@ import { dataProvider } from './providers/data-provider.ts';
 import { i18nProvider } from './providers/i18n-provider.ts';
 import { theme } from './theme.ts';
 
-/*
- * The login page loads only what it shows: the pages (resources.ts), the layout and the
- * dashboard with its charts come in chunks of their own once a staff member is signed in.
- */
+// The login page loads only what it shows; the rest comes in chunks once a staff member is signed in.
 const Dashboard = lazy(() => import('./dashboard/Dashboard.tsx').then((m) => ({ default: m.Dashboard })));
 const PanelLayout = lazy(() => import('./layout/Layout.tsx').then((m) => ({ default: m.Layout })));
 
@@ -22,10 +19,7 @@ function Layout({ children }: { children: ReactNode }) {
   );
 }
 
-/**
- * Resources by permission (the API checks them again on every request): a call-centre agent
- * gets only the look-up, an auditor reads, district staff work their districts, an admin all.
- */
+/** Resources by permission; the API checks them again on every request. */
 export function App() {
   return (
     <Admin

@@ -1,8 +1,4 @@
-/**
- * Builds the panel into dist/admin with Vite. `npm ci` builds it once (postinstall), and
- * main.ts builds it again at start only when dist/admin is missing or older than any source it
- * is made from: admin/web, locales, and the few core/ and db/ files the browser bundle imports.
- */
+/** main.ts rebuilds only when dist/admin is older than any source the browser bundle is made from. */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -39,16 +35,9 @@ const COMPRESSIBLE = /\.(js|css|html|svg|json|txt)$/;
 /** Below this a compressed copy saves less than its headers and the work of choosing it. */
 const MIN_BYTES = 1024;
 
-/**
- * Brotli's two top levels take several times as long for a few per cent less: the build runs on
- * a first `npm start`, where a newcomer waits for it.
- */
+/** Not the top levels: the build runs on a first `npm start`, where a newcomer waits for it. */
 const BROTLI_QUALITY = 9;
 
-/**
- * Writes a brotli (.br) and a gzip (.gz) copy beside each text asset of dist/admin, once at
- * build time; admin/server/panel.ts serves the one the browser accepts.
- */
 export async function compressPanel(dir: string = outDir): Promise<void> {
   const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => COMPRESSIBLE.test(f));
   await Promise.all(

@@ -1,7 +1,4 @@
-/**
- * Everything behind the sign-in, in a chunk of its own: App.tsx imports this module only once a
- * staff member is signed in, so the login page does not carry the panel's pages.
- */
+/** Imported only once a staff member is signed in, so the login page does not carry the panel's pages. */
 export { default as applications } from './applications/index.ts';
 export { default as auditLog } from './audit-log/index.ts';
 export { ChangePasswordPage } from './auth/ChangePasswordPage.tsx';

@@ -2,10 +2,7 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
-/**
- * The panel, built into dist/admin and served by the Hono process under /admin/. `base` (not
- * react-admin's `basename`: it uses a hash router) makes every asset URL start with /admin/.
- */
+/** `base`, not react-admin's `basename`: it uses a hash router. */
 export default defineConfig(({ command }) => {
   // Vite takes NODE_ENV from the environment when it is set (vitest sets "test"), and React and
   // the JSX transform must agree: a build is production code wherever it is started from. Vite

@@ -60,7 +60,6 @@ export async function signIn(app: TestApp, login: string, password: string, ip =
   return { cookie, csrf: body.csrfToken, user: body };
 }
 
-/** A signed-in client: JSON in and out, the cookie and the CSRF token on every call. */
 export function client(app: TestApp, session: Session | null) {
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const init: RequestInit = {
@@ -94,7 +93,6 @@ export function client(app: TestApp, session: Session | null) {
 
 export type Client = ReturnType<typeof client>;
 
-/** The four kinds of staff the permission tests sign in as. */
 export type Role = 'admin' | 'district' | 'call_centre' | 'auditor';
 export const ROLES: Role[] = ['admin', 'district', 'call_centre', 'auditor'];
 
@@ -107,11 +105,7 @@ export interface RoleCase {
   body?: (json: any, role: Role) => void;
 }
 
-/**
- * One test per case × role (inside a describe): allowed roles get 200 or 201, the others 403
- * with `forbidden(case)` in the body, and nobody gets in without a session (401). `sessions` is
- * read when the tests run, after beforeAll signed everyone in.
- */
+/** `sessions` is read when the tests run, after beforeAll signed everyone in. */
 export function everyRole<C extends RoleCase>(
   cases: C[],
   sessions: () => { as: Record<Role, Client>; anonymous: Client },
@@ -141,7 +135,6 @@ export function everyRole<C extends RoleCase>(
   }
 }
 
-/** react-admin's list query string. */
 export function listQuery(filter: Record<string, unknown> = {}, sort?: [string, 'ASC' | 'DESC'], range?: [number, number]): string {
   const p = new URLSearchParams({ filter: JSON.stringify(filter) });
   if (sort) p.set('sort', JSON.stringify(sort));

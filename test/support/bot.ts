@@ -12,7 +12,6 @@ import { testLogger } from './logger.ts';
 
 export const botConfig = loadConfig({ BOT_TOKEN, NODE_ENV: 'test' });
 
-/** The bot on a test database, talking to a fake Telegram. */
 export async function makeBot(database: Database, opts: { policy?: Policy; tg?: FakeTelegram } = {}) {
   const tg = opts.tg ?? new FakeTelegram();
   const i18n = await createI18n();
@@ -70,19 +69,16 @@ export async function createBotPlaces(db: Queryable): Promise<BotPlaces> {
 }
 
 let serial = randomInt(0, 9000);
-/** A valid IIN for a birth date, unique within the run. */
 export function iinFor(birthDate: string, sex: 'male' | 'female' = 'female'): string {
   const iin = makeIin(birthDate, sex, serial);
   serial = (Number(iin.slice(7, 11)) + 1 + randomInt(0, 5)) % 10000;
   return iin;
 }
 
-/** An IIN with a wrong check digit. */
 export function badChecksum(iin: string): string {
   return iin.slice(0, 11) + String((Number(iin[11]) + 1) % 10);
 }
 
-/** YYYY-MM-DD `years` years and `days` days before today (UTC). */
 export function yearsAgo(years: number, days = 0): string {
   const d = new Date();
   d.setUTCFullYear(d.getUTCFullYear() - years);

@@ -7,8 +7,6 @@ import type { Policy } from '../../core/policy.ts';
 import { testServer } from './admin.ts';
 import { CHROMIUM_ARGS } from './chromium.ts';
 
-
-/** The real HTTP server (createServer) on a random port of 127.0.0.1, serving the built panel. */
 export async function startServer(database: Database, policy?: Policy): Promise<{ url: string; close: () => Promise<void> }> {
   const app = testServer(database, policy);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -22,10 +20,7 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: inject('chromiumPath'), args: CHROMIUM_ARGS });
 }
 
-/**
- * A page that records what must never happen: script errors, and dialogs opened by something
- * else than the panel's own confirm/prompt (an alert() would mean injected markup ran).
- */
+/** Dialogs other than the panel's own confirm/prompt are failures: an alert() would mean injected markup ran. */
 export async function watchedPage(browser: Browser, answers: { prompt?: string } = {}) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'ru-RU', timezoneId: 'Asia/Almaty' });
   const page = await context.newPage();

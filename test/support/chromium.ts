@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** How the browser tests and the panel benchmark start Chromium (no runner needed here). */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -14,11 +13,7 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/**
- * The Chromium that `npm ci` brings (@sparticuz/chromium, unpacked into the temp directory on
- * first use), so a fresh machine needs nothing installed by hand. CHROMIUM_PATH picks another
- * build (e.g. Debian's /usr/bin/chromium).
- */
+/** The Chromium of `npm ci` (@sparticuz/chromium), so a fresh machine needs nothing installed by hand; CHROMIUM_PATH picks another. */
 export async function chromiumPath(): Promise<string> {
   if (process.env.CHROMIUM_PATH) {
     if (!existsSync(process.env.CHROMIUM_PATH)) throw new Error(`CHROMIUM_PATH=${process.env.CHROMIUM_PATH} does not exist`);

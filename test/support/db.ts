@@ -3,11 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { inject } from 'vitest';
 import { openDatabase, pgliteExtensions, type Database } from '../../db/client.ts';
 
-/**
- * The test file's database: a PGlite loaded from the migrated dump, or a pool on the run's
- * fresh PostgreSQL database (shared by the files of the run: tests make their own districts
- * and children, so they never see each other's queues).
- */
+/** On PostgreSQL the run's files share one database: tests make their own districts and children. */
 export async function openTestDatabase(options: { poolSize?: number } = {}): Promise<Database> {
   if (inject('backend') === 'pglite') {
     const pglite = await PGlite.create({ loadDataDir: new Blob([readFileSync(inject('pgliteDump'))]), extensions: pgliteExtensions });

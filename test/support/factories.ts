@@ -6,10 +6,7 @@ import { makeIin } from '../../core/iin.ts';
 import type { Policy } from '../../core/policy.ts';
 import { decidePriorityClaim } from '../../core/priority.ts';
 
-/**
- * Realistic test data. IINs come from a random day and serial per file, then run on
- * sequentially, so files sharing the PostgreSQL database never pick the same child.
- */
+/** IINs run on sequentially from a random start per file, so files sharing the database never pick the same child. */
 function iinSequence(fromYear: number, span: number) {
   let day = randomInt(0, span);
   let serial = randomInt(0, 9000);
@@ -30,7 +27,6 @@ function iinSequence(fromYear: number, span: number) {
 const adults = iinSequence(1980, 7000);
 const childrenByYear = new Map<number, ReturnType<typeof iinSequence>>();
 
-/** A child born in `year` (defaults to three years ago) with a valid, unused IIN. */
 export function newChild(year = new Date().getUTCFullYear() - 3): { iin: string; birthDate: string } {
   let seq = childrenByYear.get(year);
   if (!seq) {
@@ -51,7 +47,6 @@ export interface Places {
   groupIds: number[];
 }
 
-/** A district of its own with kindergartens teaching both languages and groups for recent years. */
 export async function createPlaces(db: Queryable, options: { kindergartens?: number } = {}): Promise<Places> {
   const tag = `${Date.now().toString(36)}${randomInt(0, 1e9).toString(36)}`;
   const [locality] = await db
@@ -94,7 +89,6 @@ export async function createPlaces(db: Queryable, options: { kindergartens?: num
   return { districtId: district!.id, kindergartenIds: kgs.map((k) => k.id), groupIds: gs.map((g) => g.id) };
 }
 
-/** A complete, valid application form for a new child in `places`. */
 export function applicationInput(
   places: Places,
   overrides: Partial<ApplicationInput> & { childYear?: number; at?: Date } = {},
@@ -127,10 +121,6 @@ export function applicationInput(
   };
 }
 
-/**
- * A priority right granted as the service grants it: approved by two different staff members
- * (core/priority.ts four eyes); one approval suffices for a category the policy leaves out.
- */
 export async function grantPriority(db: Queryable, applicationId: number, policy: Policy, now?: Date) {
   const first = await decidePriorityClaim(db, { applicationId, decision: 'verified', actor: { type: 'staff', id: 1 }, policy, now });
   if (first.priorityProof === 'verified') return first;

@@ -2,7 +2,6 @@ import type { TestProject } from 'vitest/node';
 import { buildPanel, panelIsStale } from '../../admin/web/build.ts';
 import { chromiumPath } from './chromium.ts';
 
-/** The browser tests need a Chromium and the built panel (built here when stale). */
 export default async function setup(project: TestProject) {
   project.provide('chromiumPath', await chromiumPath());
   if (panelIsStale()) await buildPanel();

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../db/client.ts';
 
-/** Migrates one PGlite with the committed migrations and hands test files a dump to load. */
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'balabaqsha-pglite-'));
   const database = await openDatabase({ dataDir: 'memory://' });

@@ -2,10 +2,6 @@ import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../db/client.ts';
 
-/**
- * A fresh database on the real server for this run, migrated with the committed migrations,
- * dropped afterwards. The server comes from TEST_DATABASE_URL, DATABASE_URL or the local default.
- */
 export default async function setup(project: TestProject) {
   const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });

@@ -1,8 +1,4 @@
-/**
- * The tests' logger: pino at level error, writing into a list that test/support/setup.ts checks
- * after every test, so an error logged by the bot's error boundary, Hono's onError or a worker
- * fails the test that caused it. A test that provokes one on purpose says so with expectLoggedError.
- */
+/** test/support/setup.ts fails a test on an error-level log unless the test expected it (expectLoggedError). */
 import pino from 'pino';
 import type { Logger } from '../../core/logger.ts';
 
@@ -36,7 +32,6 @@ export function expectLoggedError(pattern: RegExp): void {
   expected.push({ pattern, seen: 0 });
 }
 
-/** Errors logged since the last call that no expectation covers, and expectations never met. */
 export function takeLoggedErrors(): { unexpected: LoggedError[]; unmet: RegExp[] } {
   const unexpected: LoggedError[] = [];
   for (const entry of logged.splice(0)) {

@@ -1,9 +1,4 @@
-/**
- * The raster images of a PDF as pdfkit writes them, and the QR codes in them. pdfkit embeds a
- * PNG either as its zlib data with a PNG predictor (no transparency) or as decoded pixels plus a
- * soft mask (alpha, as the qrcode package's PNGs have); both are read back here into RGBA on
- * white paper, the way the printed referral is scanned, and handed to jsQR.
- */
+/** pdfkit embeds a PNG as predicted zlib data or as pixels plus a soft mask; both are read back onto white, as a scanner sees the print. */
 import jsQR from 'jsqr';
 import { parseObjects } from './pdf-text.ts';
 
@@ -55,7 +50,6 @@ function samples(dict: string, stream: Buffer, width: number, components: number
   return predictor && predictor >= 10 ? unpredict(stream, width, components) : stream;
 }
 
-/** Every 8-bit DeviceGray, DeviceRGB or Indexed image XObject of the PDF. */
 export function pdfImages(pdf: Buffer): PdfImage[] {
   const objects = parseObjects(pdf);
   const out: PdfImage[] = [];
@@ -101,7 +95,6 @@ export function decodeQr(image: PdfImage, margin = 32): string | null {
   return jsQR(page, width, height)?.data ?? null;
 }
 
-/** The texts of every QR code in the PDF's images. */
 export function pdfQrCodes(pdf: Buffer): string[] {
   return pdfImages(pdf)
     .map((image) => decodeQr(image))

@@ -1,12 +1,6 @@
 import { inflateSync } from 'node:zlib';
 
-/**
- * The text of a PDF as pdfkit writes it, without poppler or pdf.js: inflate the streams,
- * read each font's ToUnicode CMap, and decode the hex glyph strings of the Tj/TJ operators
- * on each page through the CMap of the font selected by Tf. Good for pdfkit's output (one
- * BT…ET block per line, Type0 fonts with two-byte codes), not for PDFs in general.
- * Lines come out one per text block; a wide gap inside a TJ array (justified text) is a space.
- */
+/** Good for pdfkit's output (one BT…ET block per line, Type0 fonts), not for PDFs in general; no poppler or pdf.js needed. */
 export function pdfText(pdf: Buffer): string {
   const objects = parseObjects(pdf);
   const cmaps = new Map<number, Map<number, string>>();
@@ -39,7 +33,6 @@ export function pdfText(pdf: Buffer): string {
 
 export interface PdfObject {
   dict: string;
-  /** The stream's bytes, inflated when the stream is FlateDecode. */
   stream: Buffer | null;
 }
 
@@ -150,5 +143,4 @@ function contentText(content: string, fonts: Map<string, number>, fontCmap: (ref
   return lines.join('\n');
 }
 
-/** The text with every run of white space made one space: for phrases that wrap across lines. */
 export const flatText = (pdf: Buffer) => pdfText(pdf).replace(/\s+/g, ' ');

@@ -2,11 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import { applications, queues } from '../../db/schema/index.ts';
 
-/**
- * The queue of one district × year × language ordered by brute force: every waiting child
- * read with a plain SELECT, lists sorted in memory, places handed out one by one from the
- * queue's phase exactly as SPEC words it. Independent of queue_counts and core/queue.ts.
- */
+/** Brute force, independent of queue_counts and core/queue.ts. */
 export async function referenceOrder(db: Queryable, queueId: number, k = 3): Promise<number[]> {
   const [queue] = await db.select().from(queues).where(eq(queues.id, queueId));
   const rows = await db

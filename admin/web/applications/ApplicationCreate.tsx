@@ -1,8 +1,4 @@
-/**
- * Intake at the education department's office or a public service centre: the operator enters
- * the application on the parent's behalf (possibly a representative with a power of attorney).
- * The API runs core's submitApplication: the same rules and the same duplicate check as the bot.
- */
+/** The API runs core's submitApplication: the same rules and duplicate check as the bot. */
 import { Alert, Box, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
 import { useWatch } from 'react-hook-form';
@@ -35,7 +31,7 @@ import { API, httpClient } from '../providers/http.ts';
 
 const IIN_CODES = { format: 'iin_format', century: 'iin_century', date: 'iin_date', checksum: 'iin_checksum' } as const;
 
-/** The IIN's own check in the browser, for an instant hint; the API checks again. */
+/** An instant hint; the API checks again. */
 const validIin: Validator = (value: unknown) => {
   if (!value) return undefined;
   const parsed = parseIin(String(value));
@@ -66,7 +62,6 @@ type IntakeForm = {
   consent: boolean;
 };
 
-/** The form's shape to the API's: phones as strings, the birth date from the child's IIN. */
 function toRequest(data: IntakeForm) {
   const parsed = parseIin(data.child.iin ?? '');
   const { withRepresentative, ...rest } = data;
@@ -114,11 +109,7 @@ type IntakeAnswer = {
   elsewhere?: { district: { nameKk: string; nameRu: string } | null };
 };
 
-/**
- * The child's IIN checked as it is typed, with core's rule: the count of digits, then what is
- * wrong or the birth date it gives, then whether the child already has an active application
- * (the intake's own duplicate answer: another district's is named by its district only).
- */
+/** Another district's duplicate is named by its district only. */
 function ChildIinCheck() {
   const translate = useTranslate();
   const locale = useLocale();

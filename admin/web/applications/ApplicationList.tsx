@@ -38,10 +38,7 @@ const filters = (translate: (key: string) => string) => [
   <BooleanInput key="awaitingSecondApproval" source="awaitingSecondApproval" />,
 ];
 
-/**
- * The whole filtered list as CSV from the server (streamed, translated, audited); react-admin's
- * own exporter stopped at one page of 100 rows and wrote raw codes and UTC times.
- */
+/** Streamed, translated and audited by the server; react-admin's exporter stopped at one page and wrote raw codes. */
 function ExportCsvButton() {
   const { filterValues, sort, total } = useListContext();
   const translate = useTranslate();
@@ -99,10 +96,7 @@ function ApplicationGrid() {
   );
 }
 
-/**
- * The working list: a district's waiting children in queue order by default (cohort, language,
- * list, registration time), one search box for IIN, number or name, and the filters staff use.
- */
+/** A district's waiting children in queue order by default. */
 export function ApplicationList() {
   const { identity, isPending } = useGetIdentity();
   const translate = useTranslate();

@@ -1,10 +1,7 @@
 import { SearchInput, useListContext, useTranslate, type SearchInputProps } from 'react-admin';
 import { isShortSearch, MIN_NAME_SEARCH } from '../providers/data-provider.ts';
 
-/**
- * The list's one search box (IIN, application number or part of a name). One or two letters
- * are too few to look a name up: the box says so, and the list waits for the third.
- */
+/** One or two letters are too few to look a name up: the box says so, and the list waits for the third. */
 export function ApplicationSearch({ sx, ...props }: Omit<SearchInputProps, 'helperText'>) {
   const translate = useTranslate();
   const { filterValues } = useListContext();

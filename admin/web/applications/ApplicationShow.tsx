@@ -1,8 +1,3 @@
-/**
- * One application with everything about it: the child, the applicant and any representative
- * acting by power of attorney, the documents with previews, the queue position and who is
- * ahead, referrals, and the full status history. Actions sit in the top bar.
- */
 import { Alert, Box, Chip, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
 import { useLocation } from 'react-router-dom';
 import { ListButton, Show, TopToolbar, useRecordContext, useTranslate } from 'react-admin';
@@ -25,14 +20,12 @@ function Actions() {
   );
 }
 
-/** The registration notice (appendix 4), once the child is in the queue: for a parent at the desk. */
 function PrintNotice() {
   const r = useRecordContext<Rec>();
   if (!r?.applicant || r.queueNumber === null) return null;
   return <PrintButtons url={`/api/applications/${r.id}/notice.pdf`} label="admin.desk.print.notice" parentLanguage={r.applicant.language} testId="print-notice" />;
 }
 
-/** Right after a walk-in intake (ApplicationCreate): hand the parent their notice now. */
 function AfterIntake() {
   const r = useRecordContext<Rec>();
   const translate = useTranslate();
@@ -48,20 +41,16 @@ function AfterIntake() {
 /** An identity claim as the API sends it: applications outside the user's districts only counted. */
 type Claim = ApplicationDetail['identityClaims'][number] & { applicationsElsewhere: number };
 
-/** /api/applications/:id: core/application-view.ts's detail (dates arrive as strings) and the user's actions. */
 type Rec = ApplicationDetail['application'] &
   Omit<ApplicationDetail, 'application' | 'identityClaims'> & {
     id: number;
     identityClaims: Claim[];
     actions: { verify: boolean; refuse: boolean; priority: boolean; approvePriority: boolean; downloadDocuments: boolean; uploadDocuments: boolean };
-    /** core/priority.ts four eyes: approved once, waiting for another staff member. */
     secondApproval: { firstApproverId: number; firstApproverName: string | null; at: string } | null;
-    /** core/certificates.ts: the work certificate may lapse before it is verified, or lapses soon. */
     certificateWarning:
       | { kind: 'lapses_before_verification'; validUntil: string; verifiedBy: string; days: number }
       | { kind: 'renew'; validUntil: string; sendBy: string; days: number }
       | null;
-    /** core/unreachable.ts: Telegram refuses the parent's chat; staff phone them. */
     telegramUnreachable: { reason: string; since: string } | null;
   };
 
@@ -174,11 +163,7 @@ function People() {
   );
 }
 
-/**
- * What this submission gave that does not agree with the records: the applicant's IIN in other
- * records with other contacts or another Telegram account, and the child as typed when their
- * record says otherwise. Nothing was merged or overwritten; staff compare with the documents.
- */
+/** Nothing was merged or overwritten; staff compare with the documents. */
 function Discrepancies() {
   const r = useRecordContext<Rec>();
   const translate = useTranslate();

@@ -1,7 +1,3 @@
-/**
- * The application's documents: previews (images inline, PDFs in a frame) for roles that may
- * open them, a per-document verify/reject, and an upload of scans made at the office.
- */
 import UploadIcon from '@mui/icons-material/UploadFile';
 import { Box, Button as MuiButton, Card, CardContent, CardMedia, Chip, MenuItem, TextField, Typography } from '@mui/material';
 import { useState } from 'react';

@@ -1,9 +1,4 @@
-/**
- * The actions on one application: verify its documents, refuse it with a reason code and a
- * comment (the parent reads both in the bot), decide its priority claim. Each opens a small
- * dialog: Enter confirms, Esc cancels. A priority right takes two staff members' approvals
- * (core/priority.ts); the first approver may then only deny it. The API checks the role and district again.
- */
+/** The API checks the role and district again. */
 import CheckIcon from '@mui/icons-material/Check';
 import BlockIcon from '@mui/icons-material/Block';
 import VerifiedUserIcon from '@mui/icons-material/VerifiedUser';

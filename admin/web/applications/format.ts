@@ -1,4 +1,3 @@
-/** +77012345678 → +7 701 234 56 78 (or masked for the call centre). */
 export const maskedPhone = (mask: boolean) => (phone: string) => {
   const m = /^\+7(\d{3})(\d{3})(\d{2})(\d{2})$/.exec(phone);
   if (!m) return phone;

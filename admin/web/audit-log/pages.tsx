@@ -1,4 +1,4 @@
-/** Who did what, when and why: filterable, read-only. Data is shown as text, never as markup. */
+/** Data is shown as text, never as markup. */
 import { DateTimeInput, Datagrid, FunctionField, Link, List, NumberInput, SelectInput, Show, SimpleShowLayout, TextField, TextInput, useTranslate } from 'react-admin';
 import { useActionLabel, useReasonLabel } from '../applications/ApplicationShow.tsx';
 import { choices } from '../common/enums.ts';
@@ -45,7 +45,6 @@ interface Row {
   data: Record<string, unknown> | null;
 }
 
-/** What the row is about: an application by its number and child, anything else by its kind and id. */
 function useSubject() {
   const translate = useTranslate();
   return (r: Row) => {
@@ -58,7 +57,6 @@ function useSubject() {
   };
 }
 
-/** Application states are statuses: shown in words; other entities' states as stored. */
 function useStates() {
   const translate = useTranslate();
   const state = (entity: string, value: string | null) =>
@@ -66,7 +64,6 @@ function useStates() {
   return (r: Row) => [state(r.entity, r.fromState), state(r.entity, r.toState)].filter(Boolean).join(' → ');
 }
 
-/** The row's details as lines of text (the comment has its own field). */
 function Data(_props: { source?: string; label?: string }) {
   return (
     <FunctionField

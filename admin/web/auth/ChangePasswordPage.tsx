@@ -1,7 +1,3 @@
-/**
- * The password change, forced at the first login with a one-time password (and open from the
- * user menu at any time). The API checks the rules; the page shows its field errors.
- */
 import { Alert, Box, Button, Card, CardContent, TextField, Typography } from '@mui/material';
 import { useState, type FormEvent } from 'react';
 import { HttpError, LocalesMenuButton, useGetIdentity, useLogout, useTranslate } from 'react-admin';

@@ -1,7 +1,6 @@
 import { Box, Typography } from '@mui/material';
 import { LocalesMenuButton, Login, LoginForm, useTranslate } from 'react-admin';
 
-/** react-admin's login form with the service's name and the language switch. */
 export function LoginPage() {
   const translate = useTranslate();
   return (

@@ -1,8 +1,4 @@
-/**
- * Talk to the real parent bot inside the panel, without Telegram: the API feeds each step to a
- * bot made by createBot with an in-process fake transport and returns what the bot sent. The
- * page renders texts and both kinds of keyboards as buttons, so staff see what parents see.
- */
+/** The real parent bot behind an in-process fake transport, so staff see what parents see. */
 import RestartAltIcon from '@mui/icons-material/RestartAlt';
 import SendIcon from '@mui/icons-material/Send';
 import { Alert, Box, Button, LinearProgress, Paper, TextField, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
@@ -13,10 +9,7 @@ import { errorMessage } from '../providers/http.ts';
 
 type Entry = { from: 'user'; text: string; key: string } | { from: 'bot'; message: BotMessage; key: string };
 
-/**
- * Telegram's HTML subset (b, i, u, s, code, pre, a) rendered as React elements; anything else
- * is text. Never innerHTML: a parent's name with markup in it stays text.
- */
+/** Never innerHTML: a parent's name with markup in it stays text. */
 function TelegramHtml({ text }: { text: string }): ReactNode {
   const parts: ReactNode[] = [];
   const stack: { tag: string; children: ReactNode[]; href?: string }[] = [{ tag: 'root', children: parts }];

@@ -1,4 +1,4 @@
-/** The values of the database enums (one definition: db/schema/enums.ts) as choices for inputs. */
+/** One definition: db/schema/enums.ts. */
 import {
   applicationStatusEnum,
   channelEnum,
@@ -24,7 +24,6 @@ export const ROLES = staffRoleEnum.enumValues;
 export { PRIORITY_REJECTION_REASONS, REFUSAL_REASONS };
 export const LISTS = ['extraordinary', 'firstPriority', 'general'] as const;
 
-/** Choices whose names are translation keys (react-admin translates them). */
 export function choices(prefix: string, values: readonly (string | number)[]) {
   return values.map((id) => ({ id, name: `${prefix}.${id}` }));
 }

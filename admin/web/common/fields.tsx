@@ -1,4 +1,3 @@
-/** Small fields shared by the resources: translated enums, status chips, names in the UI language, sections and table heads of show pages. */
 import { Card, CardContent, Chip, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import type { ReactNode } from 'react';
 import { useLocaleState, useRecordContext, useTranslate } from 'react-admin';
@@ -9,7 +8,6 @@ export function useLocale(): 'kk' | 'ru' {
   return locale === 'ru' ? 'ru' : 'kk';
 }
 
-/** nameKk or nameRu (any bilingual column pair) in the panel's language. */
 export function bilingual(record: Record<string, unknown> | undefined, base: string, locale: 'kk' | 'ru'): string {
   if (!record) return '';
   const value = record[`${base}${locale === 'kk' ? 'Kk' : 'Ru'}`];
@@ -26,7 +24,6 @@ export function BilingualField({ source, label: _label }: { source: string; labe
   );
 }
 
-/** A value shown through its translation key, e.g. status.registered. */
 export function EnumField({ source, prefix }: { source: string; prefix: string; label?: string; sortable?: boolean }) {
   const record = useRecordContext();
   const translate = useTranslate();
@@ -68,7 +65,6 @@ export function StatusChip({ source = 'status', prefix = 'status' }: { source?: 
   return <Chip size="small" color={STATUS_COLORS[value] ?? 'default'} label={translate(`${prefix}.${value}`, { _: value })} />;
 }
 
-/** A labelled value in the show pages' sections. */
 export function Line({ label, children }: { label: string; children: ReactNode }) {
   const translate = useTranslate();
   if (children === null || children === undefined || children === '') return null;
@@ -80,17 +76,13 @@ export function Line({ label, children }: { label: string; children: ReactNode }
   );
 }
 
-/**
- * Dates in Almaty time as both languages write them (core/format.ts); a bare day (a birth date,
- * 'YYYY-MM-DD') is written as it is, never shifted through a time zone.
- */
+/** A bare day (a birth date) is written as it is, never shifted through a time zone. */
 export function formatDate(value: string | Date | null | undefined, _locale?: 'kk' | 'ru', withTime = true): string {
   if (!value) return '';
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDay(value);
   return withTime ? formatDateTime(value) : formatInstantDay(value);
 }
 
-/** Dates and times in Almaty time, in the panel's language. */
 export function DateTimeField({ source, showTime = true }: { source: string; showTime?: boolean; label?: string; sortable?: boolean }) {
   const record = useRecordContext();
   const locale = useLocale();
@@ -101,7 +93,6 @@ export function DateTimeField({ source, showTime = true }: { source: string; sho
   );
 }
 
-/** A titled card of a show page (title: a translation key). */
 export function Section({ title, children, testId }: { title?: string; children: ReactNode; testId?: string }) {
   const translate = useTranslate();
   return (
@@ -118,7 +109,6 @@ export function Section({ title, children, testId }: { title?: string; children:
   );
 }
 
-/** A table's head row: one cell per translation key. */
 export function HeadRow({ labels }: { labels: string[] }) {
   const translate = useTranslate();
   return (

@@ -3,17 +3,13 @@ import { sortByName } from '../../../core/format.ts';
 import { bilingual, useLocale } from './fields.tsx';
 import { choices } from './enums.ts';
 
-/**
- * The districts (at most a hundred) in the alphabetical order of the panel's language: Kazakh
- * puts «Әуезов ауданы» right after А, which the database's order does not.
- */
+/** Kazakh puts «Әуезов ауданы» right after А, which the database's order does not. */
 export function useDistricts(filter?: Record<string, unknown>) {
   const locale = useLocale();
   const { data = [], isPending } = useGetList('districts', { pagination: { page: 1, perPage: 100 }, sort: { field: 'id', order: 'ASC' }, filter });
   return { districts: sortByName(data, locale, (d) => bilingual(d, 'name', locale)), isPending };
 }
 
-/** A district picker with names in the panel's language, in its alphabetical order. */
 export function DistrictInput(props: Omit<SelectInputProps, 'choices' | 'source' | 'filter'> & { source?: string; filter?: Record<string, unknown> }) {
   const locale = useLocale();
   const { source = 'districtId', label = 'resources.applications.fields.districtId', filter, ...rest } = props;

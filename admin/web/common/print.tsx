@@ -1,9 +1,3 @@
-/**
- * Print a result document for a parent at the desk: the referral or the registration notice,
- * the same PDF the bot sends (/api/referrals/:id/pdf, /api/applications/:id/notice.pdf), in the
- * parent's language, with the other language one click away. The PDF opens in a new tab, where
- * the browser prints or saves it; the server audits every copy.
- */
 import PrintIcon from '@mui/icons-material/Print';
 import { Button, ButtonGroup, IconButton, Tooltip } from '@mui/material';
 import { useTranslate } from 'react-admin';
@@ -29,7 +23,6 @@ export function PrintButtons({ url, label, parentLanguage, testId }: { url: stri
   );
 }
 
-/** A list row's print action (the parent's language); the row's click still opens the record. */
 export function PrintIconButton({ url, label, parentLanguage }: { url: string; label: string; parentLanguage: Lang }) {
   const translate = useTranslate();
   return (

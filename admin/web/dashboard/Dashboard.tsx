@@ -1,8 +1,4 @@
-/**
- * Queue sizes (by district, age group, language and list), today's applications, what awaits
- * verification, priority claims waiting for a second approval (how many, the oldest), the share of results within the 30-minute deadline and the appendix 6 quality
- * indicators, with charts. District staff see their districts only (the API decides).
- */
+/** District staff see their districts only: the API decides. */
 import { Box, Card, CardActionArea, CardContent, MenuItem, TextField, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
 import { Title, useDataProvider, useNotify, usePermissions, useTranslate } from 'react-admin';
@@ -16,15 +12,12 @@ import type { Dashboard as DashboardData, PanelDataProvider } from '../providers
 import { errorMessage } from '../providers/http.ts';
 
 const COLORS = ['#00587a', '#f2a900', '#2e7d32', '#c62828', '#6a1b9a', '#00838f'];
-/** The same colour for a list everywhere: extraordinary, first priority, general. */
 const LIST_COLORS = ['#c62828', '#2e7d32', '#00587a'];
 const count = formatNumber;
 const percent = formatPercent;
 
-/** The applications list with a filter, as a link target. */
 const listOf = (filter: Record<string, unknown>) => `/applications?filter=${encodeURIComponent(JSON.stringify(filter))}`;
 
-/** A figure; with `to`, a link to the list of the applications it counts. */
 function Tile({ label, value, hint, to }: { label: string; value: string | number; hint?: string; to?: string }) {
   const translate = useTranslate();
   return (

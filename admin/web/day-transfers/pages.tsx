@@ -1,7 +1,3 @@
-/**
- * The working days moved by the government's yearly decree (admin only). Holidays come from the
- * law in core/working-days.ts; only these moves are typed in, one row per day, by year.
- */
 import { Alert } from '@mui/material';
 import {
   Create,

@@ -1,7 +1,6 @@
 import { createElement } from 'react';
 import { BilingualField } from '../common/fields.tsx';
 
-/** Districts are reference data for filters and forms: no pages of their own. */
 export default {
   list: undefined,
   show: undefined,

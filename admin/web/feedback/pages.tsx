@@ -1,4 +1,3 @@
-/** Applicants' ratings of the service (appendix 6), 1–5 each, with comments. Read-only. */
 import { Datagrid, DateInput, List, NumberField, NumberInput, ReferenceField, Show, SimpleShowLayout, TextField } from 'react-admin';
 import { LANGUAGES } from '../common/enums.ts';
 import { DateTimeField, EnumField } from '../common/fields.tsx';

@@ -1,7 +1,4 @@
-/**
- * "Offer to the next in queue": the group's free seat goes to the first child, in the queue's
- * merged order, who ranked this kindergarten (core/placement.ts decides who that is).
- */
+/** core/placement.ts decides who is next. */
 import SendIcon from '@mui/icons-material/Send';
 import { Button, useCreate, useNotify, useRecordContext, useRedirect } from 'react-admin';
 import { errorMessage } from '../providers/http.ts';

@@ -1,4 +1,3 @@
-/** Kindergartens with their seats; groups by birth year and language; admins edit. */
 import {
   CheckboxGroupInput,
   Create,

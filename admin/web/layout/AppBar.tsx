@@ -18,7 +18,6 @@ const ChangePasswordItem = forwardRef<HTMLAnchorElement>((props, ref) => {
   );
 });
 
-/** The title, react-admin's language switch (Қазақша / Русский) and the user menu. */
 export function AppBar() {
   return (
     <RaAppBar

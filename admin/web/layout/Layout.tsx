@@ -5,7 +5,7 @@ import { CHANGE_PASSWORD } from '../providers/auth-provider.ts';
 import { AppBar } from './AppBar.tsx';
 import { Menu } from './Menu.tsx';
 
-/** react-admin's layout; a user with a one-time password goes to the password change first. */
+/** A user with a one-time password goes to the password change first. */
 export function Layout({ children }: { children: ReactNode }) {
   const { identity } = useGetIdentity();
   if (identity?.mustChangePassword) return <Navigate to={CHANGE_PASSWORD} replace />;

@@ -2,7 +2,6 @@ import ChatIcon from '@mui/icons-material/Chat';
 import PhoneInTalkIcon from '@mui/icons-material/PhoneInTalk';
 import { Menu as RaMenu, usePermissions, useTranslate } from 'react-admin';
 
-/** The dashboard, the resources this user may see, and the look-up and bot preview pages. */
 export function Menu() {
   const translate = useTranslate();
   const { permissions = [] } = usePermissions<string[]>();

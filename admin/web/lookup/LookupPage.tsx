@@ -1,9 +1,3 @@
-/**
- * The call-centre look-up: one box (IIN or application number) and a reason, both required, the
- * reason typed again for every look-up; the answer is the status, the position, the next step
- * and its deadline, with personal data masked. Every look-up is in the audit log with its
- * reason. Enter searches.
- */
 import SearchIcon from '@mui/icons-material/Search';
 import { Alert, Box, Button, Card, CardContent, Chip, TextField, Typography } from '@mui/material';
 import { useState, type FormEvent } from 'react';

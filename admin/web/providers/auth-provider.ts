@@ -1,7 +1,4 @@
-/**
- * react-admin's authProvider over /api/auth. The API decides everything; the panel keeps the
- * signed-in user (roles, districts, permissions) only to show the right menus and buttons.
- */
+/** The API decides everything; the panel keeps the user only to show the right menus and buttons. */
 import { HttpError, type AuthProvider } from 'react-admin';
 import { API, get, httpClient, post, setCsrfToken } from './http.ts';
 
@@ -26,7 +23,6 @@ function remember(user: Me | null): Me | null {
   return user;
 }
 
-/** The signed-in user, asked once per page load. */
 export function currentUser(): Promise<Me | null> {
   if (me) return Promise.resolve(me);
   pending ??= get<Me>('auth/me')

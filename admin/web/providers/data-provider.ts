@@ -1,7 +1,3 @@
-/**
- * ra-data-simple-rest over /api, plus the actions that are not CRUD: verify, refuse, priority
- * decisions, referral steps, document uploads, the look-up, the dashboard, password resets.
- */
 import simpleRestProvider from 'ra-data-simple-rest';
 import type { DataProvider } from 'react-admin';
 import type { LookupAnswer as CoreLookupAnswer } from '../../../core/lookup.ts';
@@ -18,10 +14,7 @@ export interface PanelDataProvider extends DataProvider {
   botPreview(body: unknown): Promise<BotPreviewResponse>;
 }
 
-/**
- * The applications' search box looks a name up from 3 letters (MIN_NAME_SEARCH of
- * admin/server/applications.ts; the server answers 400 to less). An IIN or a number is longer.
- */
+/** The server answers 400 to a shorter name search (admin/server/applications.ts). */
 export const MIN_NAME_SEARCH = 3;
 export const isShortSearch = (q: unknown): boolean => typeof q === 'string' && q.trim() !== '' && [...q.trim().replace(/\s+/g, ' ')].length < MIN_NAME_SEARCH;
 
@@ -49,7 +42,6 @@ export const dataProvider: PanelDataProvider = {
 /** A server type as it arrives here over JSON: its dates are ISO strings. */
 export type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
 
-/** One answer of the call-centre look-up (core/lookup.ts). */
 export type LookupAnswer = Json<CoreLookupAnswer>;
 
 export interface LookupResponse {
@@ -74,7 +66,6 @@ export interface Dashboard {
   perDay: { day: string; channel: string; n: number }[];
 }
 
-/** One message the parent bot sent in the preview (admin/server/bot-preview.ts). */
 export type BotMessage = PreviewMessage;
 
 export interface BotPreviewResponse {

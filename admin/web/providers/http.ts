@@ -1,7 +1,4 @@
-/**
- * Every call to /api: same-origin cookie, JSON, and the session's CSRF token on changes. The
- * token comes from /api/auth/login and /api/auth/me and lives only in memory.
- */
+/** The CSRF token comes from /api/auth/login and /me and lives only in memory. */
 import { fetchUtils, HttpError } from 'react-admin';
 
 export const API = '/api';
@@ -20,7 +17,6 @@ export interface FieldError {
 /** react-admin reads {message, args} for a field error when it is written in its own format. */
 const RA_FORMAT = '@@react-admin@@';
 
-/** The API's field errors as the nested object react-admin puts on the form's inputs. */
 export function formErrors(fields: FieldError[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of fields) {
@@ -58,7 +54,6 @@ export async function httpClient(url: string, options: fetchUtils.Options = {}) 
   }
 }
 
-/** A POST to /api/<path> with a JSON body, answered with JSON. */
 export async function post<T = unknown>(path: string, body: unknown = {}): Promise<T> {
   const { json } = await httpClient(`${API}/${path}`, { method: 'POST', body: JSON.stringify(body) });
   return json as T;
@@ -69,7 +64,7 @@ export async function get<T = unknown>(path: string): Promise<T> {
   return json as T;
 }
 
-/** A multipart upload (documents); fetchJson would set a JSON content type. */
+/** fetchJson would set a JSON content type. */
 export async function upload<T = unknown>(path: string, form: FormData): Promise<T> {
   const res = await fetch(`${API}/${path}`, {
     method: 'POST',
@@ -85,7 +80,6 @@ export async function upload<T = unknown>(path: string, form: FormData): Promise
   return json as T;
 }
 
-/** The translation key and arguments of an error from any call, for notify(). */
 export function errorMessage(error: unknown): { message: string; args: Record<string, unknown> } {
   if (error instanceof HttpError) {
     const body = (error.body ?? {}) as { params?: Record<string, unknown>; fields?: FieldError[] };

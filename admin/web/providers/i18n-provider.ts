@@ -1,11 +1,4 @@
-/**
- * The panel's texts come from the same locale files as the bot (locales/<lang>/*.json):
- * react-admin's own messages (ra.json), the shared ones (common.json: statuses, categories,
- * error codes) and the panel's (admin.json). Like the bot, it runs on i18next: one syntax
- * for placeholders ({{name}}) and for plurals (key_one, key_few, key_many, key_other, chosen
- * by the language's plural rules). react-admin passes `smart_count`; ra-i18n-i18next hands it
- * to i18next as `count`.
- */
+/** The bot's locale files and i18next; react-admin's `smart_count` reaches i18next as `count` (ra-i18n-i18next). */
 import i18next from 'i18next';
 import { getI18nProvider } from 'ra-i18n-i18next';
 import kkAdmin from '../../../locales/kk/admin.json';
@@ -18,7 +11,6 @@ import ruRa from '../../../locales/ru/ra.json';
 export type Locale = 'kk' | 'ru';
 
 const LOCALES: Locale[] = ['kk', 'ru'];
-/** Each language named in itself, from its own locale file (common.json languageName). */
 const languageNames: Record<Locale, string> = { kk: kkCommon.languageName.kk, ru: ruCommon.languageName.ru };
 
 const STORED = 'RaStore.locale';
@@ -33,7 +25,6 @@ function initialLocale(): Locale {
   return 'kk';
 }
 
-/** Exported for tests: they ask it whether a key exists. */
 export const i18nextInstance = i18next.createInstance();
 
 export const i18nProvider = await getI18nProvider(

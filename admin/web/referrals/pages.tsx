@@ -1,7 +1,3 @@
-/**
- * Offers and referrals: who got which seat, the deadlines, and the steps staff take for a
- * parent who phones or comes in (confirm or decline the offer, extend once, record enrolment).
- */
 import { Dialog, DialogActions, DialogContent, DialogTitle, MenuItem, TextField as MuiTextField, Button as MuiButton } from '@mui/material';
 import { useState, type FormEvent } from 'react';
 import {
@@ -35,7 +31,7 @@ const filters = [
 ];
 
 type PrintableReferral = { id: number; number: string | null; status: string; parentLanguage: 'kk' | 'ru' };
-/** A referral has a document once it is issued (it keeps it after enrolment, for the record). */
+/** It keeps its document after enrolment, for the record. */
 const printable = (r: PrintableReferral | undefined) => !!r?.number && (r.status === 'issued' || r.status === 'enrolled');
 const referralPdf = (r: { id: number }) => `/api/referrals/${r.id}/pdf`;
 
@@ -111,11 +107,7 @@ function ExtendButton() {
 
 const CHANNELS = ['phone', 'desk', 'written', 'kindergarten'] as const;
 
-/**
- * A decision staff take for a parent (confirm or decline the place) or on the kindergarten's word
- * (enrolled): it asks first, and records on what grounds and how it reached them (the API
- * requires both and the application's history shows them).
- */
+/** The API requires the grounds and the channel, and the application's history shows them. */
 function DecisionButton({ action, contained }: { action: 'confirm' | 'decline' | 'enrol'; contained?: boolean }) {
   const record = useRecordContext();
   const translate = useTranslate();

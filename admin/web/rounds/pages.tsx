@@ -1,8 +1,4 @@
-/**
- * Allocation rounds: staff preview a round for a district (who would get which group, who is
- * passed over and why), read it, and commit it after a confirmation; the commit re-checks every
- * offer and reports what changed since the preview. core/placement.ts decides; the panel shows.
- */
+/** core/placement.ts decides; the panel shows. */
 import DoneAllIcon from '@mui/icons-material/DoneAll';
 import PreviewIcon from '@mui/icons-material/Preview';
 import { Alert, Box, Chip, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
@@ -42,7 +38,6 @@ import { errorMessage } from '../providers/http.ts';
 const ROUND_STATUSES = allocationRounds.status.enumValues;
 type RoundStatus = (typeof ROUND_STATUSES)[number];
 
-/** /api/rounds/:id (dates arrive as strings). */
 interface RoundRecord {
   id: number;
   districtId: number;
@@ -105,7 +100,6 @@ export function RoundList() {
   );
 }
 
-/** A new round: choose the district (district staff see only theirs), then see the preview. */
 export function RoundCreate() {
   const translate = useTranslate();
   const notify = useNotify();

@@ -1,7 +1,3 @@
-/**
- * Staff accounts (admin only). A new account or a reset shows a one-time password once, in a
- * dialog; the person changes it at first login. Accounts are switched off, never deleted.
- */
 import { Alert, Dialog, DialogActions, DialogContent, DialogTitle, Button as MuiButton, Typography } from '@mui/material';
 import { useState } from 'react';
 import {

@@ -1,9 +1,4 @@
-/**
- * Parents to phone: Telegram would not deliver to them (they blocked the bot or the chat is gone),
- * or they have not confirmed their phone in time (core/contact-checks.ts). One row per
- * application; a row opens the application. "Call outcome" records what the call gave (audited);
- * it never takes the child's place away: that decision is the application's own action.
- */
+/** "Call outcome" never takes the child's place away: that decision is the application's own action. */
 import { Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, MenuItem, TextField as MuiTextField, Button as MuiButton } from '@mui/material';
 import { useState, type FormEvent } from 'react';
 import {
