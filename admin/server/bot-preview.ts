@@ -1,8 +1,8 @@
 /**
  * POST /api/bot-preview: staff talk to the real parent bot (createBot from bot/index.ts) inside
  * the panel, without Telegram. Each step becomes a Telegram update fed to bot.handleUpdate; the
- * bot's API client is an in-process fake (`client: { fetch }`) that records sendMessage,
- * editMessageText & co., and the answer is what the bot sent, texts and keyboards included.
+ * bot's API client is the in-memory Bot API of bot/fake-api.ts (`client: { fetch }`), and the
+ * answer is what the bot sent, edited or deleted, texts and keyboards included.
  *
  * The bot runs on a sandbox: an in-memory PGlite, migrated with the same migrations, holding a
  * copy of the reference data (districts, kindergartens, groups, policy). An application made in
@@ -19,6 +19,7 @@ import { Hono } from 'hono';
 import type { i18n } from 'i18next';
 import { z } from 'zod';
 import type { Update, UserFromGetMe } from 'grammy/types';
+import { createFakeBotApi, type FakeApiCall, type FakeMessage } from '../../bot/fake-api.ts';
 import { createBot } from '../../bot/index.ts';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { botSessions, districts, groups, kindergartens, localities, policySettings } from '../../db/schema/index.ts';
@@ -61,123 +62,44 @@ export interface PreviewMessage {
   document: string | null;
 }
 
-type Markup = {
-  inline_keyboard?: { text: string; callback_data?: string; url?: string }[][];
-  keyboard?: (string | { text: string; request_contact?: boolean })[][];
-  remove_keyboard?: boolean;
-};
-
-/** The body grammY hands to `fetch`, as text (latin1 keeps binary file parts byte for byte). */
-export async function bodyText(body: unknown, streamEncoding: BufferEncoding = 'utf8'): Promise<string> {
-  if (body === undefined || body === null) return '';
-  if (typeof body === 'string') return body;
-  if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
-  if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(Buffer.from(chunk));
-    return Buffer.concat(chunks).toString(streamEncoding);
-  }
-  return new Response(body as BodyInit).text();
+/** What a staff member sees of one call of the bot: a message sent, edited or deleted, or a callback answer's text. */
+function shown(call: FakeApiCall, m: FakeMessage | null): PreviewMessage | null {
+  const base = { parseMode: null, inline: null, reply: null, removeKeyboard: false, editOf: null, document: null };
+  const { method, payload } = call;
+  if (method === 'deleteMessage') return { ...base, id: Number(payload.message_id), method, text: null };
+  if (method === 'answerCallbackQuery') return typeof payload.text === 'string' && payload.text ? { ...base, id: 0, method, text: payload.text } : null;
+  if (!m) return null;
+  const view: PreviewMessage = {
+    id: m.messageId,
+    method,
+    text: m.text === '' ? null : m.text,
+    parseMode: m.parseMode,
+    inline: m.inline?.map((row) => row.map((b) => ({ text: b.text, data: 'callback_data' in b ? b.callback_data : null, url: 'url' in b ? b.url : null }))) ?? null,
+    reply: m.reply?.map((row) => row.map((b) => (typeof b === 'string' ? { text: b, requestContact: false } : { text: b.text, requestContact: 'request_contact' in b && Boolean(b.request_contact) }))) ?? null,
+    removeKeyboard: m.removeKeyboard,
+    editOf: null,
+    document: m.document,
+  };
+  return method.startsWith('edit') ? { ...view, editOf: m.messageId } : view;
 }
 
-/** Multipart bodies (sendDocument) read loosely: the fields that are text, and the file's name. */
-function parseMultipart(raw: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const m of raw.matchAll(/name="([^"]+)"(?:; filename="([^"]*)")?\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*?)\r\n--/g)) {
-    const [, name, fileName, value] = m;
-    if (!name) continue;
-    if (fileName) {
-      out.fileName = fileName;
-      continue;
-    }
-    try {
-      out[name] = JSON.parse(value ?? '');
-    } catch {
-      out[name] = value;
-    }
-  }
-  return out;
-}
-
-/**
- * Telegram's Bot API as far as the bot uses it, in memory: answers like Telegram and records
- * what the bot showed. `take()` returns the messages recorded since the last call.
- */
+/** The bot's in-memory Bot API (bot/fake-api.ts); `take()` returns what was shown since the last call. */
 class PreviewTelegram {
-  private nextId = 1;
-  /** Messages that can still be edited; the oldest are forgotten, like a chat scrolled away. */
-  private readonly shown = new Map<number, PreviewMessage>();
   private pending: PreviewMessage[] = [];
-
-  readonly fetch = (async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-    if (url.pathname.includes('/file/')) return new Response('not found', { status: 404 });
-    const method = url.pathname.split('/').pop() ?? '';
-    const raw = await bodyText(init?.body);
-    const type = new Headers(init?.headers).get('content-type') ?? '';
-    const payload = (raw === '' ? {} : type.includes('multipart') ? parseMultipart(raw) : JSON.parse(raw)) as Record<string, unknown>;
-    return Response.json({ ok: true, result: this.answer(method, payload) });
-  }) as typeof fetch;
+  private readonly api = createFakeBotApi({
+    botInfo,
+    keepMessages: PREVIEW_SHOWN_MESSAGES,
+    onCall: (call, message) => {
+      const view = shown(call, message);
+      if (view) this.pending.push(view);
+    },
+  });
+  readonly fetch = this.api.fetch;
 
   take(): PreviewMessage[] {
     const out = this.pending;
     this.pending = [];
     return out;
-  }
-
-  private answer(method: string, p: Record<string, unknown>): unknown {
-    const now = Math.floor(Date.now() / 1000);
-    const chat = { id: Number(p.chat_id), type: 'private', first_name: 'Preview' };
-    const markup = (p.reply_markup ?? {}) as Markup;
-    const inline = markup.inline_keyboard?.map((row) => row.map((b) => ({ text: b.text, data: b.callback_data ?? null, url: b.url ?? null }))) ?? null;
-    switch (method) {
-      case 'sendMessage':
-      case 'sendDocument':
-      case 'sendPhoto': {
-        const message: PreviewMessage = {
-          id: this.nextId++,
-          method,
-          text: typeof p.text === 'string' ? p.text : typeof p.caption === 'string' ? p.caption : null,
-          parseMode: typeof p.parse_mode === 'string' ? p.parse_mode : null,
-          inline,
-          reply: markup.keyboard?.map((row) => row.map((b) => (typeof b === 'string' ? { text: b, requestContact: false } : { text: b.text, requestContact: Boolean(b.request_contact) }))) ?? null,
-          removeKeyboard: markup.remove_keyboard ?? false,
-          editOf: null,
-          document: method === 'sendDocument' ? String(p.fileName ?? 'document') : null,
-        };
-        this.shown.set(message.id, message);
-        if (this.shown.size > PREVIEW_SHOWN_MESSAGES) this.shown.delete(this.shown.keys().next().value!);
-        this.pending.push(message);
-        return { message_id: message.id, date: now, chat, text: message.text ?? '', ...(inline ? { reply_markup: markup } : {}) };
-      }
-      case 'editMessageText':
-      case 'editMessageCaption':
-      case 'editMessageReplyMarkup': {
-        const id = Number(p.message_id);
-        const before = this.shown.get(id);
-        if (!before) return true;
-        const text = typeof p.text === 'string' ? p.text : typeof p.caption === 'string' ? p.caption : before.text;
-        const edited: PreviewMessage = { ...before, method, text, inline, editOf: id };
-        this.shown.set(id, { ...edited, editOf: null });
-        this.pending.push(edited);
-        return { message_id: id, date: now, chat, text: text ?? '' };
-      }
-      case 'deleteMessage': {
-        const id = Number(p.message_id);
-        this.shown.delete(id);
-        this.pending.push({ id, method, text: null, parseMode: null, inline: null, reply: null, removeKeyboard: false, editOf: null, document: null });
-        return true;
-      }
-      case 'answerCallbackQuery':
-        if (typeof p.text === 'string' && p.text) {
-          this.pending.push({ id: 0, method, text: p.text, parseMode: null, inline: null, reply: null, removeKeyboard: false, editOf: null, document: null });
-        }
-        return true;
-      case 'getMe':
-        return botInfo;
-      default:
-        return true;
-    }
   }
 }
 

@@ -15,12 +15,13 @@ import { maskIin, normalizeIin } from '../../core/iin.ts';
 import { canSeeApplication, formerChildOf, lastApplicantOf, lastPlacesOf, submitFromTelegram } from '../../core/parents.ts';
 import type { Policy } from '../../core/policy.ts';
 import type { PriorityCategory } from '../../core/queue.ts';
+import { answerData, cb } from '../callbacks.ts';
 import type { BotConversation, ConvContext, Language } from '../context.ts';
 import { downloadTelegramFile } from '../files.ts';
 import { grid } from '../keyboards/common.ts';
 import { mainMenu } from '../keyboards/main-menu.ts';
 import { formatDate, formatDay, parseDay } from '../views/format.ts';
-import { BACK, Dialog, fail, ok, textAnswer, type Answer, type Labels, type Parsed, type Question } from './kit.ts';
+import { BACK, Dialog, fail, isAnswer, ok, textAnswer, type Answer, type Labels, type Parsed, type Question } from './kit.ts';
 import { askDocument, askPhone, choice, kindergartenName, pickKindergartens, pickOne } from './steps.ts';
 import { NAME_MAX, NAME_MIN, nameProblem } from '../../core/person-name.ts';
 
@@ -226,7 +227,7 @@ export function createApplyConversation(deps: ApplyDeps) {
       const goOn = await d.ask({
         text: (t) =>
           [t('bot.apply.stop.found', { date: formatDate(stopped.stoppedAt) }), ...(child ? [t('bot.apply.stop.child', { iin: child })] : [])].join('\n'),
-        keyboard: (t) => new InlineKeyboard().text(t('bot.apply.stop.continue'), 'q:yes').row().text(t('bot.apply.stop.restart'), 'q:no'),
+        keyboard: (t) => new InlineKeyboard().text(t('bot.apply.stop.continue'), answerData('yes')).row().text(t('bot.apply.stop.restart'), answerData('no')),
         nav: { back: false },
         parse: choice({ yes: true, no: false }),
       });
@@ -244,8 +245,8 @@ export function createApplyConversation(deps: ApplyDeps) {
     function typed(key: string, prev: string | undefined, parse: (a: Answer, t: TFunction) => Parsed<string>, shown = prev): Question<string> {
       return {
         text: (t) => (shown ? `${t(key)}\n\n${t('bot.apply.previous', { value: shown })}` : t(key)),
-        ...(prev ? { keyboard: (t: TFunction) => new InlineKeyboard().text(t('bot.apply.keep'), 'q:keep') } : {}),
-        parse: (a, t) => (prev && a.kind === 'button' && a.data === 'keep' ? ok(prev) : parse(a, t)),
+        ...(prev ? { keyboard: (t: TFunction) => new InlineKeyboard().text(t('bot.apply.keep'), answerData('keep')) } : {}),
+        parse: (a, t) => (prev && isAnswer(a, 'keep') ? ok(prev) : parse(a, t)),
       };
     }
 
@@ -267,7 +268,7 @@ export function createApplyConversation(deps: ApplyDeps) {
         case 'consent': {
           const agreed = await d.ask({
             text: (t) => t('bot.apply.consent.text'),
-            keyboard: (t) => new InlineKeyboard().text(t('bot.apply.consent.agree'), 'q:yes').row().text(t('bot.apply.consent.decline'), 'q:no'),
+            keyboard: (t) => new InlineKeyboard().text(t('bot.apply.consent.agree'), answerData('yes')).row().text(t('bot.apply.consent.decline'), answerData('no')),
             nav: { back: false, cancel: false },
             parse: choice({ yes: true, no: false }),
           });
@@ -280,7 +281,7 @@ export function createApplyConversation(deps: ApplyDeps) {
           const who = await d.ask({
             text: (t) => t('bot.apply.who.question'),
             keyboard: (t) =>
-              new InlineKeyboard().text(t('bot.apply.who.parent'), 'q:parent').row().text(t('bot.apply.who.representative'), 'q:representative'),
+              new InlineKeyboard().text(t('bot.apply.who.parent'), answerData('parent')).row().text(t('bot.apply.who.representative'), answerData('representative')),
             nav: { back: false },
             parse: choice({ parent: 'parent' as const, representative: 'representative' as const }),
           });
@@ -404,7 +405,7 @@ export function createApplyConversation(deps: ApplyDeps) {
         case 'language': {
           const language = await d.ask({
             text: (t) => t('bot.apply.language.question'),
-            keyboard: (t) => new InlineKeyboard().text(t('bot.apply.language.kk'), 'q:kk').text(t('bot.apply.language.ru'), 'q:ru'),
+            keyboard: (t) => new InlineKeyboard().text(t('bot.apply.language.kk'), answerData('kk')).text(t('bot.apply.language.ru'), answerData('ru')),
             parse: choice({ kk: 'kk' as const, ru: 'ru' as const }),
           });
           if (language === BACK) return 'back';
@@ -433,8 +434,8 @@ export function createApplyConversation(deps: ApplyDeps) {
             keyboard: (t) =>
               grid(
                 [
-                  { text: t('bot.apply.category.none'), data: 'q:none' },
-                  ...rights.map((c, i) => ({ text: `${i + 1}. ${t(`bot.apply.category.short.${c}`)}`, data: `q:${c}` })),
+                  { text: t('bot.apply.category.none'), data: answerData('none') },
+                  ...rights.map((c, i) => ({ text: `${i + 1}. ${t(`bot.apply.category.short.${c}`)}`, data: answerData(c) })),
                 ],
                 1,
               ),
@@ -494,7 +495,7 @@ export function createApplyConversation(deps: ApplyDeps) {
             ...(known.phone ? [t('bot.apply.reuse.phone', { phone: known.phone })] : []),
             ...(known.address ? [t('bot.apply.reuse.address', { address: known.address })] : []),
           ].join('\n'),
-        keyboard: (t) => new InlineKeyboard().text(t('bot.apply.reuse.yes'), 'q:yes').row().text(t('bot.apply.reuse.no'), 'q:no'),
+        keyboard: (t) => new InlineKeyboard().text(t('bot.apply.reuse.yes'), answerData('yes')).row().text(t('bot.apply.reuse.no'), answerData('no')),
         parse: choice({ yes: true, no: false }),
       });
       if (answer === BACK) return 'back';
@@ -542,7 +543,7 @@ export function createApplyConversation(deps: ApplyDeps) {
             `${t('bot.apply.summary.kindergartens')}: ${kgs}`,
           ].join('\n');
         },
-        keyboard: (t) => new InlineKeyboard().text(t('bot.apply.sibling.yes'), 'q:yes').row().text(t('bot.apply.sibling.no'), 'q:no'),
+        keyboard: (t) => new InlineKeyboard().text(t('bot.apply.sibling.yes'), answerData('yes')).row().text(t('bot.apply.sibling.no'), answerData('no')),
         parse: choice({ yes: true, no: false }),
       });
       if (answer === BACK) return 'back';
@@ -563,9 +564,9 @@ export function createApplyConversation(deps: ApplyDeps) {
         const prev = draft.childIin && draft.childBirthDate ? { iin: draft.childIin, birthDate: draft.childBirthDate } : null;
         const child = await d.ask<{ iin: string; birthDate: string } | 'keep'>({
           text: (t) => (prev ? `${t('bot.apply.child.iin')}\n\n${t('bot.apply.previous', { value: prev.iin })}` : t('bot.apply.child.iin')),
-          ...(prev ? { keyboard: (t: TFunction) => new InlineKeyboard().text(t('bot.apply.keep'), 'q:keep') } : {}),
+          ...(prev ? { keyboard: (t: TFunction) => new InlineKeyboard().text(t('bot.apply.keep'), answerData('keep')) } : {}),
           parse: (a, t) => {
-            if (prev && a.kind === 'button' && a.data === 'keep') return ok('keep' as const);
+            if (prev && isAnswer(a, 'keep')) return ok('keep' as const);
             const text = textAnswer(a, t, { max: 40 });
             if (!text.ok) return text;
             const iin = normalizeIin(text.value);
@@ -587,7 +588,7 @@ export function createApplyConversation(deps: ApplyDeps) {
         if (existing) return d.finish(duplicateText(d.t, existing));
         const confirmed = await d.ask({
           text: (t) => t('bot.apply.child.birthDate', { date: formatDay(child.birthDate) }),
-          keyboard: (t) => new InlineKeyboard().text(t('bot.apply.child.yes'), 'q:yes').text(t('bot.apply.child.no'), 'q:no'),
+          keyboard: (t) => new InlineKeyboard().text(t('bot.apply.child.yes'), answerData('yes')).text(t('bot.apply.child.no'), answerData('no')),
           parse: choice({ yes: true, no: false }),
         });
         if (confirmed === true) {
@@ -618,7 +619,7 @@ export function createApplyConversation(deps: ApplyDeps) {
       const answer = await d.ask({
         text: (t) =>
           [t('bot.apply.former.question'), '', t('bot.apply.former.child', { name: former.fullName }), t('bot.apply.former.certificate', { certificate })].join('\n'),
-        keyboard: (t) => new InlineKeyboard().text(t('bot.apply.former.yes'), 'q:yes').row().text(t('bot.apply.former.no'), 'q:no'),
+        keyboard: (t) => new InlineKeyboard().text(t('bot.apply.former.yes'), answerData('yes')).row().text(t('bot.apply.former.no'), answerData('no')),
         parse: choice({ yes: true, no: false }),
       });
       if (answer === BACK) return 'back';
@@ -673,15 +674,16 @@ export function createApplyConversation(deps: ApplyDeps) {
         text: (t) => summaryText(t, d.ctx.lang),
         keyboard: (t) =>
           grid(
-            edits.map((e) => ({ text: `✏️ ${t(`bot.apply.edit.${e.key}`)}`, data: `q:edit:${e.key}` })),
+            edits.map((e) => ({ text: `✏️ ${t(`bot.apply.edit.${e.key}`)}`, data: cb.edit.encode({ step: e.key }) })),
             2,
           )
             .row()
-            .text(t('bot.apply.summary.confirm'), 'q:confirm'),
+            .text(t('bot.apply.summary.confirm'), answerData('confirm')),
         nav: { back: false },
         parse: (a, t) => {
-          if (a.kind === 'button' && a.data === 'confirm') return ok('confirm' as const);
-          const edit = a.kind === 'button' && a.data.startsWith('edit:') ? edits.find((e) => e.key === a.data.slice(5)) : undefined;
+          if (isAnswer(a, 'confirm')) return ok('confirm' as const);
+          const step = a.kind === 'button' ? cb.edit.decode(a.data)?.step : undefined;
+          const edit = step === undefined ? undefined : edits.find((e) => e.key === step);
           return edit ? ok(edit.steps) : fail(t('bot.nav.useButtons'));
         },
       });

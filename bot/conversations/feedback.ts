@@ -3,8 +3,9 @@ import { InlineKeyboard } from 'grammy';
 import { hasFeedback, QUALITY_INDICATORS, submitFeedback, type QualityIndicator } from '../../core/feedback.ts';
 import { listParentApplications } from '../../core/parents.ts';
 import type { Policy } from '../../core/policy.ts';
+import { answerData } from '../callbacks.ts';
 import type { BotConversation, ConvContext } from '../context.ts';
-import { BACK, Dialog, ok, textAnswer, type Labels } from './kit.ts';
+import { BACK, Dialog, isAnswer, ok, textAnswer, type Labels } from './kit.ts';
 import { choice } from './steps.ts';
 
 const SCORES = { '1': 1, '2': 2, '3': 3, '4': 4, '5': 5 } as const;
@@ -30,7 +31,7 @@ export function createFeedbackConversation(deps: { policy: Policy; labels: Label
         text: (t) => `${i + 1}/${QUALITY_INDICATORS.length}. ${t(`bot.feedback.q.${key}`)}`,
         keyboard: () => {
           const kb = new InlineKeyboard();
-          for (const s of Object.keys(SCORES)) kb.text(s, `q:${s}`);
+          for (const s of Object.keys(SCORES)) kb.text(s, answerData(s));
           return kb;
         },
         nav: { back: i > 0 },
@@ -45,9 +46,9 @@ export function createFeedbackConversation(deps: { policy: Policy; labels: Label
     }
     const comment = await d.ask<string | null>({
       text: (t) => t('bot.feedback.comment'),
-      keyboard: (t) => new InlineKeyboard().text(t('bot.feedback.skip'), 'q:skip'),
+      keyboard: (t) => new InlineKeyboard().text(t('bot.feedback.skip'), answerData('skip')),
       nav: { back: false },
-      parse: (a, t) => (a.kind === 'button' && a.data === 'skip' ? ok(null) : textAnswer(a, t, { max: 1000 })),
+      parse: (a, t) => (isAnswer(a, 'skip') ? ok(null) : textAnswer(a, t, { max: 1000 })),
     });
     const language = d.ctx.lang;
     const text = comment === BACK ? null : comment;

@@ -8,6 +8,7 @@
 import { GrammyError, HttpError, InlineKeyboard, Keyboard } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { TFunction } from 'i18next';
+import { cb, isQuestionData } from '../callbacks.ts';
 import type { BotContext, BotConversation, ConvContext } from '../context.ts';
 import { tidy, withNav } from '../keyboards/common.ts';
 import { mainMenu } from '../keyboards/main-menu.ts';
@@ -17,6 +18,7 @@ export const BACK: unique symbol = Symbol('back');
 export type Back = typeof BACK;
 
 export type Answer =
+  /** A button of the question: its callback data, decoded by the question (bot/callbacks.ts). */
   | { kind: 'button'; data: string }
   | { kind: 'text'; text: string }
   | { kind: 'contact'; phone: string; own: boolean }
@@ -29,6 +31,8 @@ export type Answer =
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string | null };
 export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 export const fail = (error: string | null): Parsed<never> => ({ ok: false, error });
+/** Whether the answer is the question's button with this word (`answerData(word)`). */
+export const isAnswer = (a: Answer, word: string): boolean => a.kind === 'button' && cb.answer.decode(a.data)?.answer === word;
 
 /** Texts that act as buttons when typed or tapped on a reply keyboard, in every language. */
 export interface Labels {
@@ -59,7 +63,7 @@ export interface DialogOptions {
 
 export interface Question<T> {
   text: (t: TFunction) => string;
-  /** Inline buttons (with `q:` data) or a reply keyboard (contact sharing). */
+  /** Inline buttons (question kinds of bot/callbacks.ts) or a reply keyboard (contact sharing). */
   keyboard?: (t: TFunction) => InlineKeyboard | Keyboard;
   nav?: { back?: boolean; cancel?: boolean };
   parse: (answer: Answer, t: TFunction) => Parsed<T> | Promise<Parsed<T>>;
@@ -141,14 +145,17 @@ export class Dialog {
    */
   private async stop(): Promise<Answer> {
     const stop = this.options.stop;
-    if (this.stopping) return { kind: 'button', data: 'stop:yes' };
+    if (this.stopping) return { kind: 'button', data: cb.stop.encode({ sure: 'yes' }) };
     if (!stop?.hasAnswers()) return this.cancel();
     this.stopping = true;
     const sure = await this.ask({
       text: stop.question,
-      keyboard: (t) => new InlineKeyboard().text(t('bot.nav.stopYes'), 'q:stop:yes').row().text(t('bot.nav.stopNo'), 'q:stop:no'),
+      keyboard: (t) => new InlineKeyboard().text(t('bot.nav.stopYes'), cb.stop.encode({ sure: 'yes' })).row().text(t('bot.nav.stopNo'), cb.stop.encode({ sure: 'no' })),
       nav: { back: false, cancel: false },
-      parse: (a, t) => (a.kind === 'button' && (a.data === 'stop:yes' || a.data === 'stop:no') ? ok(a.data === 'stop:yes') : fail(t('bot.nav.useButtons'))),
+      parse: (a, t) => {
+        const answer = a.kind === 'button' ? cb.stop.decode(a.data) : null;
+        return answer ? ok(answer.sure === 'yes') : fail(t('bot.nav.useButtons'));
+      },
     });
     this.stopping = false;
     if (sure !== true) return { kind: 'aside' };
@@ -203,9 +210,11 @@ export class Dialog {
       const query = ctx.callbackQuery;
       if (query) {
         const data = query.data ?? '';
-        if (data.startsWith('lang:') && this.options.resumeKey) return this.aside();
-        if (!data.startsWith('q:') && !data.startsWith('nav:')) return this.conv.skip({ next: true });
-        if (data === 'nav:cancel') {
+        if (cb.language.decode(data) && this.options.resumeKey) return this.aside();
+        const back = cb.back.decode(data) !== null;
+        const cancel = cb.cancel.decode(data) !== null;
+        if (!isQuestionData(data) && !back && !cancel) return this.conv.skip({ next: true });
+        if (cancel) {
           await ctx.answerCallbackQuery().catch(() => {});
           return this.stop();
         }
@@ -214,8 +223,8 @@ export class Dialog {
           continue;
         }
         await ctx.answerCallbackQuery().catch(() => {});
-        if (data === 'nav:back') return { kind: 'back' };
-        return { kind: 'button', data: data.slice(2) };
+        if (back) return { kind: 'back' };
+        return { kind: 'button', data };
       }
       const msg = ctx.message;
       if (!msg) return this.conv.skip({ next: true });

@@ -9,6 +9,7 @@ import { maxDocumentMegabytes } from '../../core/documents.ts';
 import { IllegalTransitionError, NotFoundError, ValidationError } from '../../core/errors.ts';
 import { assertCanSee, listParentApplications } from '../../core/parents.ts';
 import type { Policy } from '../../core/policy.ts';
+import { answerData } from '../callbacks.ts';
 import type { BotConversation, ConvContext } from '../context.ts';
 import { grid } from '../keyboards/common.ts';
 import { mainMenu } from '../keyboards/main-menu.ts';
@@ -102,7 +103,7 @@ export function createManageConversations(deps: ManageDeps) {
     if (app.missing.length !== 1) {
       const picked = await d.ask({
         text: (t) => t('bot.manage.documentKind', { number: app.number }),
-        keyboard: (t) => grid(kinds.map((k) => ({ text: t(`bot.documentKind.${k}`), data: `q:${k}` })), 1),
+        keyboard: (t) => grid(kinds.map((k) => ({ text: t(`bot.documentKind.${k}`), data: answerData(k) })), 1),
         nav: { back: false },
         parse: choice(Object.fromEntries(kinds.map((k) => [k, k])) as Record<string, DocumentKind>),
       });

@@ -7,16 +7,19 @@ import { checkDocumentFile, checkDocumentSize, maxDocumentMegabytes } from '../.
 import { ValidationError } from '../../core/errors.ts';
 import { normalizePhone } from '../../core/phone.ts';
 import type { Policy } from '../../core/policy.ts';
+import { answerData, cb } from '../callbacks.ts';
 import type { BotContext } from '../context.ts';
 import { downloadTelegramFile, FileTooLargeError } from '../files.ts';
 import { withNav } from '../keyboards/common.ts';
 import { mainMenu } from '../keyboards/main-menu.ts';
-import { BACK, fail, ok, type Answer, type Back, type Dialog, type Parsed } from './kit.ts';
+import { BACK, fail, isAnswer, ok, type Answer, type Back, type Dialog, type Parsed } from './kit.ts';
 
 /** A button answer among `values`, anything else explained. */
 export function choice<T>(values: Record<string, T>) {
-  return (answer: Answer, t: TFunction): Parsed<T> =>
-    answer.kind === 'button' && Object.hasOwn(values, answer.data) ? ok(values[answer.data] as T) : fail(t('bot.nav.useButtons'));
+  return (answer: Answer, t: TFunction): Parsed<T> => {
+    const word = answer.kind === 'button' ? cb.answer.decode(answer.data)?.answer : undefined;
+    return word !== undefined && Object.hasOwn(values, word) ? ok(values[word] as T) : fail(t('bot.nav.useButtons'));
+  };
 }
 
 const PAGE = 6;
@@ -29,11 +32,11 @@ function matches(query: string | null, number: number | null, ...names: string[]
   return names.some((n) => norm(n).includes(q));
 }
 
-function pager(kb: InlineKeyboard, prefix: string, page: number, pages: number): void {
+function pager(kb: InlineKeyboard, page: number, pages: number): void {
   if (pages <= 1) return;
-  kb.text('◀️', `q:${prefix}:${(page - 1 + pages) % pages}`)
-    .text(`${page + 1}/${pages}`, `q:${prefix}:${page}`)
-    .text('▶️', `q:${prefix}:${(page + 1) % pages}`)
+  kb.text('◀️', cb.page.encode({ page: (page - 1 + pages) % pages }))
+    .text(`${page + 1}/${pages}`, cb.page.encode({ page }))
+    .text('▶️', cb.page.encode({ page: (page + 1) % pages }))
     .row();
 }
 
@@ -63,9 +66,9 @@ export async function pickOne(d: Dialog, opts: { title: (t: TFunction) => string
     const pages = Math.max(1, Math.ceil(pool.length / PAGE));
     page = Math.min(page, pages - 1);
     const kb = new InlineKeyboard();
-    for (const item of pool.slice(page * PAGE, (page + 1) * PAGE)) kb.text(item.label(d.ctx.lang), `q:pick:${item.id}`).row();
-    pager(kb, 'page', page, pages);
-    if (filter) kb.text(d.t('bot.pick.showAll'), 'q:all').row();
+    for (const item of pool.slice(page * PAGE, (page + 1) * PAGE)) kb.text(item.label(d.ctx.lang), cb.pick.encode({ itemId: item.id })).row();
+    pager(kb, page, pages);
+    if (filter) kb.text(d.t('bot.pick.showAll'), answerData('all')).row();
     const lines = [opts.title(d.t)];
     if (pages > 1 || filter) lines.push(d.t('bot.pick.searchHint'));
     if (filter && pool.length === 0) lines.push('', d.t('bot.pick.notFound', { query: filter }));
@@ -77,11 +80,13 @@ export async function pickOne(d: Dialog, opts: { title: (t: TFunction) => string
     const a = await d.waitAnswer(msg.message_id);
     if (a.kind === 'back') return BACK;
     let resend = false;
-    if (a.kind === 'button' && a.data.startsWith('pick:')) {
-      const id = Number(a.data.slice(5));
-      if (opts.items.some((i) => i.id === id)) return id;
-    } else if (a.kind === 'button' && a.data.startsWith('page:')) page = Number(a.data.slice(5)) || 0;
-    else if (a.kind === 'button' && a.data === 'all') filter = null;
+    const data = a.kind === 'button' ? a.data : undefined;
+    const pick = cb.pick.decode(data);
+    const turn = cb.page.decode(data);
+    if (pick) {
+      if (opts.items.some((i) => i.id === pick.itemId)) return pick.itemId;
+    } else if (turn) page = turn.page;
+    else if (isAnswer(a, 'all')) filter = null;
     else if (a.kind === 'text') {
       filter = a.text;
       page = 0;
@@ -116,10 +121,10 @@ export async function pickKindergartens(
     const pages = Math.max(1, Math.ceil(pool.length / PAGE));
     page = Math.min(page, pages - 1);
     const kb = new InlineKeyboard();
-    for (const k of pool.slice(page * PAGE, (page + 1) * PAGE)) kb.text(name(k), `q:kg:${k.id}`).row();
-    pager(kb, 'page', page, pages);
-    if (filter) kb.text(d.t('bot.pick.showAll'), 'q:all').row();
-    if (chosen.length) kb.text(d.t('bot.kg.done'), 'q:done').text(d.t('bot.kg.clear'), 'q:clear');
+    for (const k of pool.slice(page * PAGE, (page + 1) * PAGE)) kb.text(name(k), cb.kindergarten.encode({ kindergartenId: k.id })).row();
+    pager(kb, page, pages);
+    if (filter) kb.text(d.t('bot.pick.showAll'), answerData('all')).row();
+    if (chosen.length) kb.text(d.t('bot.kg.done'), answerData('done')).text(d.t('bot.kg.clear'), answerData('clear'));
     const lines = [d.t('bot.kg.question', { max: opts.max })];
     if (chosen.length) lines.push('', d.t('bot.kg.chosen'), ...chosenLines());
     if (filter && pool.length === 0) lines.push('', d.t('bot.pick.notFound', { query: filter }));
@@ -135,14 +140,17 @@ export async function pickKindergartens(
     const a = await d.waitAnswer(msg.message_id);
     if (a.kind === 'back') return BACK;
     let resend = false;
-    if (a.kind === 'button' && a.data.startsWith('kg:')) {
-      const k = opts.candidates.find((c) => c.id === Number(a.data.slice(3)));
+    const data = a.kind === 'button' ? a.data : undefined;
+    const tapped = cb.kindergarten.decode(data);
+    const turn = cb.page.decode(data);
+    if (tapped) {
+      const k = opts.candidates.find((c) => c.id === tapped.kindergartenId);
       if (k && !chosen.some((c) => c.id === k.id)) chosen.push(k);
       if (chosen.length >= opts.max) return finish();
-    } else if (a.kind === 'button' && a.data.startsWith('page:')) page = Number(a.data.slice(5)) || 0;
-    else if (a.kind === 'button' && a.data === 'all') filter = null;
-    else if (a.kind === 'button' && a.data === 'done' && chosen.length) return finish();
-    else if (a.kind === 'button' && a.data === 'clear') chosen = [];
+    } else if (turn) page = turn.page;
+    else if (isAnswer(a, 'all')) filter = null;
+    else if (isAnswer(a, 'done') && chosen.length) return finish();
+    else if (isAnswer(a, 'clear')) chosen = [];
     else if (a.kind === 'text') {
       filter = a.text;
       page = 0;
@@ -206,10 +214,10 @@ export async function askDocument(
   const laterKey = opts.laterKey;
   return d.ask<SentFile | 'later'>({
     text: opts.text,
-    ...(laterKey ? { keyboard: (t: TFunction) => new InlineKeyboard().text(t(laterKey), 'q:later') } : {}),
+    ...(laterKey ? { keyboard: (t: TFunction) => new InlineKeyboard().text(t(laterKey), answerData('later')) } : {}),
     nav: { back: opts.back },
     parse: async (a, t) => {
-      if (laterKey && a.kind === 'button' && a.data === 'later') return ok('later' as const);
+      if (laterKey && isAnswer(a, 'later')) return ok('later' as const);
       if (a.kind !== 'file') return fail(t('bot.upload.expected', { max: maxDocumentMegabytes(opts.policy) }));
       const tooLarge = checkDocumentSize(a.size, opts.policy);
       if (tooLarge) return fail(t(`errors.${tooLarge.code}`, tooLarge.params));

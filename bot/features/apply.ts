@@ -1,4 +1,5 @@
 import { Composer, InlineKeyboard } from 'grammy';
+import { cb, onCallback } from '../callbacks.ts';
 import type { BotContext } from '../context.ts';
 import { mainMenu, type MenuItem } from '../keyboards/main-menu.ts';
 
@@ -8,7 +9,7 @@ export function applyFeature(labels: Record<MenuItem, string[]>): Composer<BotCo
   const start = async (ctx: BotContext) => {
     if (ctx.conversation.active('apply')) {
       await ctx.reply(ctx.t('bot.apply.busy'), {
-        reply_markup: new InlineKeyboard().text(ctx.t('bot.apply.restart'), 'apply:restart'),
+        reply_markup: new InlineKeyboard().text(ctx.t('bot.apply.restart'), cb.applyRestart.encode()),
       });
       return;
     }
@@ -17,7 +18,7 @@ export function applyFeature(labels: Record<MenuItem, string[]>): Composer<BotCo
   };
   feature.command('apply', start);
   feature.hears(labels.apply, start);
-  feature.callbackQuery('apply:restart', async (ctx) => {
+  onCallback(feature, cb.applyRestart, async (ctx) => {
     await ctx.answerCallbackQuery().catch(() => {});
     await ctx.conversation.exitAll();
     await ctx.conversation.enter('apply');

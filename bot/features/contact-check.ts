@@ -9,11 +9,12 @@ import type { TFunction } from 'i18next';
 import { confirmContactByParent, openCheckForAccount } from '../../core/contact-checks.ts';
 import { NotFoundError, RuleError } from '../../core/errors.ts';
 import { maskPhone } from '../../core/phone.ts';
+import { cb, onCallback } from '../callbacks.ts';
 import type { BotContext } from '../context.ts';
 
 /** The question's buttons, shared with the outbox's rendering (bot/views/notification.ts). */
 export function contactCheckKeyboard(t: TFunction, checkId: number): InlineKeyboard {
-  return new InlineKeyboard().text(t('bot.contact.confirm'), `cc:ok:${checkId}`).row().text(t('bot.contact.change'), `cc:new:${checkId}`);
+  return new InlineKeyboard().text(t('bot.contact.confirm'), cb.contactConfirm.encode({ checkId })).row().text(t('bot.contact.change'), cb.contactChange.encode({ checkId }));
 }
 
 /** Asks now, in this chat, when the account has an open question (the parent is back after being unreachable). */
@@ -29,10 +30,10 @@ export async function askContactCheck(ctx: BotContext): Promise<boolean> {
 
 export function contactCheckFeature(): Composer<BotContext> {
   const feature = new Composer<BotContext>();
-  feature.callbackQuery(/^cc:ok:(\d+)$/, async (ctx) => {
+  onCallback(feature, cb.contactConfirm, async (ctx, { checkId }) => {
     await ctx.answerCallbackQuery().catch(() => {});
     try {
-      await confirmContactByParent(ctx.db, { checkId: Number(ctx.match[1]), telegramUserId: ctx.from.id });
+      await confirmContactByParent(ctx.db, { checkId, telegramUserId: ctx.from.id });
       await ctx.editMessageReplyMarkup().catch(() => {});
       await ctx.reply(ctx.t('bot.contact.confirmed'));
     } catch (err) {
@@ -41,10 +42,10 @@ export function contactCheckFeature(): Composer<BotContext> {
       throw err;
     }
   });
-  feature.callbackQuery(/^cc:new:(\d+)$/, async (ctx) => {
+  onCallback(feature, cb.contactChange, async (ctx, { checkId }) => {
     await ctx.answerCallbackQuery().catch(() => {});
     const check = await openCheckForAccount(ctx.db, ctx.from.id);
-    if (!check || check.id !== Number(ctx.match[1])) return void (await ctx.reply(ctx.t('bot.contact.alreadyAnswered')));
+    if (!check || check.id !== checkId) return void (await ctx.reply(ctx.t('bot.contact.alreadyAnswered')));
     if (ctx.conversation.active('apply')) return void (await ctx.reply(ctx.t('bot.busy')));
     await ctx.conversation.exitAll();
     await ctx.editMessageReplyMarkup().catch(() => {});

@@ -1,4 +1,5 @@
 import { Composer } from 'grammy';
+import { cb, onCallback } from '../callbacks.ts';
 import type { BotContext } from '../context.ts';
 
 /** /feedback and the "Rate" buttons (after a result, in help, in notifications). */
@@ -13,9 +14,13 @@ export function feedbackFeature(): Composer<BotContext> {
     await ctx.conversation.enter('feedback', applicationId);
   };
   feature.command('feedback', (ctx) => start(ctx, null));
-  feature.callbackQuery(/^fb:start(?::(\d+))?$/, async (ctx) => {
+  onCallback(feature, cb.feedback, async (ctx) => {
     await ctx.answerCallbackQuery().catch(() => {});
-    await start(ctx, ctx.match[1] ? Number(ctx.match[1]) : null);
+    await start(ctx, null);
+  });
+  onCallback(feature, cb.feedbackOn, async (ctx, { applicationId }) => {
+    await ctx.answerCallbackQuery().catch(() => {});
+    await start(ctx, applicationId);
   });
   return feature;
 }

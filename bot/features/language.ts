@@ -1,5 +1,6 @@
 import { Composer } from 'grammy';
 import { setTelegramLanguage } from '../../core/parents.ts';
+import { cb, onCallback } from '../callbacks.ts';
 import type { BotContext } from '../context.ts';
 import { translator } from '../../locales/index.ts';
 import { languageKeyboard } from '../keyboards/common.ts';
@@ -11,8 +12,7 @@ export function languageFeature(labels: Record<MenuItem, string[]>): Composer<Bo
   const ask = (ctx: BotContext) => ctx.reply(ctx.t('bot.language.choose'), { reply_markup: languageKeyboard(ctx.t) });
   feature.command('language', ask);
   feature.hears(labels.language, ask);
-  feature.callbackQuery(/^lang:(kk|ru)$/, async (ctx) => {
-    const lang = ctx.match[1] === 'ru' ? 'ru' : 'kk';
+  onCallback(feature, cb.language, async (ctx, { language: lang }) => {
     ctx.session.language = lang;
     ctx.lang = lang;
     ctx.t = translator(ctx.i18n, lang);

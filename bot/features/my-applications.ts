@@ -7,6 +7,7 @@ import { changeCategoryByParent } from '../../core/priority-claims.ts';
 import type { PriorityCategory } from '../../core/queue.ts';
 import { formatOpenQueueCode, openQueueCodesOf, openQueueUrl } from '../../core/open-queue.ts';
 import { explainPositionChange, type PositionExplanation } from '../../core/position.ts';
+import { cb, onCallback } from '../callbacks.ts';
 import type { BotContext, SeenEntry } from '../context.ts';
 import { mainMenu, type MenuItem } from '../keyboards/main-menu.ts';
 import { applicationCard } from '../views/application-card.ts';
@@ -77,7 +78,7 @@ export function myApplicationsFeature(labels: Record<MenuItem, string[]>): Compo
   const feature = new Composer<BotContext>();
   feature.command('my', showApplications);
   feature.hears(labels.my, showApplications);
-  feature.callbackQuery('my:list', async (ctx) => {
+  onCallback(feature, cb.myList, async (ctx) => {
     await ctx.answerCallbackQuery().catch(() => {});
     await showApplications(ctx);
   });
@@ -85,36 +86,36 @@ export function myApplicationsFeature(labels: Record<MenuItem, string[]>): Compo
   const find = async (ctx: BotContext, id: number) =>
     (await listParentApplications(ctx.db, ctx.from!.id, ctx.policy)).find((a) => a.id === id) ?? null;
 
-  feature.callbackQuery(/^app:w:(\d+)$/, async (ctx) => {
+  onCallback(feature, cb.withdraw, async (ctx, { applicationId }) => {
     await ctx.answerCallbackQuery().catch(() => {});
-    const app = await find(ctx, Number(ctx.match[1]));
+    const app = await find(ctx, applicationId);
     if (!app || !app.actions.includes('withdraw')) return void (await ctx.reply(ctx.t('bot.manage.notAllowed')));
     await ctx.reply(ctx.t('bot.my.withdraw.confirm', { number: app.number }), {
       reply_markup: new InlineKeyboard()
-        .text(ctx.t('bot.my.withdraw.yes'), `app:wy:${app.id}`)
-        .text(ctx.t('bot.my.withdraw.no'), `app:wn:${app.id}`),
+        .text(ctx.t('bot.my.withdraw.yes'), cb.withdrawYes.encode({ applicationId: app.id }))
+        .text(ctx.t('bot.my.withdraw.no'), cb.withdrawNo.encode({ applicationId: app.id })),
     });
   });
-  feature.callbackQuery(/^app:wy:(\d+)$/, async (ctx) => {
+  onCallback(feature, cb.withdrawYes, async (ctx, { applicationId }) => {
     await ctx.answerCallbackQuery().catch(() => {});
     await ctx.editMessageReplyMarkup().catch(() => {});
     try {
-      const app = await withdrawByParent(ctx.db, { telegramUserId: ctx.from.id, applicationId: Number(ctx.match[1]), policy: ctx.policy });
+      const app = await withdrawByParent(ctx.db, { telegramUserId: ctx.from.id, applicationId, policy: ctx.policy });
       await ctx.reply(ctx.t('bot.my.withdraw.done', { number: app.number }), { reply_markup: mainMenu(ctx.t) });
     } catch (err) {
       await ctx.reply(refusal(ctx, err));
     }
   });
-  feature.callbackQuery(/^app:wn:(\d+)$/, async (ctx) => {
+  onCallback(feature, cb.withdrawNo, async (ctx) => {
     await ctx.answerCallbackQuery().catch(() => {});
     await ctx.editMessageReplyMarkup().catch(() => {});
     await ctx.reply(ctx.t('bot.my.withdraw.kept'));
   });
 
-  feature.callbackQuery(/^app:oc:(\d+)$/, async (ctx) => {
+  onCallback(feature, cb.offerConfirm, async (ctx, { applicationId }) => {
     await ctx.answerCallbackQuery().catch(() => {});
     try {
-      const referral = await answerOfferByParent(ctx.db, { telegramUserId: ctx.from.id, applicationId: Number(ctx.match[1]), accept: true, policy: ctx.policy, signingKey: await ctx.signingKey() });
+      const referral = await answerOfferByParent(ctx.db, { telegramUserId: ctx.from.id, applicationId, accept: true, policy: ctx.policy, signingKey: await ctx.signingKey() });
       const deadline = referral.presentBy ? formatDate(referral.presentBy) : '—';
       await ctx.reply(ctx.t('bot.my.offer.confirmed', { number: referral.number ?? '—', deadline }));
       // The referral itself (appendix 3), signed and with its QR code, to show at the kindergarten.
@@ -128,54 +129,54 @@ export function myApplicationsFeature(labels: Record<MenuItem, string[]>): Compo
       await ctx.reply(refusal(ctx, err));
     }
   });
-  feature.callbackQuery(/^app:od:(\d+)$/, async (ctx) => {
+  onCallback(feature, cb.offerDecline, async (ctx, { applicationId }) => {
     await ctx.answerCallbackQuery().catch(() => {});
     await ctx.reply(ctx.t('bot.my.offer.declineConfirm'), {
       reply_markup: new InlineKeyboard()
-        .text(ctx.t('bot.my.offer.declineYes'), `app:ody:${ctx.match[1]}`)
-        .text(ctx.t('bot.my.withdraw.no'), 'app:keep'),
+        .text(ctx.t('bot.my.offer.declineYes'), cb.offerDeclineYes.encode({ applicationId }))
+        .text(ctx.t('bot.my.withdraw.no'), cb.keep.encode()),
     });
   });
-  feature.callbackQuery(/^app:ody:(\d+)$/, async (ctx) => {
+  onCallback(feature, cb.offerDeclineYes, async (ctx, { applicationId }) => {
     await ctx.answerCallbackQuery().catch(() => {});
     await ctx.editMessageReplyMarkup().catch(() => {});
     try {
-      await answerOfferByParent(ctx.db, { telegramUserId: ctx.from.id, applicationId: Number(ctx.match[1]), accept: false, policy: ctx.policy, signingKey: await ctx.signingKey() });
+      await answerOfferByParent(ctx.db, { telegramUserId: ctx.from.id, applicationId, accept: false, policy: ctx.policy, signingKey: await ctx.signingKey() });
       await ctx.reply(ctx.t('bot.my.offer.declined'));
     } catch (err) {
       await ctx.reply(refusal(ctx, err));
     }
   });
-  feature.callbackQuery('app:keep', async (ctx) => {
+  onCallback(feature, cb.keep, async (ctx) => {
     await ctx.answerCallbackQuery().catch(() => {});
     await ctx.editMessageReplyMarkup().catch(() => {});
     await ctx.reply(ctx.t('bot.my.withdraw.kept'));
   });
 
   // The claimed right, changed or dropped: the new one is verified again (core/priority-claims.ts).
-  feature.callbackQuery(/^app:c:(\d+)$/, async (ctx) => {
+  onCallback(feature, cb.category, async (ctx, { applicationId }) => {
     await ctx.answerCallbackQuery().catch(() => {});
-    const app = await find(ctx, Number(ctx.match[1]));
+    const app = await find(ctx, applicationId);
     if (!app || !app.actions.includes('category')) return void (await ctx.reply(ctx.t('bot.manage.notAllowed')));
     const rights = [...ctx.policy.extraordinaryCategories, ...ctx.policy.firstPriorityCategories];
     const current = app.priorityCategory === 'none' ? ctx.t('bot.my.category.none') : ctx.t(`category.${app.priorityCategory}`);
     const list = rights.map((c, i) => `${i + 1}. ${ctx.t(`category.${c}`)}`).join('\n');
     const kb = new InlineKeyboard();
-    if (app.priorityCategory !== 'none') kb.text(ctx.t('bot.my.category.none'), `app:cc:${app.id}:none`).row();
+    if (app.priorityCategory !== 'none') kb.text(ctx.t('bot.my.category.none'), cb.categoryChosen.encode({ applicationId: app.id, category: 'none' })).row();
     rights.forEach((c, i) => {
-      if (c !== app.priorityCategory) kb.text(`${i + 1}. ${ctx.t(`bot.apply.category.short.${c}`)}`, `app:cc:${app.id}:${c}`).row();
+      if (c !== app.priorityCategory) kb.text(`${i + 1}. ${ctx.t(`bot.apply.category.short.${c}`)}`, cb.categoryChosen.encode({ applicationId: app.id, category: c })).row();
     });
     await ctx.reply(ctx.t('bot.my.category.question', { number: app.number, category: current, list }), { reply_markup: kb });
   });
-  feature.callbackQuery(/^app:cc:(\d+):([a-z_]+)$/, async (ctx) => {
+  onCallback(feature, cb.categoryChosen, async (ctx, { applicationId, category }) => {
     await ctx.answerCallbackQuery().catch(() => {});
     await ctx.editMessageReplyMarkup().catch(() => {});
-    const before = await find(ctx, Number(ctx.match[1]));
+    const before = await find(ctx, applicationId);
     if (!before || !before.actions.includes('category')) return void (await ctx.reply(ctx.t('bot.manage.notAllowed')));
     try {
       const change = await changeCategoryByParent(ctx.db, {
         applicationId: before.id,
-        category: ctx.match[2] as PriorityCategory,
+        category,
         actor: { type: 'parent', id: before.applicantId },
         policy: ctx.policy,
       });
@@ -193,7 +194,7 @@ export function myApplicationsFeature(labels: Record<MenuItem, string[]>): Compo
       const kb = new InlineKeyboard();
       if (change.due) {
         lines.push('', ctx.t('bot.my.category.sendProof', { deadline: formatDate(change.due) }));
-        kb.text(ctx.t('bot.my.actions.document'), `app:d:${before.id}`);
+        kb.text(ctx.t('bot.my.actions.document'), cb.uploadDocument.encode({ applicationId: before.id }));
       }
       await ctx.reply(lines.join('\n'), kb.inline_keyboard.length ? { reply_markup: kb } : { reply_markup: mainMenu(ctx.t) });
     } catch (err) {
@@ -202,12 +203,13 @@ export function myApplicationsFeature(labels: Record<MenuItem, string[]>): Compo
   });
 
   // Kindergartens, phone and documents are short conversations (bot/conversations/manage.ts).
-  const conversationOf = { k: 'editKindergartens', p: 'editPhone', d: 'uploadDocument' } as const;
-  feature.callbackQuery(/^app:([kpd]):(\d+)$/, async (ctx) => {
-    await ctx.answerCallbackQuery().catch(() => {});
-    if (ctx.conversation.active('apply')) return void (await ctx.reply(ctx.t('bot.busy')));
-    await ctx.conversation.exitAll();
-    await ctx.conversation.enter(conversationOf[ctx.match[1] as keyof typeof conversationOf], Number(ctx.match[2]));
-  });
+  for (const conversation of ['editKindergartens', 'editPhone', 'uploadDocument'] as const) {
+    onCallback(feature, cb[conversation], async (ctx, { applicationId }) => {
+      await ctx.answerCallbackQuery().catch(() => {});
+      if (ctx.conversation.active('apply')) return void (await ctx.reply(ctx.t('bot.busy')));
+      await ctx.conversation.exitAll();
+      await ctx.conversation.enter(conversation, applicationId);
+    });
+  }
   return feature;
 }

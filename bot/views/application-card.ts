@@ -1,4 +1,5 @@
 import { InlineKeyboard } from 'grammy';
+import { cb } from '../callbacks.ts';
 import { tidy } from '../keyboards/common.ts';
 import type { TFunction } from 'i18next';
 import type { ParentApplication } from '../../core/parents.ts';
@@ -77,13 +78,13 @@ export function applicationCard(
   }
 
   const kb = new InlineKeyboard();
-  if (r?.status === 'offered') kb.text(t('bot.my.actions.confirmOffer'), `app:oc:${app.id}`).text(t('bot.my.actions.declineOffer'), `app:od:${app.id}`).row();
-  if (app.actions.includes('kindergartens')) kb.text(t('bot.my.actions.kindergartens'), `app:k:${app.id}`);
-  if (app.actions.includes('phone')) kb.text(t('bot.my.actions.phone'), `app:p:${app.id}`);
+  if (r?.status === 'offered') kb.text(t('bot.my.actions.confirmOffer'), cb.offerConfirm.encode({ applicationId: app.id })).text(t('bot.my.actions.declineOffer'), cb.offerDecline.encode({ applicationId: app.id })).row();
+  if (app.actions.includes('kindergartens')) kb.text(t('bot.my.actions.kindergartens'), cb.editKindergartens.encode({ applicationId: app.id }));
+  if (app.actions.includes('phone')) kb.text(t('bot.my.actions.phone'), cb.editPhone.encode({ applicationId: app.id }));
   kb.row();
-  if (app.actions.includes('category')) kb.text(t('bot.my.actions.category'), `app:c:${app.id}`);
+  if (app.actions.includes('category')) kb.text(t('bot.my.actions.category'), cb.category.encode({ applicationId: app.id }));
   kb.row();
-  if (app.actions.includes('document')) kb.text(t('bot.my.actions.document'), `app:d:${app.id}`);
-  if (app.actions.includes('withdraw')) kb.text(t('bot.my.actions.withdraw'), `app:w:${app.id}`);
+  if (app.actions.includes('document')) kb.text(t('bot.my.actions.document'), cb.uploadDocument.encode({ applicationId: app.id }));
+  if (app.actions.includes('withdraw')) kb.text(t('bot.my.actions.withdraw'), cb.withdraw.encode({ applicationId: app.id }));
   return { text: lines.join('\n'), keyboard: tidy(kb) };
 }

@@ -3,6 +3,7 @@ import type { i18n } from 'i18next';
 import { CONTACT_CHECK_KIND } from '../../core/contact-checks.ts';
 import type { OutboxItem } from '../../core/outbox.ts';
 import { contactCheckKeyboard } from '../features/contact-check.ts';
+import { cb } from '../callbacks.ts';
 import { formatDay } from './format.ts';
 
 /**
@@ -46,10 +47,10 @@ export function renderNotification(instance: i18n, item: OutboxItem, opts: { ask
   if (has(`notifications.next.${item.kind}`)) lines.push('', t(`notifications.next.${item.kind}`));
   if (item.uncertain) lines.push('', t('notifications.repeat'));
   if (item.kind === CONTACT_CHECK_KIND && typeof p.checkId === 'number') return { text: lines.join('\n'), keyboard: contactCheckKeyboard(t, p.checkId) };
-  const keyboard = new InlineKeyboard().text(t('notifications.open'), 'my:list');
+  const keyboard = new InlineKeyboard().text(t('notifications.open'), cb.myList.encode());
   if (opts.askRating && item.applicationId !== null) {
     lines.push('', t('bot.feedback.invite'));
-    keyboard.row().text(t('bot.feedback.start'), `fb:start:${item.applicationId}`);
+    keyboard.row().text(t('bot.feedback.start'), cb.feedbackOn.encode({ applicationId: item.applicationId }));
   }
   return { text: lines.join('\n'), keyboard };
 }

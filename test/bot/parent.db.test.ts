@@ -70,6 +70,40 @@ describe('who sees which application', () => {
     expect(lastText(await other.say('/my'))).toContain(`Өтініш № ${app.number}`);
   });
 
+  it("refuses every crafted button for another parent's application and answers garbage data without a crash", async () => {
+    const { bot, tg, t } = harness;
+    const owner = new FakeParent(bot, tg);
+    const other = new FakeParent(bot, tg);
+    const { app } = await applyFor(owner.id);
+    const [group] = await database.db
+      .select()
+      .from(groups)
+      .where(and(eq(groups.kindergartenId, places.kindergartenIds[0]!), eq(groups.birthYear, year), eq(groups.language, 'kk')));
+    await database.db.transaction((tx) => createOffers(tx, [{ applicationIds: [app.id], groupId: group!.id }], { actor: staff, policy: defaultPolicy, now: new Date() }));
+    await other.say('/my');
+    const auditBefore = await database.db.select().from(auditLog).where(and(eq(auditLog.entity, 'application'), eq(auditLog.entityId, app.id)));
+
+    for (const data of ['oc', 'od', 'ody', 'w', 'wy', 'c', 'k', 'p', 'd'].map((a) => `app:${a}:${app.id}`).concat(`app:cc:${app.id}:none`, `fb:start:${app.id}`)) {
+      const shown = await other.tapData(data, 1);
+      const texts = shown.map((m) => m.text).join('\n');
+      expect(texts, data).not.toContain(t.kk('errors.internal'));
+      expect(texts, data).not.toContain(app.number);
+    }
+    const [still] = await database.db.select().from(applications).where(eq(applications.id, app.id));
+    expect(still?.status).toBe('offered');
+    expect(await database.db.select().from(auditLog).where(and(eq(auditLog.entity, 'application'), eq(auditLog.entityId, app.id)))).toHaveLength(auditBefore.length);
+    expect(await database.db.select().from(feedback).where(eq(feedback.applicationId, app.id))).toHaveLength(0);
+
+    // Data no button of ours carries: answered "outdated", nothing said in the chat, no error.
+    const garbage = ['', 'app:w:abc', 'app:w:-1', 'app:w:99999999999999999999', `app:w:${app.id}:x`, `app:cc:${app.id}:root`, 'lang:en', 'help:__proto__', 'q:pick:x', 'nav:', '💥'.repeat(16)];
+    for (const data of garbage) {
+      const answers = tg.callsOf('answerCallbackQuery').length;
+      expect(await other.tapData(data, 1), data).toEqual([]);
+      const answered = tg.callsOf('answerCallbackQuery').slice(answers);
+      expect(answered.map((c) => c.payload.text), data).toEqual([t.kk('bot.nav.outdated')]);
+    }
+  });
+
   it('applying with a known parent IIN from another account reveals only the new application', async () => {
     const { bot, tg } = harness;
     const owner = new FakeParent(bot, tg);

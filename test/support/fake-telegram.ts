@@ -1,16 +1,16 @@
-import { bodyText } from '../../admin/server/bot-preview.ts';
 /**
- * A fake Telegram Bot API at the HTTP level: pass `fake.fetch` as grammY's `client.fetch` and
- * every call, including those made inside conversations (which build their own Api), lands
- * here. It answers like Telegram, keeps the messages it was asked to send or edit per chat,
- * serves files for getFile, and can be told to fail a method. `FakeParent` plays a parent:
- * it sends messages, taps buttons it actually sees and shares contacts through bot.handleUpdate.
+ * The tests' Telegram: the bot's in-memory Bot API (bot/fake-api.ts, also behind the panel's
+ * bot preview) plus what only tests need: every call recorded, methods or chats told to fail,
+ * a message held unanswered, Telegram's flood limits, and serving it over HTTP. `FakeParent`
+ * plays a parent: it sends messages, taps buttons it actually sees and shares contacts
+ * through bot.handleUpdate.
  */
 import { randomInt } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Bot, Context } from 'grammy';
-import type { InlineKeyboardButton, KeyboardButton, Update, UserFromGetMe } from 'grammy/types';
+import type { InlineKeyboardButton, Update, UserFromGetMe } from 'grammy/types';
+import { createFakeBotApi, type FakeApiCall, type FakeBotApi, type FakeMessage } from '../../bot/fake-api.ts';
 
 export const BOT_TOKEN = '123456:TEST-token_for-the-fake';
 export const botInfo: UserFromGetMe = {
@@ -27,36 +27,10 @@ export const botInfo: UserFromGetMe = {
   allows_users_to_create_topics: false,
 } as UserFromGetMe;
 
-export interface ApiCall {
-  method: string;
-  payload: Record<string, unknown>;
-}
-
-export interface ShownMessage {
-  messageId: number;
-  chatId: number;
-  text: string;
-  inline: InlineKeyboardButton[][] | null;
-  reply: KeyboardButton[][] | null;
-  removeKeyboard: boolean;
-}
+export type ApiCall = FakeApiCall;
+export type ShownMessage = FakeMessage;
 
 type Failure = { error_code: number; description: string; parameters?: { retry_after?: number } };
-
-/** Multipart bodies (sendDocument & co.) read loosely: each part's name and its text. */
-function parseMultipart(raw: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const m of raw.matchAll(/name="([^"]+)"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*?)\r\n--/g)) {
-    const [, name, value] = m;
-    if (!name) continue;
-    try {
-      out[name] = JSON.parse(value ?? '');
-    } catch {
-      out[name] = value;
-    }
-  }
-  return out;
-}
 
 /** Telegram's flood limits, enforced on sendMessage as they arrive: beyond them the answer is a 429. */
 export interface FloodLimits {
@@ -68,13 +42,11 @@ export interface FloodLimits {
 
 export class FakeTelegram {
   readonly calls: ApiCall[] = [];
-  readonly messages = new Map<number, ShownMessage>();
   /** sendMessage requests answered 429 because of the flood limits. */
   floodRefusals = 0;
   /** performance.now() of the latest message accepted. */
   lastSentAt = 0;
-  private nextMessageId = randomInt(1000, 100_000);
-  private readonly files = new Map<string, { path: string; bytes: Uint8Array }>();
+  private readonly api: FakeBotApi;
   private readonly failures = new Map<string, { failure: Failure; times: number }>();
   private readonly chatFailures = new Map<number, { failure: Failure; times: number }>();
   private readonly holds = new Map<number, { arrived: () => void; released: Promise<void> }>();
@@ -82,53 +54,55 @@ export class FakeTelegram {
   private readonly window: number[] = [];
   private readonly lastToChat = new Map<number, number>();
 
-  constructor(private readonly limits: FloodLimits | null = null) {}
+  constructor(private readonly limits: FloodLimits | null = null) {
+    this.api = createFakeBotApi({ botInfo, firstMessageId: randomInt(1000, 100_000), intercept: (call) => this.intercept(call) });
+  }
 
   /** The fetch to give grammY (`client: { fetch }`) and the bot's file downloads. */
-  readonly fetch = (async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-    const file = /\/file\/bot[^/]+\/(.+)$/.exec(url.pathname);
-    if (file) {
-      const found = [...this.files.values()].find((f) => f.path === file[1]);
-      return found ? new Response(Buffer.from(found.bytes)) : new Response('not found', { status: 404 });
-    }
-    const method = url.pathname.split('/').pop() ?? '';
-    const raw = await bodyText(init?.body, 'latin1');
-    const contentType = new Headers(init?.headers).get('content-type') ?? '';
-    const payload = (raw === '' ? {} : contentType.includes('multipart') ? parseMultipart(raw) : JSON.parse(raw)) as Record<string, unknown>;
-    this.calls.push({ method, payload });
+  get fetch(): typeof fetch {
+    return this.api.fetch;
+  }
+
+  /** Every message shown, by id, as it looks now. */
+  get messages(): Map<number, ShownMessage> {
+    return this.api.messages;
+  }
+
+  /** Records the call; answers with a failure when one is due, else lets the fake answer. */
+  private async intercept(call: ApiCall): Promise<Response | undefined> {
+    const { method, payload } = call;
+    this.calls.push(call);
     const failure = this.failures.get(method);
     if (failure && failure.times > 0) {
       failure.times -= 1;
       return Response.json({ ok: false, ...failure.failure });
     }
-    if (method === 'sendMessage') {
-      const chatId = Number(payload.chat_id);
-      const hold = this.holds.get(chatId);
-      if (hold) {
-        this.holds.delete(chatId);
-        hold.arrived();
-        await hold.released;
-      }
-      const chatFailure = this.chatFailures.get(chatId);
-      if (chatFailure && chatFailure.times > 0) {
-        chatFailure.times -= 1;
-        return Response.json({ ok: false, ...chatFailure.failure });
-      }
-      const wait = this.floodWait(chatId);
-      if (wait > 0) {
-        this.floodRefusals += 1;
-        return Response.json({
-          ok: false,
-          error_code: 429,
-          description: `Too Many Requests: retry after ${Math.ceil(wait / 1000)}`,
-          parameters: { retry_after: Math.ceil(wait / 1000) },
-        });
-      }
+    if (method !== 'sendMessage') return undefined;
+    const chatId = Number(payload.chat_id);
+    const hold = this.holds.get(chatId);
+    if (hold) {
+      this.holds.delete(chatId);
+      hold.arrived();
+      await hold.released;
     }
-    if (method === 'sendMessage') this.lastSentAt = performance.now();
-    return Response.json({ ok: true, result: this.answer(method, payload) });
-  }) as typeof fetch;
+    const chatFailure = this.chatFailures.get(chatId);
+    if (chatFailure && chatFailure.times > 0) {
+      chatFailure.times -= 1;
+      return Response.json({ ok: false, ...chatFailure.failure });
+    }
+    const wait = this.floodWait(chatId);
+    if (wait > 0) {
+      this.floodRefusals += 1;
+      return Response.json({
+        ok: false,
+        error_code: 429,
+        description: `Too Many Requests: retry after ${Math.ceil(wait / 1000)}`,
+        parameters: { retry_after: Math.ceil(wait / 1000) },
+      });
+    }
+    this.lastSentAt = performance.now();
+    return undefined;
+  }
 
   /** The next `times` calls of `method` fail with this Telegram error. */
   fail(method: string, failure: Failure, times = 1): void {
@@ -198,7 +172,7 @@ export class FakeTelegram {
 
   /** A file the parent "uploaded": getFile and the download URL serve these bytes. */
   addFile(fileId: string, bytes: Uint8Array): void {
-    this.files.set(fileId, { path: `documents/${fileId}.bin`, bytes });
+    this.api.addFile(fileId, bytes);
   }
 
   callsOf(method: string): ApiCall[] {
@@ -207,64 +181,7 @@ export class FakeTelegram {
 
   /** Messages shown in a chat, oldest first, as they look now (after edits). */
   chat(chatId: number): ShownMessage[] {
-    return [...this.messages.values()].filter((m) => m.chatId === chatId).sort((a, b) => a.messageId - b.messageId);
-  }
-
-  private answer(method: string, p: Record<string, unknown>): unknown {
-    const now = Math.floor(Date.now() / 1000);
-    switch (method) {
-      case 'getMe':
-        return botInfo;
-      case 'sendMessage':
-      case 'sendDocument':
-      case 'sendPhoto': {
-        const chatId = Number(p.chat_id);
-        const markup = (p.reply_markup ?? {}) as {
-          inline_keyboard?: InlineKeyboardButton[][];
-          keyboard?: KeyboardButton[][];
-          remove_keyboard?: boolean;
-        };
-        const shown: ShownMessage = {
-          messageId: this.nextMessageId++,
-          chatId,
-          text: String(p.text ?? p.caption ?? ''),
-          inline: markup.inline_keyboard ?? null,
-          reply: markup.keyboard ?? null,
-          removeKeyboard: markup.remove_keyboard ?? false,
-        };
-        this.messages.set(shown.messageId, shown);
-        return {
-          message_id: shown.messageId,
-          date: now,
-          chat: { id: chatId, type: 'private', first_name: 'Parent' },
-          from: { id: botInfo.id, is_bot: true, first_name: botInfo.first_name, username: botInfo.username },
-          text: shown.text,
-          ...(shown.inline ? { reply_markup: { inline_keyboard: shown.inline } } : {}),
-        };
-      }
-      case 'editMessageText':
-      case 'editMessageReplyMarkup': {
-        const shown = this.messages.get(Number(p.message_id));
-        if (!shown) return true;
-        if (typeof p.text === 'string') shown.text = p.text;
-        const markup = p.reply_markup as { inline_keyboard?: InlineKeyboardButton[][] } | undefined;
-        shown.inline = markup?.inline_keyboard?.length ? markup.inline_keyboard : null;
-        return {
-          message_id: shown.messageId,
-          date: now,
-          chat: { id: shown.chatId, type: 'private', first_name: 'Parent' },
-          text: shown.text,
-          ...(shown.inline ? { reply_markup: { inline_keyboard: shown.inline } } : {}),
-        };
-      }
-      case 'getFile': {
-        const id = String(p.file_id);
-        const f = this.files.get(id);
-        return { file_id: id, file_unique_id: `u${id}`, file_size: f?.bytes.byteLength, file_path: f?.path ?? `documents/${id}.bin` };
-      }
-      default:
-        return true;
-    }
+    return this.api.chat(chatId);
   }
 }
 
