@@ -67,7 +67,13 @@ async function bodyBytes(body: unknown): Promise<Buffer> {
 function parseMultipart(raw: Buffer): { fields: Record<string, unknown>; fileName: string | null } {
   const fields: Record<string, unknown> = {};
   let fileName: string | null = null;
-  for (const m of raw.toString('latin1').matchAll(/name="([^"]+)"(?:; filename="([^"]*)")?[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*?)\r\n--/g)) {
+  const body = raw.toString('latin1');
+  // Parts are split by the boundary itself: a file's bytes may contain "\r\n--" anywhere. grammY
+  // writes `name="x";filename=a.pdf`, unquoted and without a space.
+  const boundary = body.slice(0, body.indexOf('\r\n'));
+  for (const part of body.split(`\r\n${boundary}`)) {
+    const m = /name="([^"]+)"(?:;\s*filename="?([^";\r\n]*)"?)?[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*)$/.exec(part);
+    if (!m) continue;
     const [, name, file, value = ''] = m;
     if (!name) continue;
     if (file !== undefined) {
