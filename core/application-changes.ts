@@ -17,7 +17,7 @@ export function checkKindergartenChoice(kindergartenIds: readonly number[], poli
   if (kindergartenIds.length === 0) return [{ field: 'kindergartenIds', code: 'required' }];
   const errors: FieldError[] = [];
   if (kindergartenIds.length > policy.maxKindergartens) {
-    errors.push({ field: 'kindergartenIds', code: 'too_many_kindergartens', params: { max: policy.maxKindergartens } });
+    errors.push({ field: 'kindergartenIds', code: 'too_many_kindergartens', params: { count: policy.maxKindergartens } });
   }
   if (new Set(kindergartenIds).size !== kindergartenIds.length) {
     errors.push({ field: 'kindergartenIds', code: 'duplicate_kindergarten' });

@@ -147,7 +147,7 @@ export function validateApplication(
     if (problem) errors.push({ field, ...problem });
   }
   if (input.kindergartenIds.length > policy.maxKindergartens) {
-    errors.push({ field: 'kindergartenIds', code: 'too_many_kindergartens', params: { max: policy.maxKindergartens } });
+    errors.push({ field: 'kindergartenIds', code: 'too_many_kindergartens', params: { count: policy.maxKindergartens } });
   }
   if (new Set(input.kindergartenIds).size !== input.kindergartenIds.length) {
     errors.push({ field: 'kindergartenIds', code: 'duplicate_kindergarten' });

@@ -122,7 +122,7 @@ export async function lookupApplications(
   const reason = lookupInputSchema.shape.reason.safeParse((raw as { reason?: unknown } | null)?.reason);
   if (reason.success && !reason.data) errors.push({ field: 'reason', code: 'reason_required' });
   else if (reason.success && [...reason.data].length < policy.lookupReasonMinChars) {
-    errors.push({ field: 'reason', code: 'reason_too_short', params: { min: policy.lookupReasonMinChars } });
+    errors.push({ field: 'reason', code: 'reason_too_short', params: { count: policy.lookupReasonMinChars } });
   }
   if (!parsed.success || errors.length) throw new ValidationError(errors);
   const query = classifyQuery(parsed.data.query);

@@ -5,7 +5,7 @@ const NAME_CHAR = /^[\p{L}\p{M}\s'’.-]$/u;
 const graphemes = new Intl.Segmenter('ru', { granularity: 'grapheme' });
 
 export type NameProblem =
-  | { code: 'text_too_short'; params: { min: number } }
+  | { code: 'text_too_short'; params: { count: number } }
   | { code: 'too_long'; params: { max: number } }
   | { code: 'name_invalid' }
   | { code: 'name_symbols'; params: { chars: string } }
@@ -17,7 +17,7 @@ export function cleanName(text: string): string {
 
 /** Why `name` (already cleaned) is not a full name; null when it is one. */
 export function nameProblem(name: string): NameProblem | null {
-  if (name.length < NAME_MIN) return { code: 'text_too_short', params: { min: NAME_MIN } };
+  if (name.length < NAME_MIN) return { code: 'text_too_short', params: { count: NAME_MIN } };
   if (name.length > NAME_MAX) return { code: 'too_long', params: { max: NAME_MAX } };
   if (/\p{N}/u.test(name)) return { code: 'name_invalid' };
   const others = new Set<string>();

@@ -246,12 +246,12 @@ export async function extendReferral(
   if (input.actor.type !== 'staff') throw new IllegalTransitionError('issued', 'extend', 'actor_not_allowed');
   if (!input.reason) throw new IllegalTransitionError('issued', 'extend', 'reason_required');
   if (!Number.isInteger(input.days) || input.days < 1 || input.days > input.policy.maxExtensionCalendarDays) {
-    throw new RuleError('extension_days', { max: input.policy.maxExtensionCalendarDays });
+    throw new RuleError('extension_days', { count: input.policy.maxExtensionCalendarDays });
   }
   return db.transaction(async (tx) => {
     const r = await lockReferral(tx, input.referralId);
     if (r.status !== 'issued') throw new IllegalTransitionError(r.status, 'extend');
-    if (r.extensions >= input.policy.maxExtensions) throw new RuleError('extension_used', { max: input.policy.maxExtensions });
+    if (r.extensions >= input.policy.maxExtensions) throw new RuleError('extension_used', { count: input.policy.maxExtensions });
     const extendedUntil = addCalendarDays(deadlineOf(r)!, input.days);
     const [extended] = await tx
       .update(referrals)

@@ -135,7 +135,7 @@ export function oneTimePassword(): string {
 
 export function checkNewPassword(password: string, login: string, field = 'password'): FieldError[] {
   if (password.length < PASSWORD_MIN_LENGTH) {
-    return [{ field, code: 'password_too_short', params: { min: PASSWORD_MIN_LENGTH } }];
+    return [{ field, code: 'password_too_short', params: { count: PASSWORD_MIN_LENGTH } }];
   }
   if (password.length > 200) return [{ field, code: 'too_long' }];
   if (password.toLowerCase().includes(login.toLowerCase())) return [{ field, code: 'password_contains_login' }];

@@ -1,6 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { validateApplication } from '../core/applications.ts';
+import { makeIin } from '../core/iin.ts';
+import { nameProblem } from '../core/person-name.ts';
+import { policySchema } from '../core/policy.ts';
 import { createI18n, loadResources, localesDir } from '../locales/index.ts';
 
 type Tree = { [key: string]: string | Tree };
@@ -188,5 +192,59 @@ describe('plural forms', () => {
       .filter((l) => counted.test(l.text))
       .map((l) => `${l.file} ${l.key}: ${l.text}`);
     expect(bad).toEqual([]);
+  });
+});
+
+describe('field errors with a number', () => {
+  // A form with one kindergarten too many for a region whose limit is `max`, checked by core as every channel does.
+  const tooMany = (max: number) => {
+    const child = makeIin('2023-05-05', 'female', 11);
+    const result = validateApplication(
+      {
+        applicant: {
+          iin: makeIin('1990-02-02', 'male', 9),
+          fullName: 'Сейітқалиева Әсел Нұрланқызы',
+          phones: ['+7 701 234 56 78'],
+          address: 'Алматы, Абай даңғылы, 10, 5',
+          language: 'kk',
+          consentAt: new Date('2026-03-10T06:00:00Z'),
+        },
+        representative: null,
+        child: { iin: child, fullName: 'Сейітқали Айсұлу', birthDate: '2023-05-05', birthCertificateNumber: 'I-АЖ 1' },
+        districtId: 1,
+        language: 'kk',
+        kindergartenIds: Array.from({ length: max + 1 }, (_, i) => i + 1),
+        channel: 'office',
+      },
+      new Date('2026-03-10T07:00:00Z'),
+      policySchema.parse({ maxKindergartens: max }),
+    );
+    if (result.ok) throw new Error('expected a field error');
+    return result.errors.find((e) => e.code === 'too_many_kindergartens')!;
+  };
+
+  it('agree with the number in Russian (1, 2, 5) and read the same in Kazakh', async () => {
+    const i18n = await createI18n();
+    const ru = i18n.getFixedT('ru');
+    const kk = i18n.getFixedT('kk');
+    const say = (t: typeof ru, e: { code: string; params?: Record<string, string | number> }) => t(`errors.${e.code}`, e.params ?? {});
+    expect([1, 2, 5].map((n) => say(ru, tooMany(n)))).toEqual([
+      'Можно выбрать не больше 1 детского сада.',
+      'Можно выбрать не больше 2 детских садов.',
+      'Можно выбрать не больше 5 детских садов.',
+    ]);
+    expect(say(kk, tooMany(2))).toBe('2 балабақшадан артық таңдауға болмайды.');
+    expect(say(ru, nameProblem('Ан')!)).toBe('Слишком коротко: нужно минимум 3 символа.');
+    expect([1, 2, 5, 21].map((count) => ru('errors.extension_used', { count }))).toEqual([
+      'Направление уже продлевали, а продлить его можно не больше 1 раза.',
+      'Направление уже продлевали, а продлить его можно не больше 2 раз.',
+      'Направление уже продлевали, а продлить его можно не больше 5 раз.',
+      'Направление уже продлевали, а продлить его можно не больше 21 раза.',
+    ]);
+    expect([1, 3, 12].map((count) => ru('errors.password_too_short', { count }))).toEqual([
+      'Пароль слишком короткий: нужен минимум 1 символ.',
+      'Пароль слишком короткий: нужно минимум 3 символа.',
+      'Пароль слишком короткий: нужно минимум 12 символов.',
+    ]);
   });
 });

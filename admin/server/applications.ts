@@ -48,7 +48,7 @@ function search(value: unknown): SQL | undefined {
   // its index on applications instead of testing every application against both lists.
   const name = q.replace(/\s+/g, ' ');
   if ([...name].length < MIN_NAME_SEARCH) {
-    throw new ValidationError([{ field: 'filter.q', code: 'search_too_short', params: { min: MIN_NAME_SEARCH } }]);
+    throw new ValidationError([{ field: 'filter.q', code: 'search_too_short', params: { count: MIN_NAME_SEARCH } }]);
   }
   const pattern = likePattern(name);
   return sql`${a.id} in (

@@ -194,6 +194,8 @@ export function roundsRoutes(deps: ApiDeps) {
       ]);
       return sendList(c, 'rounds', rows, p.offset, count?.n ?? 0);
     })
+    /** The region's settings the create page's help quotes (the 1:N alternation), so it never states a stale number. */
+    .get('/rules', need('referrals.read'), (c) => c.json({ generalPerBeneficiary: deps.policy.generalPerBeneficiary }))
     .get('/:id', need('referrals.read'), async (c) => c.json(await detail(c, pathId(c))))
     .post('/', need('referrals.write'), async (c) => {
       const { districtId } = parseBody(previewSchema, await readJson(c));

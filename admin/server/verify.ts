@@ -17,7 +17,7 @@ import { clientAddress } from './client-address.ts';
 import type { ServerDeps } from './index.ts';
 import { pageHeaders } from './security-headers.ts';
 
-export interface VerifyDeps extends Pick<ServerDeps, 'database' | 'config'> {
+export interface VerifyDeps extends Pick<ServerDeps, 'database' | 'config' | 'policy'> {
   i18n?: i18n;
   now?: () => Date;
 }
@@ -70,18 +70,19 @@ ${body}
 </html>`;
 }
 
-function foundBody(t: TFunction, lang: Language, check: Extract<ReferralCheck, { found: true }>, now: Date) {
+function foundBody(t: TFunction, lang: Language, provider: string, check: Extract<ReferralCheck, { found: true }>, now: Date) {
   const heading = html`<h2>${t('documents.verify.heading', { number: check.number })}</h2>`;
   const checkedAt = html`<p class="note">${t('documents.verify.checkedAt', { date: formatDateTime(t, now) })}</p>`;
   if (!check.genuine) {
     // Nothing from a row that fails its signature is worth showing.
-    return html`${heading}<p class="verdict bad" data-verdict="not-genuine">${t('documents.verify.notGenuine')}</p>${checkedAt}`;
+    return html`${heading}<p class="verdict bad" data-verdict="not-genuine">${t('documents.verify.notGenuine', { provider })}</p>${checkedAt}`;
   }
   const stateClass = check.state === 'valid' ? 'ok' : check.state === 'enrolled' ? 'info' : 'bad';
   return html`${heading}
 <p class="verdict ok" data-verdict="genuine">${t('documents.verify.genuine')}</p>
-<p class="verdict ${stateClass}" data-state="${check.state}">${t(`documents.verify.state.${check.state}`, { date: day(check.validUntil) })}</p>
+<p class="verdict ${stateClass}" data-state="${check.state}">${t(`documents.verify.state.${check.state}`, { date: day(check.validUntil), provider })}</p>
 <dl>
+<dt>${t('documents.verify.provider')}</dt><dd>${provider}</dd>
 <dt>${t('documents.verify.kindergarten')}</dt><dd>${check.kindergartenName[lang]}</dd>
 <dt>${t('documents.verify.place')}</dt><dd>${t('documents.place', { locality: check.locality[lang], district: check.district[lang] })}</dd>
 <dt>${t('documents.verify.group')}</dt><dd>${t('documents.referral.groupValue', {
@@ -141,6 +142,7 @@ export function verifyRoutes(deps: VerifyDeps): Hono {
                 state: check.state,
                 issuedOn: check.issuedAt ? localDate(check.issuedAt) : null,
                 validUntil: check.validUntil ? localDate(check.validUntil) : null,
+                provider: deps.policy.provider,
                 kindergarten: { number: check.kindergartenNumber, name: check.kindergartenName },
                 district: check.district,
                 group: check.group,
@@ -153,9 +155,9 @@ export function verifyRoutes(deps: VerifyDeps): Hono {
       const t = await translator(lang);
       if (!check.found) {
         const body = html`<h2>${t('documents.verify.notFound')}</h2>
-<p class="verdict bad" data-verdict="not-found">${t('documents.verify.notFoundHint')}</p>`;
+<p class="verdict bad" data-verdict="not-found">${t('documents.verify.notFoundHint', { provider: deps.policy.provider[lang] })}</p>`;
         return c.html(page(t, lang, t('documents.verify.title'), body), 404);
       }
-      return c.html(page(t, lang, `${t('documents.verify.title')} · ${check.number}`, foundBody(t, lang, check, at)));
+      return c.html(page(t, lang, `${t('documents.verify.title')} · ${check.number}`, foundBody(t, lang, deps.policy.provider[lang], check, at)));
     });
 }

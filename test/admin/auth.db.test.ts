@@ -201,7 +201,7 @@ describe('the forced password change at first login', () => {
       { field: 'current', code: 'password_wrong' },
     ]);
     expect((await c.post('/api/auth/password', { current: staff.password, next: 'short' })).json.fields).toEqual([
-      { field: 'next', code: 'password_too_short', params: { min: 12 } },
+      { field: 'next', code: 'password_too_short', params: { count: 12 } },
     ]);
     expect((await c.post('/api/auth/password', { current: staff.password, next: `x${staff.login}x-long-enough` })).json.fields).toEqual([
       { field: 'next', code: 'password_contains_login' },

@@ -58,6 +58,22 @@ describe('plural forms in the panel', () => {
     expect(hint(30)).toBe('4 нәтижеден 3 — 30 минут ішінде (бір жыл)');
   });
 
+  it('the panel’s counted hints: days of a certificate check, password length, a resource added later', async () => {
+    await i18nProvider.changeLocale('ru');
+    const check = (n: number) => i18nProvider.translate('admin.applications.certificate.renew', { validUntil: '10.03.2026', count: n });
+    expect([1, 3, 7].map(check)).toEqual([
+      'Справка действительна до 10.03.2026 включительно. Проверка новой справки занимает примерно 1 день: заявителю пора прислать новую справку.',
+      'Справка действительна до 10.03.2026 включительно. Проверка новой справки занимает примерно 3 дня: заявителю пора прислать новую справку.',
+      'Справка действительна до 10.03.2026 включительно. Проверка новой справки занимает примерно 7 дней: заявителю пора прислать новую справку.',
+    ]);
+    expect(i18nProvider.translate('admin.auth.rules', { count: 12 })).toBe('Минимум 12 символов, без логина.');
+    expect(i18nProvider.translate('resources.day-transfers.name', { smart_count: 1 })).toBe('Перенос рабочего дня');
+    expect(i18nProvider.translate('resources.day-transfers.name', { smart_count: 2 })).toBe('Переносы рабочих дней');
+    await i18nProvider.changeLocale('kk');
+    expect(i18nProvider.translate('admin.auth.rules', { count: 12 })).toBe('Кемінде 12 таңба, логинсіз.');
+    expect(i18nProvider.translate('resources.day-transfers.name', { smart_count: 2 })).toBe('Жұмыс күндерін ауыстыру');
+  });
+
   it('resource names: singular for one, plural for the menu and titles', async () => {
     for (const [locale, one, many] of [
       ['kk', 'Өтініш', 'Өтініштер'],

@@ -41,7 +41,7 @@ function intake(childName: string, applicantName = 'Сейітова Айгүл 
 
 describe('names at the intake desk', () => {
   it.each([
-    ['1', { field: 'child.fullName', code: 'text_too_short', params: { min: 3 } }],
+    ['1', { field: 'child.fullName', code: 'text_too_short', params: { count: 3 } }],
     ['Айдана 2', { field: 'child.fullName', code: 'name_invalid' }],
     ['Айдана @', { field: 'child.fullName', code: 'name_symbols', params: { chars: '@' } }],
     ['-Айдана', { field: 'child.fullName', code: 'name_start' }],

@@ -66,6 +66,7 @@ const quietRound = async () => {
 
 const cases: RoleCase[] = [
   { name: 'GET /api/rounds', allowed: ['admin', 'district', 'auditor'], run: (c) => c.get(`/api/rounds?${listQuery({})}`) },
+  { name: 'GET /api/rounds/rules', allowed: ['admin', 'district', 'auditor'], run: (c) => c.get('/api/rounds/rules') },
   { name: 'GET /api/rounds/:id', allowed: ['admin', 'district', 'auditor'], run: async (c) => c.get(`/api/rounds/${await quietRound()}`) },
   { name: 'POST /api/rounds (preview)', allowed: ['admin', 'district'], run: (c) => c.post('/api/rounds', { districtId: quiet.districtId }) },
   { name: 'POST /api/rounds/:id/commit', allowed: ['admin', 'district'], run: async (c) => c.post(`/api/rounds/${await quietRound()}/commit`) },
@@ -234,5 +235,19 @@ describe('the August freeze', () => {
       '01.08–31.08 аралығында жолдама берілмейді: балалар келесі жас топтарына ауысады.',
     );
     expect((await as.admin.get(`/api/rounds/${open}`)).json.status).toBe('preview');
+  });
+});
+
+describe("the round's help", () => {
+  it("quotes the region's alternation from the policy, in both languages", async () => {
+    expect((await as.district.get('/api/rounds/rules')).json).toEqual({ generalPerBeneficiary: 3 });
+    const region = testServer(database, { ...policy, generalPerBeneficiary: 4 });
+    const admin = await createStaff(database, ['admin']);
+    const c = client(region, await signIn(region, admin.login, admin.password, IP));
+    const { generalPerBeneficiary } = (await c.get('/api/rounds/rules')).json as { generalPerBeneficiary: number };
+    expect(generalPerBeneficiary).toBe(4);
+    const i18n = await createI18n();
+    expect(i18n.getFixedT('ru')('admin.rounds.help', { general: generalPerBeneficiary })).toContain('чередования льготников и общей очереди (1:4)');
+    expect(i18n.getFixedT('kk')('admin.rounds.help', { general: generalPerBeneficiary })).toContain('жалпы кезектің кезектесуі (1:4)');
   });
 });

@@ -122,12 +122,12 @@ describe('the call-centre look-up reason', () => {
     expect(blank.json.fields).toEqual([{ field: 'reason', code: 'reason_required' }]);
     const short = await callCentre.post('/api/lookup', { query: '2026-0000001', reason: 'мама' });
     expect(short.status).toBe(400);
-    expect(short.json.fields).toEqual([{ field: 'reason', code: 'reason_too_short', params: { min: 8 } }]);
+    expect(short.json.fields).toEqual([{ field: 'reason', code: 'reason_too_short', params: { count: 8 } }]);
     // Both problems at once: the query's and the reason's.
     const both = await callCentre.post('/api/lookup', { query: '', reason: 'мама' });
     expect(both.json.fields).toEqual([
       { field: 'query', code: 'required' },
-      { field: 'reason', code: 'reason_too_short', params: { min: 8 } },
+      { field: 'reason', code: 'reason_too_short', params: { count: 8 } },
     ]);
     const ok = await callCentre.post('/api/lookup', { query: '2026-0000001', reason: 'мама звонит' });
     expect(ok.status).toBe(200);
@@ -135,7 +135,7 @@ describe('the call-centre look-up reason', () => {
     const i18n = await createI18n();
     for (const lang of ['kk', 'ru'] as const) {
       const t = i18n.getFixedT(lang);
-      const tooShort = t('errors.reason_too_short', { min: 8 });
+      const tooShort = t('errors.reason_too_short', { count: 8 });
       expect(tooShort).toContain('8');
       expect(tooShort).not.toBe(t('errors.reason_required'));
     }

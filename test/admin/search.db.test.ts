@@ -112,7 +112,7 @@ describe('the search box finds applications by part of a name', () => {
   it('asks for at least 3 letters of a name instead of reading the whole index', async () => {
     const res = await admin.get(`/api/applications?${listQuery({ q: ' Әй ', districtId: places.districtId })}`);
     expect(res.status).toBe(400);
-    expect(res.json).toMatchObject({ fields: [{ field: 'filter.q', code: 'search_too_short', params: { min: 3 } }] });
+    expect(res.json).toMatchObject({ fields: [{ field: 'filter.q', code: 'search_too_short', params: { count: 3 } }] });
   });
 });
 

@@ -173,7 +173,7 @@ describe('the panel at the desk, in Kazakh', () => {
     await dialog.getByRole('button', { name: 'Орыннан бас тарту' }).click();
     expect((await database.db.select().from(referrals).where(eq(referrals.id, offer.id)))[0]!.status).toBe('offered');
     await dialog.getByRole('combobox').click();
-    await page.getByRole('option', { name: 'Ата-ана телефон соқты' }).click();
+    await page.getByRole('option', { name: 'Ата-ана қоңырау шалды' }).click();
     await dialog.locator('textarea[name=reason]').fill('Отбасы Астанаға көшеді');
     await dialog.locator('textarea[name=comment]').fill('Анасы 10:20-да қоңырау шалды');
     await shot(page, '04-decline-dialog');
@@ -184,7 +184,7 @@ describe('the panel at the desk, in Kazakh', () => {
     await page.goto(`${server.url}/admin/#/applications/${application.id}/show`);
     const history = page.locator('tr', { hasText: 'Отбасы Астанаға көшеді' });
     await history.waitFor();
-    await history.getByText('Ата-ана телефон соқты').waitFor();
+    await history.getByText('Ата-ана қоңырау шалды').waitFor();
     await history.getByText('Анасы 10:20-да қоңырау шалды').waitFor();
     await shot(page, '05-history');
     expect(problems).toEqual([]);

@@ -85,6 +85,8 @@ describe('allocation rounds in Chromium', () => {
     await page.getByRole('link', { name: 'Жаңа бөлу' }).click();
     const form = page.locator('form');
     await form.getByText('Алдын ала қарау ештеңені өзгертпейді').waitFor();
+    // The alternation is the region's setting (policy.generalPerBeneficiary), read from the server.
+    expect(await form.getByTestId('round-help').innerText()).toContain('жеңілдігі барлар мен жалпы кезектің кезектесуі (1:3)');
     await form.getByRole('combobox', { name: 'Аудан' }).click();
     await page.getByRole('option', { name: 'Сынақ ауданы' }).click();
     await shot(page, '01-new');
@@ -164,7 +166,7 @@ describe('allocation rounds in Chromium', () => {
     // On the page, where it stays, and in the notification.
     const refused = page.getByTestId('round-refused');
     await refused.waitFor();
-    expect(await refused.innerText()).toBe('01.01 мен 31.12 аралығында жолдама берілмейді: балалар келесі жас топтарына ауысады.');
+    expect(await refused.innerText()).toBe('01.01–31.12 аралығында жолдама берілмейді: балалар келесі жас топтарына ауысады.');
     await page.locator('.MuiSnackbar-root', { hasText: 'жолдама берілмейді' }).waitFor();
     await page.waitForTimeout(500);
     await shot(page, '06-freeze');

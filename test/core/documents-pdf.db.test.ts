@@ -17,7 +17,7 @@ import {
   signReferralRecord,
 } from '../../core/document-data.ts';
 import { renderReferralPdf, renderRegistrationNoticePdf } from '../../core/documents-pdf.ts';
-import { defaultPolicy } from '../../core/policy.ts';
+import { defaultPolicy, policySchema } from '../../core/policy.ts';
 import { generateSigningKey, loadSigningKey, publicKeyFor, signReferral, type SigningKey } from '../../core/signing.ts';
 import type { Application } from '../../core/status.ts';
 import type { Database } from '../../db/client.ts';
@@ -300,7 +300,7 @@ describe('registration notice PDF (appendix 4)', () => {
 
 describe('public verification page', () => {
   const at = new Date('2026-03-05T06:00:00Z');
-  const app = () => new Hono().route('/verify', verifyRoutes({ database, config, now: () => at }));
+  const app = () => new Hono().route('/verify', verifyRoutes({ database, config, policy: defaultPolicy, now: () => at }));
   const get = (path: string) => app().request(path);
   const personal = async () => {
     const [child] = await database.db.select().from(children).where(eq(children.id, first.childId));
@@ -338,6 +338,19 @@ describe('public verification page', () => {
     for (const item of await personal()) expect(serialized, item).not.toContain(item);
   });
 
+  it("names the region's provider from the policy, not a generic department", async () => {
+    const policy = policySchema.parse({ provider: { kk: 'Шымкент қаласы білім бөлімі', ru: 'Отдел образования города Шымкент' } });
+    const shymkent = new Hono().route('/verify', verifyRoutes({ database, config, policy, now: () => at }));
+    const kk = await (await shymkent.request(`/verify/${referralToken}`)).text();
+    expect(kk).toContain('<dt>Жолдаманы берген</dt><dd>Шымкент қаласы білім бөлімі</dd>');
+    const ru = await (await shymkent.request(`/verify/${referralToken}?lang=ru`)).text();
+    expect(ru).toContain('<dt>Кем выдано</dt><dd>Отдел образования города Шымкент</dd>');
+    expect(ru).not.toContain('отдел образования');
+    const missing = await (await shymkent.request('/verify/0123456789abcdef0123456789abcdef?lang=ru')).text();
+    expect(missing).toContain('Сверьте номер направления с органом, который его выдал: Отдел образования города Шымкент.');
+    expect((await (await shymkent.request(`/verify/${referralToken}.json`)).json()).provider).toEqual(policy.provider);
+  });
+
   it('reports a row changed after signing as not genuine, and shows nothing of it', async () => {
     const [child] = await database.db.select().from(children).where(eq(children.id, first.childId));
     try {
@@ -363,12 +376,12 @@ describe('public verification page', () => {
   });
 
   it('tells used, lapsed and expired referrals apart (the status is read live, not signed)', async () => {
-    const after = new Hono().route('/verify', verifyRoutes({ database, config, now: () => new Date('2026-03-11T05:00:00Z') }));
+    const after = new Hono().route('/verify', verifyRoutes({ database, config, policy: defaultPolicy, now: () => new Date('2026-03-11T05:00:00Z') }));
     expect(await (await after.request(`/verify/${referralToken}`)).text()).toContain('data-state="expired"');
     for (const [status, text] of [
       ['enrolled', 'Пайдаланылды'],
       ['lapsed', 'белгіленген мерзімде пайдаланылмады'],
-      ['cancelled', 'білім бөлімі жолдаманы жойды'],
+      ['cancelled', 'жолдаманы берген орган (Алматы қаласы білім бөлімі) оның күшін жойды'],
     ] as const) {
       await database.db.update(referrals).set({ status }).where(eq(referrals.id, referralId));
       const body = await (await get(`/verify/${referralToken}`)).text();
@@ -405,7 +418,7 @@ describe('public verification page', () => {
   });
 
   it('answers 429 with Retry-After past VERIFY_RATE_LIMIT requests a minute from one address', async () => {
-    const limited = new Hono().route('/verify', verifyRoutes({ database, config: { ...config, VERIFY_RATE_LIMIT: 5 }, now: () => at }));
+    const limited = new Hono().route('/verify', verifyRoutes({ database, config: { ...config, VERIFY_RATE_LIMIT: 5 }, policy: defaultPolicy, now: () => at }));
     const from = (ip: string) => ({ incoming: { socket: { remoteAddress: ip, remotePort: 40000, remoteFamily: 'IPv4' } } });
     for (let i = 0; i < 5; i++) expect((await limited.request(`/verify/${referralToken}`, {}, from('192.0.2.10'))).status).toBe(200);
     const refused = await limited.request(`/verify/${referralToken}?lang=ru`, {}, from('192.0.2.10'));

@@ -42,7 +42,7 @@ describe('passwords', () => {
   });
 
   it('asks for long passwords without the login in them', () => {
-    expect(checkNewPassword('short', 'aigerim')).toEqual([{ field: 'password', code: 'password_too_short', params: { min: 12 } }]);
+    expect(checkNewPassword('short', 'aigerim')).toEqual([{ field: 'password', code: 'password_too_short', params: { count: 12 } }]);
     expect(checkNewPassword('my-AIGERIM-password', 'aigerim')).toEqual([{ field: 'password', code: 'password_contains_login' }]);
     expect(checkNewPassword('Алатау таулары 2026', 'aigerim')).toEqual([]);
   });

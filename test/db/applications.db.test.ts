@@ -130,7 +130,7 @@ describe('submitting an application', () => {
         { field: 'applicant.iin', code: 'iin_format' },
         { field: 'child.iin', code: 'iin_checksum' },
         { field: 'applicant.phones.0', code: 'phone_invalid' },
-        { field: 'kindergartenIds', code: 'too_many_kindergartens', params: { max: 3 } },
+        { field: 'kindergartenIds', code: 'too_many_kindergartens', params: { count: 3 } },
         { field: 'kindergartenIds', code: 'duplicate_kindergarten' },
       ]),
     );

@@ -9,7 +9,7 @@ export function ApplicationSearch({ sx, ...props }: Omit<SearchInputProps, 'help
   return (
     <SearchInput
       {...props}
-      helperText={short ? translate('errors.search_too_short', { min: MIN_NAME_SEARCH }) : false}
+      helperText={short ? translate('errors.search_too_short', { count: MIN_NAME_SEARCH }) : false}
       sx={{
         ...sx,
         // The filter bar hides helper texts; this one floats under the box, so nothing moves.

@@ -98,7 +98,7 @@ function Child() {
           <Alert severity="warning" sx={{ mt: 1 }} data-testid="certificate-warning">
             {translate(`admin.applications.certificate.${r.certificateWarning.kind}`, {
               validUntil: formatDate(r.certificateWarning.validUntil, locale, false),
-              days: r.certificateWarning.days,
+              count: r.certificateWarning.days,
             })}
           </Alert>
         )}

@@ -75,7 +75,7 @@ export function ChangePasswordPage() {
                 value={next}
                 onChange={(e) => setNext(e.target.value)}
                 error={Boolean(errors.next)}
-                helperText={errors.next ?? translate('admin.auth.rules', { min: PASSWORD_MIN_LENGTH })}
+                helperText={errors.next ?? translate('admin.auth.rules', { count: PASSWORD_MIN_LENGTH })}
                 required
                 autoComplete="new-password"
               />

@@ -12,6 +12,7 @@ export interface PanelDataProvider extends DataProvider {
   dashboard(districtId?: number | null): Promise<Dashboard>;
   uploadDocument(applicationId: number, kind: string, file: File): Promise<{ id: number }>;
   botPreview(body: unknown): Promise<BotPreviewResponse>;
+  roundRules(): Promise<RoundRules>;
 }
 
 /** The server answers 400 to a shorter name search (admin/server/applications.ts). */
@@ -37,7 +38,13 @@ export const dataProvider: PanelDataProvider = {
     return upload('documents', form);
   },
   botPreview: (body) => post<BotPreviewResponse>('bot-preview', body),
+  roundRules: () => get<RoundRules>('rounds/rules'),
 };
+
+/** The allocation settings a round's help quotes (GET /api/rounds/rules). */
+export interface RoundRules {
+  generalPerBeneficiary: number;
+}
 
 /** A server type as it arrives here over JSON: its dates are ISO strings. */
 export type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;

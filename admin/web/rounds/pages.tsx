@@ -2,7 +2,7 @@
 import DoneAllIcon from '@mui/icons-material/DoneAll';
 import PreviewIcon from '@mui/icons-material/Preview';
 import { Alert, Box, Chip, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   Button,
   Confirm,
@@ -32,7 +32,7 @@ import { allocationRounds } from '../../../db/schema/referrals.ts';
 import type { RoundOfferRow, RoundSkippedRow } from '../../server/rounds.ts';
 import { bilingual, DateTimeField, formatDate, HeadRow, Line, Section, useLocale } from '../common/fields.tsx';
 import { DistrictInput, EnumInput } from '../common/inputs.tsx';
-import type { PanelDataProvider } from '../providers/data-provider.ts';
+import type { PanelDataProvider, RoundRules } from '../providers/data-provider.ts';
 import { errorMessage } from '../providers/http.ts';
 
 const ROUND_STATUSES = allocationRounds.status.enumValues;
@@ -109,6 +109,15 @@ export function RoundCreate() {
   const own = identity && !roles.includes('admin') ? { id: identity.districtIds as number[] } : undefined;
   // A refusal (the August freeze) stays on the page, not only in a notification that fades.
   const [refusal, setRefusal] = useState<{ message: string; args: Record<string, unknown> } | null>(null);
+  const dataProvider = useDataProvider<PanelDataProvider>();
+  const [rules, setRules] = useState<RoundRules | null>(null);
+  useEffect(() => {
+    let live = true;
+    dataProvider.roundRules().then((r) => live && setRules(r), () => undefined);
+    return () => {
+      live = false;
+    };
+  }, [dataProvider]);
   return (
     <Create
       title="admin.rounds.new"
@@ -131,9 +140,11 @@ export function RoundCreate() {
           </Toolbar>
         }
       >
-        <Typography variant="body2" color="text.secondary" sx={{ mb: 2, maxWidth: 720 }}>
-          {translate('admin.rounds.help')}
-        </Typography>
+        {rules && (
+          <Typography variant="body2" color="text.secondary" sx={{ mb: 2, maxWidth: 720 }} data-testid="round-help">
+            {translate('admin.rounds.help', { general: rules.generalPerBeneficiary })}
+          </Typography>
+        )}
         {refusal && (
           <Alert severity="warning" sx={{ mb: 2, maxWidth: 720 }} data-testid="round-refused">
             {translate(refusal.message, refusal.args)}
