@@ -1,11 +1,23 @@
 /**
- * Open loop: updates go out on schedule whether or not earlier ones were answered. Latency runs
- * from the scheduled send to the bot's first sendMessage reaching the fake (the parent sees the
- * answer begin). CPU per update is printed for the bot's process and the rest of the machine.
+ * The parent bot as parents feel it: "My applications" offered at a fixed rate (open loop:
+ * updates go out on their schedule whether or not earlier ones were answered), handled through
+ * grammY's own transport with a fake Telegram on the PostgreSQL server. The latency of an update
+ * runs from its scheduled send time to the bot's first sendMessage reaching the fake (the parent
+ * sees the answer begin); the time to the last card is printed beside it. A short ramp of rates
+ * finds the highest one whose p99 stays within 100 ms. Every measurement prints the CPU one
+ * update costs the bot's process, the rest of the machine, and of that the PostgreSQL backends
+ * serving the bench's database: on a 2-core machine the bot and the server share the cores, and
+ * other work on the machine shows in "the rest" (and the load average printed), not in the backends.
+ * The statements one update sends are listed once, after the warm-up.
+ *
+ * Data: a fill of up to 100,000 applications (bench/fill.ts); 2,000 parents with a Telegram
+ * account, half with three children waiting, half with two, spread over the queues.
+ * Settings: BENCH_BOT_LATENCY_* (bench/index.ts).
  */
 import { loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
 import type { Update, UserFromGetMe } from 'grammy/types';
+import type postgres from 'postgres';
 import { createBot } from '../bot/index.ts';
 import { loadConfig } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
@@ -68,6 +80,26 @@ function machineCpuMicros(): number | null {
   }
 }
 
+/**
+ * CPU time so far of each PostgreSQL backend serving this database, in µs by pid: what the
+ * server spends on the bench's own connections, apart from other work on the machine
+ * (Linux /proc, the server on this machine; null otherwise).
+ */
+async function backendCpuMicros(sql: postgres.Sql): Promise<Map<number, number> | null> {
+  const backends = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database()`;
+  const out = new Map<number, number>();
+  try {
+    for (const { pid } of backends) {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const [utime, stime] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, 13).map(Number);
+      out.set(pid, ((utime! + stime!) * 1e6) / CLOCK_TICKS);
+    }
+  } catch {
+    return null;
+  }
+  return out;
+}
+
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 const ms = (x: number) => +x.toFixed(1);
 
@@ -80,6 +112,8 @@ interface Run {
   late: number;
   processMicros: number;
   restMicros: number | null;
+  /** Of which the PostgreSQL backends of the bench's own connections. */
+  backendMicros: number | null;
 }
 
 export const botLatencyCase: BenchCase = {
@@ -140,12 +174,27 @@ export const botLatencyCase: BenchCase = {
       }),
     );
 
+    // The statements one update runs, as the driver sends them: what PostgreSQL is asked per parent.
+    const traced = 20;
+    const statements = new Map<string, number>();
+    sql.options.debug = (_connection: number, query: string) => {
+      const key = query.replace(/\s+/g, ' ').trim();
+      statements.set(key, (statements.get(key) ?? 0) + 1);
+    };
+    for (let i = 0; i < traced; i++) await bot.handleUpdate(message(users[i]!, '/my'));
+    sql.options.debug = false;
+    const perUpdate = [...statements.values()].reduce((a, b) => a + b, 0) / traced;
+    log(`statements per update: ${perUpdate}`);
+    for (const [query, n] of [...statements].sort((a, b) => b[1] - a[1])) log(`  ${+(n / traced).toFixed(2)}× ${query.slice(0, 400)}`);
+
+    /** Offers `r` updates a second for `s` seconds on a fixed schedule; latencies in ms. */
     async function offer(r: number, s: number): Promise<Run> {
       const count = Math.round(r * s);
       firsts = [];
       waiting.clear();
       const lasts: number[] = [];
       const pending: Promise<void>[] = [];
+      const backends0 = await backendCpuMicros(sql);
       const machine0 = machineCpuMicros();
       const cpu0 = process.cpuUsage();
       const start = performance.now() + 5;
@@ -171,6 +220,9 @@ export const botLatencyCase: BenchCase = {
       const f = [...firsts, ...Array<number>(late).fill(Infinity)].sort((a, b) => a - b);
       const l = [...lasts, ...Array<number>(count - lasts.length).fill(Infinity)].sort((a, b) => a - b);
       await Promise.all(pending);
+      const backends1 = await backendCpuMicros(sql);
+      const backendMicros =
+        backends0 && backends1 ? [...backends1].reduce((sum, [pid, micros]) => sum + micros - (backends0.get(pid) ?? 0), 0) / count : null;
       return {
         rate: r,
         p50: quantile(f, 0.5),
@@ -180,13 +232,15 @@ export const botLatencyCase: BenchCase = {
         late,
         processMicros: own / count,
         restMicros: machine0 === null || machine1 === null ? null : Math.max(0, machine1 - machine0 - own) / count,
+        backendMicros,
       };
     }
     const show = (what: string, x: Run) =>
       log(
         `${what}: ${x.rate} updates/s — first reply p50 ${ms(x.p50)} ms, p99 ${ms(x.p99)} ms; whole answer p50 ${ms(x.p50Last)} ms, p99 ${ms(x.p99Last)} ms` +
           `${x.late ? `; ${x.late} unanswered after 10 s` : ''}; CPU per update: bot ${Math.round(x.processMicros)} µs, ` +
-          `PostgreSQL and the rest ${x.restMicros === null ? '?' : Math.round(x.restMicros)} µs; load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`,
+          `the rest of the machine ${x.restMicros === null ? '?' : Math.round(x.restMicros)} µs, of which this database's backends ` +
+          `${x.backendMicros === null ? '?' : Math.round(x.backendMicros)} µs; load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`,
       );
 
     let maxRate = 0;

@@ -294,6 +294,21 @@ export async function openQueueCodesOf(db: Queryable, applicationIds: readonly n
   return out;
 }
 
+/**
+ * The same for applications read with their queue and code (core/parents.ts): only those shown
+ * without a code yet cost a query, so looking again at "My applications" costs none.
+ */
+export async function openQueueCodesFor(
+  db: Queryable,
+  apps: readonly { id: number; status: string; queueId: number; openQueueCode: string | null }[],
+): Promise<Map<number, { code: string; queueId: number }>> {
+  const shown = apps.filter((a) => (PUBLISHED as readonly string[]).includes(a.status));
+  const out = new Map(shown.flatMap((a) => (a.openQueueCode ? [[a.id, { code: a.openQueueCode, queueId: a.queueId }] as const] : [])));
+  const missing = shown.filter((a) => !a.openQueueCode).map((a) => a.id);
+  if (missing.length) for (const [id, code] of await openQueueCodesOf(db, missing)) out.set(id, code);
+  return out;
+}
+
 /** A code as the bot shows it: two groups of five, easier to read aloud and type. */
 export function formatOpenQueueCode(code: string): string {
   return `${code.slice(0, 5)}-${code.slice(5)}`;

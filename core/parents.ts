@@ -118,6 +118,9 @@ export interface ParentApplication {
   referral: ParentReferral | null;
   /** How long a waiting child is likely to wait (null unless waiting with a known position). */
   wait: ExpectedWait | null;
+  queueId: number;
+  /** Its private open-queue code if one was made (core/open-queue.ts openQueueCodesFor decides when it shows). */
+  openQueueCode: string | null;
   /** Documents the applicant still has to send (none rejected or pending counts as sent). */
   missingDocuments: DocumentKind[];
   /** What the parent may do from the bot now. */
@@ -201,6 +204,8 @@ function parentApplicationsQuery(db: Queryable) {
         select row_to_json(p) from queue_position(${applications.id}) p) end`,
       placesLastYear: sql<number[] | string | null>`case when ${applications.status} = 'registered'
         then ${placesLastYearSql(applications.queueId)} end`,
+      queueId: applications.queueId,
+      openQueueCode: sql<string | null>`(select o.code from open_queue_codes o where o.application_id = ${applications.id})`,
     })
     .from(applications)
     .innerJoin(children, eq(children.id, applications.childId))
@@ -293,6 +298,8 @@ export async function listParentApplications(
       positionStamp: r.positionStamp,
       referral: json<ParentReferral>(r.referral),
       wait: position ? estimateWait(position.position, monthsOf(r.placesLastYear)) : null,
+      queueId: r.queueId,
+      openQueueCode: r.openQueueCode,
       missingDocuments: documentsMissing,
       actions,
     };

@@ -5,7 +5,7 @@ import { IllegalTransitionError, NotFoundError, RuleError } from '../../core/err
 import { answerOfferByParent, listParentApplications, withdrawByParent, type KnownPosition } from '../../core/parents.ts';
 import { changeCategoryByParent } from '../../core/priority-claims.ts';
 import type { PriorityCategory } from '../../core/queue.ts';
-import { formatOpenQueueCode, openQueueCodesOf, openQueueUrl } from '../../core/open-queue.ts';
+import { formatOpenQueueCode, openQueueCodesFor, openQueueUrl } from '../../core/open-queue.ts';
 import { explainPositionChange, type PositionExplanation } from '../../core/position.ts';
 import { cb, onCallback } from '../callbacks.ts';
 import type { BotContext, SeenEntry } from '../context.ts';
@@ -36,7 +36,7 @@ export async function showApplications(ctx: BotContext): Promise<void> {
     await ctx.reply(ctx.t('bot.my.empty'), { reply_markup: mainMenu(ctx.t) });
     return;
   }
-  const codes = await openQueueCodesOf(ctx.db, apps.map((a) => a.id));
+  const codes = await openQueueCodesFor(ctx.db, apps);
   const next: Record<string, SeenEntry> = {};
   const now = new Date().toISOString();
   let changed = false;

@@ -91,9 +91,9 @@ describe('the export and the page', () => {
     for (const [i, p] of plan.entries()) {
       const when = new Date(now - p.daysAgo * DAY + i * 60_000);
       const input = applicationInput(places, { childYear: year, at: when, kindergartenIds: p.kgs.map((k) => places.kindergartenIds[k]!) });
-      // Distinct names with letters only (names take no digits).
-      input.applicant.fullName = `Ата-ана Сынақов ${'АӘБВГДЕЖЗИЙК'[i]}`;
-      input.child.fullName = `Бала Сынақұлы ${'АӘБВГДЕЖЗИЙК'[i]}`;
+      // Names take letters only (core/person-name.ts): a letter tells the children apart.
+      input.applicant.fullName = `Ата-ана Сынақов ${'АӘБВГҒДЕЖЗИКҚЛ'[i]}`;
+      input.child.fullName = `Бала Сынақұлы ${'АӘБВГҒДЕЖЗИКҚЛ'[i]}`;
       const { application } = await submitApplication(database.db, input, { type: 'parent', id: null }, defaultPolicy, when);
       const [child] = await database.db.select().from(children).where(eq(children.id, application.childId));
       queueId = application.queueId;

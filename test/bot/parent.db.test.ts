@@ -12,7 +12,7 @@ import { lastApplicantOf, listParentApplications, submitFromTelegram } from '../
 import { createOffers } from '../../core/referrals.ts';
 import { changeStatus } from '../../core/status.ts';
 import type { Database } from '../../db/client.ts';
-import { applicants, applicantTelegramLinks, applications, auditLog, documents, feedback, groups, referrals } from '../../db/schema/index.ts';
+import { applicants, applicantTelegramLinks, applications, auditLog, documents, feedback, groups, openQueueCodes, referrals } from '../../db/schema/index.ts';
 import { iinFor, makeBot, PDF, yearsAgo } from '../support/bot.ts';
 import { openTestDatabase } from '../support/db.ts';
 import { applicationInput, createPlaces, type Places } from '../support/factories.ts';
@@ -102,6 +102,21 @@ describe('who sees which application', () => {
       const answered = tg.callsOf('answerCallbackQuery').slice(answers);
       expect(answered.map((c) => c.payload.text), data).toEqual([t.kk('bot.nav.outdated')]);
     }
+  });
+
+  it('shows a waiting child\'s own open-queue code, the same at every look, and none once withdrawn', async () => {
+    const { bot, tg } = harness;
+    const p = new FakeParent(bot, tg);
+    const { app } = await applyFor(p.id);
+    const shownCode = (text: string) => /Ашық кезектегі жеке кодыңыз: ([0-9A-Z]{5}-[0-9A-Z]{5})/.exec(text)?.[1];
+
+    const first = shownCode(lastText(await p.say('/my')));
+    const [stored] = await database.db.select().from(openQueueCodes).where(eq(openQueueCodes.applicationId, app.id));
+    expect(first).toBe(`${stored!.code.slice(0, 5)}-${stored!.code.slice(5)}`);
+    expect(shownCode(lastText(await p.say('/my')))).toBe(first);
+
+    await changeStatus(database.db, { applicationId: app.id, event: 'withdraw', actor: staff, reason: 'parent_request', policy: defaultPolicy });
+    expect(shownCode(lastText(await p.say('/my')))).toBeUndefined();
   });
 
   it('applying with a known parent IIN from another account reveals only the new application', async () => {
