@@ -20,7 +20,7 @@ import { certificateWarning } from '../../core/certificates.ts';
 import { awaitsSecondApproval, decidePriorityClaim } from '../../core/priority.ts';
 import { PRIORITY_REJECTION_REASONS } from '../../core/refusals.ts';
 import { printNotice } from '../../core/result-documents.ts';
-import { can, canInDistrict, iinFor } from '../../core/staff.ts';
+import { can, canInDistrict, iinFor } from '../../core/staff-accounts.ts';
 import { canTransition, changeStatus } from '../../core/status.ts';
 import { needsVerification, REFUSAL_REASONS, verifyApplication } from '../../core/verification.ts';
 import { exportHandler } from './applications-export.ts';

@@ -13,7 +13,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { login } from '../../core/sign-in.ts';
-import { changeOwnPassword, logout, permissionsOf, sessionFromToken, type StaffSession } from '../../core/staff.ts';
+import { changeOwnPassword, logout, permissionsOf, sessionFromToken, type StaffSession } from '../../core/staff-accounts.ts';
 import { clientAddress } from './client-address.ts';
 import { parseBody, readJson, type ApiDeps, type ApiEnv, type ApiContext } from './context.ts';
 

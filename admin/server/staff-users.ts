@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { staffUsers } from '../../db/schema/index.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
-import { createStaffUser, resetStaffPassword, STAFF_ROLES, updateStaffUser } from '../../core/staff.ts';
+import { createStaffUser, resetStaffPassword, STAFF_ROLES, updateStaffUser } from '../../core/staff-accounts.ts';
 import { actorOf, need, pathId, pick, readJson, type ApiDeps, type ApiEnv } from './context.ts';
 import { int, likePattern, listParams, oneOrMany, sendList, type ListSpec } from './simple-rest.ts';
 

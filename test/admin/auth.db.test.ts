@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.ts';
 import { auditLog, staffSessions, staffUsers } from '../../db/schema/index.ts';
 import { loadConfig } from '../../core/config.ts';
-import { SESSION_CACHE_MS, sessionFromToken, updateStaffUser } from '../../core/staff.ts';
+import { SESSION_CACHE_MS, sessionFromToken, updateStaffUser } from '../../core/staff-accounts.ts';
 import { panelRoutes } from '../../admin/server/panel.ts';
 import { openTestDatabase } from '../support/db.ts';
 import { client, createStaff, ipEnv, signIn, testServer, type TestApp } from '../support/admin.ts';
