@@ -8,7 +8,7 @@
  * The page is migration 0007's panel_applications_page (plans cached, no parallel workers); the
  * total comes from queue_counts' level-0 rows (kept exact by the trigger of migration 0001), not
  * from count(*): the bench measures both once to show why. The server checks the session on
- * every request, as for the panel (core/staff.ts: one lookup serves a process for 2 s).
+ * every request, as for the panel (core/staff-sessions.ts: one lookup serves a process for 2 s).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
@@ -20,7 +20,7 @@ import { createLogger } from '../core/logger.ts';
 import { loadPolicy } from '../core/policy.ts';
 import { generateSigningKey } from '../core/signing.ts';
 import { login } from '../core/sign-in.ts';
-import { hashPassword } from '../core/staff-accounts.ts';
+import { hashPassword } from '../core/password-hashing.ts';
 import { openDatabase } from '../db/client.ts';
 import { staffUsers } from '../db/schema/index.ts';
 import { fillApplications } from './fill.ts';

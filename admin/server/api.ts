@@ -1,6 +1,6 @@
 /**
  * /api: the panel's API. Sign-in first; every other route needs a session (and, for changes,
- * the CSRF token). One sub-app per resource, each guarding itself with core/staff.ts permissions.
+ * the CSRF token). One sub-app per resource, each guarding itself with core/permissions.ts.
  */
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';

@@ -14,7 +14,8 @@ import { ConflictError, IllegalTransitionError, NotFoundError, RuleError, Valida
 import { integer, INT_RANGES, jsonInputError } from '../../core/input.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Policy } from '../../core/policy.ts';
-import { can, districtScope, staffActor, type Permission, type StaffSession } from '../../core/staff-accounts.ts';
+import { can, districtScope, staffActor, type Permission } from '../../core/permissions.ts';
+import type { StaffSession } from '../../core/staff-sessions.ts';
 import type { Actor } from '../../core/audit.ts';
 import type { SigningKey } from '../../core/signing.ts';
 
@@ -34,7 +35,7 @@ export function actorOf(c: ApiContext): Actor {
   return staffActor(c.get('session').user);
 }
 
-/** 403 unless one of the user's roles grants the permission (core/staff.ts PERMISSIONS). */
+/** 403 unless one of the user's roles grants the permission (core/permissions.ts PERMISSIONS). */
 export function need(permission: Permission): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     if (!can(c.get('session').user, permission)) return c.json({ error: 'forbidden', permission }, 403);
