@@ -12,7 +12,7 @@ import { listDistricts, listKindergartens, type KindergartenChoice } from '../..
 import { maxDocumentMegabytes } from '../../core/documents.ts';
 import { ValidationError, type FieldError } from '../../core/errors.ts';
 import { maskIin, normalizeIin } from '../../core/iin.ts';
-import { canSeeApplication, formerChildOf, lastApplicantOf, lastPlacesOf, submitFromTelegram } from '../../core/parents.ts';
+import { canSeeApplication, formerChildOf, lastApplicantOf, lastPlacesOf, submitFromTelegram } from '../../core/parent-view.ts';
 import type { Policy } from '../../core/policy.ts';
 import type { PriorityCategory } from '../../core/queue.ts';
 import type { BotConversation, ConvContext, Language } from '../context.ts';

@@ -7,7 +7,7 @@ import { attachDocument, type DocumentKind } from '../../core/attachments.ts';
 import { listKindergartens } from '../../core/catalogue.ts';
 import { maxDocumentMegabytes } from '../../core/documents.ts';
 import { IllegalTransitionError, NotFoundError, ValidationError } from '../../core/errors.ts';
-import { assertCanSee, listParentApplications } from '../../core/parents.ts';
+import { assertCanSee, listParentApplications } from '../../core/parent-view.ts';
 import type { Policy } from '../../core/policy.ts';
 import type { BotConversation, ConvContext } from '../context.ts';
 import { grid } from '../keyboards/common.ts';

@@ -2,7 +2,7 @@ import { loadReferralDocumentData } from '../../core/document-data.ts';
 import { documentFileName, renderReferralPdf } from '../../core/documents-pdf.ts';
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import { IllegalTransitionError, NotFoundError, RuleError } from '../../core/errors.ts';
-import { answerOfferByParent, listParentApplications, withdrawByParent, type KnownPosition } from '../../core/parents.ts';
+import { answerOfferByParent, listParentApplications, withdrawByParent, type KnownPosition } from '../../core/parent-view.ts';
 import { changeCategoryByParent } from '../../core/priority-claims.ts';
 import type { PriorityCategory } from '../../core/queue.ts';
 import { formatOpenQueueCode, openQueueCodesOf, openQueueUrl } from '../../core/open-queue.ts';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerCommands } from '../../bot/commands.ts';
 import { submitApplication } from '../../core/applications.ts';
 import { defaultPolicy } from '../../core/policy.ts';
-import { lastApplicantOf, listParentApplications, submitFromTelegram } from '../../core/parents.ts';
+import { lastApplicantOf, listParentApplications, submitFromTelegram } from '../../core/parent-view.ts';
 import { createOffers } from '../../core/referrals.ts';
 import { changeStatus } from '../../core/status.ts';
 import type { Database } from '../../db/client.ts';
