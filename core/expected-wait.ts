@@ -38,7 +38,7 @@ export function estimateWait(position: number, monthlyPlaces: number[]): Expecte
 /**
  * Referrals issued in queue `queueId` in the twelve whole months before `at` (Almaty months,
  * migration 0009), as a JSON array of the months that had any: one index range scan, the one
- * definition of the window, used here and inside the parent list query of core/parents.ts. The
+ * definition of the window, used here and inside the parent list query of core/parent-view.ts. The
  * month still running is left out. monthsOf() pads the months without referrals with zeros.
  */
 export const placesLastYearSql = (queueId: SQL | AnyColumn, at: SQL = sql`now()`): SQL => sql`(

@@ -55,7 +55,7 @@ export const representatives = pgTable(
     poaIssuer: text().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  // The bot finds the applications a Telegram account represents (core/parents.ts).
+  // The bot finds the applications a Telegram account represents (core/parent-visibility.ts).
   (t) => [index().on(t.telegramUserId)],
 );
 

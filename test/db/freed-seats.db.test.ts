@@ -11,7 +11,7 @@ import { submitApplication } from '../../core/applications.ts';
 import { runDueJobs } from '../../core/jobs.ts';
 import { groupSeats, offerNextInQueue, placementJobs } from '../../core/placement.ts';
 import { defaultPolicy, type Policy } from '../../core/policy.ts';
-import { withdrawByParent } from '../../core/parent-view.ts';
+import { withdrawByParent } from '../../core/parent-actions.ts';
 import { getPosition } from '../../core/position.ts';
 import { loadSigningKey, type SigningKey } from '../../core/signing.ts';
 import { confirmOffer, declineOffer, referralJobs } from '../../core/referrals.ts';
