@@ -4,7 +4,7 @@
  * the figure is the wall time of all previews and commits together.
  */
 import { sql as dsql } from 'drizzle-orm';
-import { commitRound, previewRound } from '../core/placement.ts';
+import { commitRound, previewRound } from '../core/rounds.ts';
 import { loadPolicy } from '../core/policy.ts';
 import { rowsOf } from '../db/client.ts';
 import { fillApplications } from './fill.ts';

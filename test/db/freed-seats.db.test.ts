@@ -9,7 +9,7 @@ import type { Database } from '../../db/client.ts';
 import { applicants, applications, auditLog, groups, jobs, notifications, referrals } from '../../db/schema/index.ts';
 import { submitApplication } from '../../core/applications.ts';
 import { runDueJobs } from '../../core/jobs.ts';
-import { groupSeats, offerNextInQueue, placementJobs } from '../../core/placement.ts';
+import { groupSeats, offerNextInQueue, placementJobs } from '../../core/rounds.ts';
 import { defaultPolicy, type Policy } from '../../core/policy.ts';
 import { withdrawByParent } from '../../core/parent-actions.ts';
 import { getPosition } from '../../core/position.ts';

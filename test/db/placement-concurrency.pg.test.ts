@@ -4,7 +4,7 @@ import { rowsOf, type Database } from '../../db/client.ts';
 import { applications, groups, referrals } from '../../db/schema/index.ts';
 import { submitApplication } from '../../core/applications.ts';
 import { RuleError } from '../../core/errors.ts';
-import { commitRound, groupSeats, offerNextInQueue, previewRound } from '../../core/placement.ts';
+import { commitRound, groupSeats, offerNextInQueue, previewRound } from '../../core/rounds.ts';
 import { defaultPolicy } from '../../core/policy.ts';
 import { openTestDatabase } from '../support/db.ts';
 import { applicationInput, createPlaces } from '../support/factories.ts';

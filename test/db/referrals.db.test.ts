@@ -6,7 +6,7 @@ import { submitApplication } from '../../core/applications.ts';
 import { RuleError } from '../../core/errors.ts';
 import { runDueJobs } from '../../core/jobs.ts';
 import { mergedOrder } from '../../core/allocation.ts';
-import { commitRound, groupSeats, offerNextInQueue, placementJobs, planRound, previewRound } from '../../core/placement.ts';
+import { commitRound, groupSeats, offerNextInQueue, placementJobs, planRound, previewRound } from '../../core/rounds.ts';
 import { defaultPolicy } from '../../core/policy.ts';
 import { getPosition } from '../../core/position.ts';
 import { checkReferral } from '../../core/document-data.ts';
