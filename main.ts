@@ -17,7 +17,7 @@ import { createJobWorker } from './core/jobs.ts';
 import { createLogger } from './core/logger.ts';
 import { openQueueJobs, scheduleOpenQueueExport } from './core/open-queue.ts';
 import { loadPolicy } from './core/policy.ts';
-import { placementJobs } from './core/rounds.ts';
+import { placementJobs } from './core/placement.ts';
 import { referralJobs } from './core/referrals.ts';
 import { loadSigningKey } from './core/signing.ts';
 import { openDatabase } from './db/client.ts';

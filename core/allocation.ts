@@ -1,7 +1,7 @@
 import { EXTRAORDINARY, FIRST_PRIORITY, GENERAL, type QueueList } from './queue.ts';
 
 /**
- * Matching free seats to waiting children, pure (no I/O): core/placement.ts loads the data,
+ * Matching free seats to waiting children, pure (no I/O): core/rounds.ts loads the data,
  * calls these and writes the result through the status machine.
  */
 

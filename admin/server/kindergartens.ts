@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { kindergartens } from '../../db/schema/index.ts';
 import { createKindergarten, updateKindergarten } from '../../core/kindergartens.ts';
-import { freeSeats, seatsHeld } from '../../core/rounds.ts';
+import { freeSeats, seatsHeld } from '../../core/seats.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
 import { actorOf, inScope, need, pathId, pick, readJson, scopeWhere, type ApiDeps, type ApiEnv } from './context.ts';
 import { int, likePattern, listParams, oneOrMany, sendList, type ListSpec } from './simple-rest.ts';
@@ -23,7 +23,7 @@ export const seatColumns = {
   enrolled: sql<number>`(select coalesce(sum(g.enrolled), 0)::int from groups g where g.kindergarten_id = kindergartens.id)`,
   held: sql<number>`(select count(*)::int from referrals r join groups g on g.id = r.group_id
     where g.kindergarten_id = kindergartens.id and r.status in ('offered', 'issued'))`,
-  /** The sum of its groups' free seats (core/placement.ts freeSeats): a full group lends none to another. */
+  /** The sum of its groups' free seats (core/seats.ts freeSeats): a full group lends none to another. */
   free: sql<number>`(select coalesce(sum(${freeSeats(sql`g.capacity`, sql`g.enrolled`, seatsHeld(sql`g.id`))}), 0)::int
     from groups g where g.kindergarten_id = kindergartens.id)`,
 };

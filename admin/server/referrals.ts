@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { applicants, applications, children, groups, kindergartens, referrals } from '../../db/schema/index.ts';
 import { NotFoundError } from '../../core/errors.ts';
-import { offerNextInQueue } from '../../core/rounds.ts';
+import { offerNextInQueue } from '../../core/placement.ts';
 import { confirmOffer, DECISION_CHANNELS, declineOffer, enrolReferral, extendReferral, type OnBehalf } from '../../core/referrals.ts';
 import { printReferral } from '../../core/result-documents.ts';
 import { actorOf, idParam, inScope, need, parseBody, pathId, readJson, scopeWhere, type ApiContext, type ApiDeps, type ApiEnv } from './context.ts';

@@ -1,5 +1,5 @@
 /**
- * /api/rounds: a district's allocation rounds (core/placement.ts). Staff preview a round (who
+ * /api/rounds: a district's allocation rounds (core/rounds.ts). Staff preview a round (who
  * would get which group, who is passed over and why), read it back, then commit it; the commit
  * re-checks every offer under lock and reports what changed since the preview. Reading follows
  * referrals.read (admin, district staff of the district, auditor), previewing and committing

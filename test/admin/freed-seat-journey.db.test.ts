@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotifier, createNotifierApi } from '../../bot/notifier.ts';
 import { submitApplication } from '../../core/applications.ts';
 import { runDueJobs } from '../../core/jobs.ts';
-import { placementJobs } from '../../core/rounds.ts';
+import { placementJobs } from '../../core/placement.ts';
 import { defaultPolicy, type Policy } from '../../core/policy.ts';
 import { referralJobs } from '../../core/referrals.ts';
 import type { Database } from '../../db/client.ts';

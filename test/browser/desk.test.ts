@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.ts';
 import { auditLog, groups, referrals } from '../../db/schema/index.ts';
 import { submitApplication } from '../../core/applications.ts';
-import { offerNextInQueue } from '../../core/rounds.ts';
+import { offerNextInQueue } from '../../core/placement.ts';
 import { defaultPolicy, type Policy } from '../../core/policy.ts';
 import { confirmOffer } from '../../core/referrals.ts';
 import { generateSigningKey } from '../../core/signing.ts';

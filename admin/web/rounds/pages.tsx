@@ -1,7 +1,7 @@
 /**
  * Allocation rounds: staff preview a round for a district (who would get which group, who is
  * passed over and why), read it, and commit it after a confirmation; the commit re-checks every
- * offer and reports what changed since the preview. core/placement.ts decides; the panel shows.
+ * offer and reports what changed since the preview. core/rounds.ts decides; the panel shows.
  */
 import DoneAllIcon from '@mui/icons-material/DoneAll';
 import PreviewIcon from '@mui/icons-material/Preview';
