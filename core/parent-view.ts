@@ -181,10 +181,7 @@ const preparedFor = new WeakMap<object, ReturnType<typeof parentApplicationsQuer
 /** Statuses in which the parent may still change the kindergartens they rank. */
 const KINDERGARTENS_OPEN: readonly ApplicationStatus[] = ['submitted', 'registered'];
 
-/**
- * Every application this account may see, active ones first, with positions (queue_position of
- * core/position.ts, per row): one round trip whatever the number of children.
- */
+/** Every application this account may see, active ones first, with positions. */
 export async function listParentApplications(
   db: Queryable,
   telegramUserId: number,
