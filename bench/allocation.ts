@@ -1,6 +1,6 @@
 /** The figure is the wall time of every district's preview and commit together. */
 import { sql as dsql } from 'drizzle-orm';
-import { commitRound, previewRound } from '../core/placement.ts';
+import { commitRound, previewRound } from '../core/rounds.ts';
 import { loadPolicy } from '../core/policy.ts';
 import { rowsOf } from '../db/client.ts';
 import { fillApplications } from './fill.ts';

@@ -12,7 +12,7 @@ import { createLogger } from '../core/logger.ts';
 import { loadPolicy } from '../core/policy.ts';
 import { generateSigningKey } from '../core/signing.ts';
 import { login } from '../core/sign-in.ts';
-import { hashPassword } from '../core/staff.ts';
+import { hashPassword } from '../core/password-hashing.ts';
 import { openDatabase } from '../db/client.ts';
 import { staffUsers } from '../db/schema/index.ts';
 import { fillApplications } from './fill.ts';

@@ -6,7 +6,7 @@ import { sql as dsql } from 'drizzle-orm';
 import { createNotifier, createNotifierApi } from '../bot/notifier.ts';
 import { loadConfig } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
-import { commitRound, previewRound } from '../core/placement.ts';
+import { commitRound, previewRound } from '../core/rounds.ts';
 import { loadPolicy } from '../core/policy.ts';
 import { rowsOf } from '../db/client.ts';
 import { createI18n } from '../locales/index.ts';

@@ -1,6 +1,6 @@
 import { EXTRAORDINARY, FIRST_PRIORITY, GENERAL, type QueueList } from './queue.ts';
 
-/** Pure matching of free seats to waiting children; core/placement.ts loads the data and writes the result. */
+/** Pure matching of free seats to waiting children; core/rounds.ts loads the data and writes the result. */
 
 export interface Waiting {
   applicationId: number;

@@ -7,7 +7,7 @@ import { addCalendarDays, localDate, startOfLocalDay } from './calendar.ts';
 import { NotFoundError, RuleError } from './errors.ts';
 import type { JobHandler } from './jobs.ts';
 import { enqueueNotifications } from './notifications.ts';
-import { visibleApplicationIds } from './parents.ts';
+import { visibleApplicationIds } from './parent-visibility.ts';
 import { maskPhone } from './phone.ts';
 import type { Policy } from './policy.ts';
 

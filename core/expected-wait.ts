@@ -31,7 +31,7 @@ export function estimateWait(position: number, monthlyPlaces: number[]): Expecte
   };
 }
 
-/** The one definition of the window (Almaty months), also used inside core/parents.ts's list query. */
+/** The one definition of the window (Almaty months), also used inside core/parent-view.ts's list query. */
 export const placesLastYearSql = (queueId: SQL | AnyColumn, at: SQL = sql`now()`): SQL => sql`(
   select to_json(array_agg(p.places)) from queue_places p
    where p.queue_id = ${queueId} and p.month >= places_month(${at}) - interval '12 months' and p.month < places_month(${at}))`;

@@ -5,7 +5,7 @@ import { rowsOf, type Queryable } from '../db/client.ts';
 import { checkViolation, uniqueViolation } from '../db/constraints.ts';
 import { districts, groups, kindergartens } from '../db/schema/index.ts';
 import { audit, type Actor } from './audit.ts';
-import { seatsHeld } from './placement.ts';
+import { seatsHeld } from './seats.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from './errors.ts';
 
 const name = (s: z.ZodString) => s.trim().min(1).max(300);

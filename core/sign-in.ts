@@ -9,7 +9,9 @@ import type { Queryable } from '../db/client.ts';
 import { signInThrottle, staffSessions, staffUsers } from '../db/schema/index.ts';
 import { audit } from './audit.ts';
 import type { Config } from './config.ts';
-import { hashPassword, normalizeLogin, oneTimePassword, publicUser, sessionIdOf, verifyPassword, type StaffPrincipal } from './staff.ts';
+import { hashPassword, oneTimePassword, verifyPassword } from './password-hashing.ts';
+import { normalizeLogin, publicUser, type StaffPrincipal } from './staff-accounts.ts';
+import { sessionIdOf } from './staff-sessions.ts';
 
 export const SIGN_IN_LIMITS = {
   windowMinutes: 15,

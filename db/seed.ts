@@ -20,7 +20,7 @@ import { centreOpen, nextOfficeMoment, officeOpen } from '../core/office-hours.t
 import { defaultPolicy } from '../core/policy.ts';
 import { addWorkingDays } from '../core/working-days.ts';
 import { makeIin } from '../core/iin.ts';
-import { hashPassword } from '../core/staff.ts';
+import { hashPassword } from '../core/password-hashing.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { bulkInsert, openDatabase, rowsOf, type Database, type Db, type Tx } from './client.ts';
 import {

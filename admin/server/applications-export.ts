@@ -11,7 +11,7 @@ import { applicants, applications, children, districts } from '../../db/schema/i
 import { audit } from '../../core/audit.ts';
 import { formatDate, formatDateTime } from '../../core/format.ts';
 import { LIST_NAMES, type QueueList } from '../../core/queue.ts';
-import { can, iinFor } from '../../core/staff.ts';
+import { can, iinFor } from '../../core/permissions.ts';
 import { createI18n } from '../../locales/index.ts';
 import { actorOf, scopeWhere, type ApiContext, type ApiDeps } from './context.ts';
 import { listParams, readListQuery, type ListSpec } from './simple-rest.ts';

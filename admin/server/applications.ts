@@ -20,7 +20,7 @@ import { certificateWarning } from '../../core/certificates.ts';
 import { awaitsSecondApproval, decidePriorityClaim } from '../../core/priority.ts';
 import { PRIORITY_REJECTION_REASONS } from '../../core/refusals.ts';
 import { printNotice } from '../../core/result-documents.ts';
-import { can, canInDistrict, iinFor } from '../../core/staff.ts';
+import { can, canInDistrict, iinFor } from '../../core/permissions.ts';
 import { canTransition, changeStatus } from '../../core/status.ts';
 import { needsVerification, REFUSAL_REASONS, verifyApplication } from '../../core/verification.ts';
 import { exportHandler } from './applications-export.ts';
@@ -137,7 +137,7 @@ function fastFilterOf(query: ListQuery): FastFilter | null {
 
 type PageRow = { id: number | null; total: number } & Record<string, unknown>;
 
-/** Each row's IIN as the user may see it (core/staff.ts iinFor), as in the export. */
+/** Each row's IIN as the user may see it (core/permissions.ts iinFor), as in the export. */
 function iinsFor<T extends Record<string, unknown>>(c: ApiContext, rows: T[]): T[] {
   const { user } = c.get('session');
   return rows.map((r) => (typeof r.childIin === 'string' ? { ...r, childIin: iinFor(user, r.childIin) } : r));

@@ -8,7 +8,9 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { login } from '../../core/sign-in.ts';
-import { changeOwnPassword, logout, permissionsOf, sessionFromToken, type StaffSession } from '../../core/staff.ts';
+import { permissionsOf } from '../../core/permissions.ts';
+import { changeOwnPassword } from '../../core/staff-accounts.ts';
+import { logout, sessionFromToken, type StaffSession } from '../../core/staff-sessions.ts';
 import { clientAddress } from './client-address.ts';
 import { parseBody, readJson, type ApiDeps, type ApiEnv, type ApiContext } from './context.ts';
 

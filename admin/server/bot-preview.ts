@@ -13,7 +13,7 @@
  * shared by every server it runs: made on first use, closed after PREVIEW_IDLE_MS unused and
  * made afresh after PREVIEW_MAX_STEPS steps (its database grows with every chat), and replaced
  * when a server on another database asks. Only admins and district staff may use it
- * (core/staff.ts 'bot.preview'): they are the ones who explain the bot to parents.
+ * (core/permissions.ts 'bot.preview'): they are the ones who explain the bot to parents.
  */
 import { Hono } from 'hono';
 import type { i18n } from 'i18next';

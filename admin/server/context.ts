@@ -10,7 +10,8 @@ import { ConflictError, IllegalTransitionError, NotFoundError, RuleError, Valida
 import { integer, INT_RANGES, jsonInputError } from '../../core/input.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Policy } from '../../core/policy.ts';
-import { can, districtScope, staffActor, type Permission, type StaffSession } from '../../core/staff.ts';
+import { can, districtScope, staffActor, type Permission } from '../../core/permissions.ts';
+import type { StaffSession } from '../../core/staff-sessions.ts';
 import type { Actor } from '../../core/audit.ts';
 import type { SigningKey } from '../../core/signing.ts';
 

@@ -6,7 +6,7 @@ import { rowsOf } from '../../db/client.ts';
 import { addDays, localDate, startOfLocalDay } from '../../core/calendar.ts';
 import { QUALITY_INDICATORS } from '../../core/feedback.ts';
 import { resultsWithinDeadline } from '../../core/result-deadline.ts';
-import { districtScope } from '../../core/staff.ts';
+import { districtScope } from '../../core/permissions.ts';
 import { idParam, need, type ApiDeps, type ApiEnv } from './context.ts';
 import type { Language } from '../../locales/languages.ts';
 

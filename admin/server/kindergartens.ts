@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { kindergartens } from '../../db/schema/index.ts';
 import { createKindergarten, updateKindergarten } from '../../core/kindergartens.ts';
-import { freeSeats, seatsHeld } from '../../core/placement.ts';
+import { freeSeats, seatsHeld } from '../../core/seats.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
 import { actorOf, inScope, need, pathId, pick, readJson, scopeWhere, type ApiDeps, type ApiEnv } from './context.ts';
 import { int, likePattern, listParams, oneOrMany, sendList, type ListSpec } from './simple-rest.ts';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { chunked, type Queryable } from '../../db/client.ts';
 import { allocationRounds, applications, children, districts, groups, kindergartens, queues, referrals, staffUsers } from '../../db/schema/index.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
-import { commitRound, previewRound, type RoundPlan } from '../../core/placement.ts';
+import { commitRound, previewRound, type RoundPlan } from '../../core/rounds.ts';
 import { LIST_NAMES, type QueueList } from '../../core/queue.ts';
 import { actorOf, inScope, need, parseBody, pathId, readJson, scopeWhere, type ApiContext, type ApiDeps, type ApiEnv } from './context.ts';
 import { dateFrom, dateTo, int, listParams, oneOrMany, sendList, type ListSpec } from './simple-rest.ts';

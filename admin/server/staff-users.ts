@@ -4,7 +4,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { staffUsers } from '../../db/schema/index.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
-import { createStaffUser, resetStaffPassword, STAFF_ROLES, updateStaffUser } from '../../core/staff.ts';
+import { STAFF_ROLES } from '../../core/permissions.ts';
+import { createStaffUser, resetStaffPassword, updateStaffUser } from '../../core/staff-accounts.ts';
 import { actorOf, need, pathId, pick, readJson, type ApiDeps, type ApiEnv } from './context.ts';
 import { int, likePattern, listParams, oneOrMany, sendList, type ListSpec } from './simple-rest.ts';
 

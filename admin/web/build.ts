@@ -9,7 +9,7 @@ import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const outDir = join(root, 'dist/admin');
 const index = join(outDir, 'index.html');
-const SOURCES = ['admin/web', 'locales', 'core/iin.ts', 'core/refusals.ts', 'core/format.ts', 'core/calendar.ts', 'db/schema/enums.ts', 'package-lock.json'];
+const SOURCES = ['admin/web', 'locales', 'core/iin.ts', 'core/passwords.ts', 'core/refusals.ts', 'core/format.ts', 'core/calendar.ts', 'db/schema/enums.ts', 'package-lock.json'];
 
 function newest(path: string): number {
   if (!existsSync(path)) return 0;

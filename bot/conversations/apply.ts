@@ -12,7 +12,9 @@ import { listDistricts, listKindergartens, type KindergartenChoice } from '../..
 import { maxDocumentMegabytes } from '../../core/documents.ts';
 import { ValidationError, type FieldError } from '../../core/errors.ts';
 import { maskIin, normalizeIin } from '../../core/iin.ts';
-import { canSeeApplication, formerChildOf, lastApplicantOf, lastPlacesOf, submitFromTelegram } from '../../core/parents.ts';
+import { submitFromTelegram } from '../../core/parent-actions.ts';
+import { formerChildOf, lastApplicantOf, lastPlacesOf } from '../../core/parent-view.ts';
+import { canSeeApplication } from '../../core/parent-visibility.ts';
 import type { Policy } from '../../core/policy.ts';
 import type { PriorityCategory } from '../../core/queue.ts';
 import { answerData, cb } from '../callbacks.ts';

@@ -1,7 +1,7 @@
 /** The rating of the six quality indicators of appendix 6, 1–5 each, after a result. */
 import { InlineKeyboard } from 'grammy';
 import { hasFeedback, QUALITY_INDICATORS, submitFeedback, type QualityIndicator } from '../../core/feedback.ts';
-import { listParentApplications } from '../../core/parents.ts';
+import { listParentApplications } from '../../core/parent-view.ts';
 import type { Policy } from '../../core/policy.ts';
 import { answerData } from '../callbacks.ts';
 import type { BotConversation, ConvContext } from '../context.ts';

@@ -1,5 +1,5 @@
 import { Composer } from 'grammy';
-import { setTelegramLanguage } from '../../core/parents.ts';
+import { setTelegramLanguage } from '../../core/parent-view.ts';
 import { cb, onCallback } from '../callbacks.ts';
 import type { BotContext } from '../context.ts';
 import { translator } from '../../locales/index.ts';

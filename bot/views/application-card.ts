@@ -2,7 +2,7 @@ import { InlineKeyboard } from 'grammy';
 import { cb } from '../callbacks.ts';
 import { tidy } from '../keyboards/common.ts';
 import type { TFunction } from 'i18next';
-import type { ParentApplication } from '../../core/parents.ts';
+import type { ParentApplication } from '../../core/parent-view.ts';
 import type { PositionExplanation } from '../../core/position.ts';
 import type { Language, SeenEntry } from '../context.ts';
 import { formatDate, formatShift } from './format.ts';

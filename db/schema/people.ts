@@ -1,4 +1,4 @@
-import { bigint, date, index, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, date, index, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { identityProofEnum, languageEnum } from './enums.ts';
 
@@ -55,7 +55,7 @@ export const representatives = pgTable(
     poaIssuer: text().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  // The bot finds the applications a Telegram account represents (core/parents.ts).
+  // The bot finds the applications a Telegram account represents (core/parent-visibility.ts).
   (t) => [index().on(t.telegramUserId)],
 );
 
@@ -70,18 +70,4 @@ export const children = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex().on(t.iin), index('children_full_name_trgm').using('gin', t.fullName.op('gin_trgm_ops'))],
-);
-
-/** Telegram accounts staff linked to an applicant (besides the one that applied). */
-export const applicantTelegramLinks = pgTable(
-  'applicant_telegram_links',
-  {
-    id: serial().primaryKey(),
-    applicantId: integer()
-      .notNull()
-      .references(() => applicants.id),
-    telegramUserId: bigint({ mode: 'number' }).notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [uniqueIndex().on(t.applicantId, t.telegramUserId), index().on(t.telegramUserId)],
 );

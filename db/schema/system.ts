@@ -83,23 +83,6 @@ export const notifications = pgTable(
   ],
 );
 
-/** grammY sessions and conversation state: a restart mid-application loses nothing. */
-export const botSessions = pgTable('bot_sessions', {
-  key: text().primaryKey(),
-  value: jsonb().notNull(),
-  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-});
-
-/** Telegram may deliver an update twice; the first insert wins. */
-export const processedUpdates = pgTable(
-  'processed_updates',
-  {
-    updateId: bigint({ mode: 'number' }).primaryKey(),
-    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [index().on(t.at)],
-);
-
 /** Appendix 6 quality indicators, each rated 1–5 by the applicant after a result. */
 export const feedback = pgTable(
   'feedback',

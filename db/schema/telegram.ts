@@ -1,12 +1,44 @@
-import { bigint, index, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { applications } from './applications.ts';
+import { applicants } from './people.ts';
+
+/** grammY sessions and conversation state: a restart mid-application loses nothing. */
+export const botSessions = pgTable('bot_sessions', {
+  key: text().primaryKey(),
+  value: jsonb().notNull(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Telegram may deliver an update twice; the first insert wins. */
+export const processedUpdates = pgTable(
+  'processed_updates',
+  {
+    updateId: bigint({ mode: 'number' }).primaryKey(),
+    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.at)],
+);
+
+/** Telegram accounts staff linked to an applicant (besides the one that applied). */
+export const applicantTelegramLinks = pgTable(
+  'applicant_telegram_links',
+  {
+    id: serial().primaryKey(),
+    applicantId: integer()
+      .notNull()
+      .references(() => applicants.id),
+    telegramUserId: bigint({ mode: 'number' }).notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex().on(t.applicantId, t.telegramUserId), index().on(t.telegramUserId)],
+);
 
 /**
  * Telegram accounts that may see one application: the account that submitted it through the
  * bot (source 'submitted'), or one staff linked to this application only ('staff'). Unlike
  * applicants.telegram_user_id and applicant_telegram_links, this never reveals the applicant's
  * other applications: someone who knows a parent's IIN and applies for another child sees
- * only that child (core/parents.ts).
+ * only that child (core/parent-visibility.ts).
  */
 export const applicationTelegramLinks = pgTable(
   'application_telegram_links',

@@ -16,7 +16,7 @@ import {
   notifications,
   representatives,
 } from '../../db/schema/index.ts';
-import { lastApplicantOf } from '../../core/parents.ts';
+import { lastApplicantOf } from '../../core/parent-view.ts';
 import { defaultPolicy } from '../../core/policy.ts';
 import { openTestDatabase } from '../support/db.ts';
 import { FakeParent, type ShownMessage } from '../support/fake-telegram.ts';

@@ -151,7 +151,7 @@ describe('bot button labels', () => {
       const tree = (path: string) => path.split('.').reduce<unknown>((o, p) => (o as Tree | undefined)?.[p], resources[lang]);
       for (const { prefix, key } of labels) {
         // `bot.documentKind.${k}` stands for every child of bot.documentKind, except the documents the
-        // office issues: a parent never sends those, so they are never buttons (core/parents.ts lists what is missing).
+        // office issues: a parent never sends those, so they are never buttons (core/parent-view.ts lists what is missing).
         const base = key.split('${')[0]!.replace(/\.$/, '');
         const keys = key.includes('${') ? leaves(tree(base) as Tree, `${base}.`).map(([k]) => k).filter((k) => !NEVER_ON_BUTTONS.has(k)) : [key];
         for (const k of keys) {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { classifyQuery, maskName, nextStepOf } from '../../core/lookup.ts';
 import { defaultPolicy } from '../../core/policy.ts';
-import { can, canInDistrict, checkNewPassword, districtScope, hashPassword, PERMISSIONS, permissionsOf, verifyPassword } from '../../core/staff.ts';
+import { hashPassword, verifyPassword } from '../../core/password-hashing.ts';
+import { checkNewPassword } from '../../core/passwords.ts';
+import { can, canInDistrict, districtScope, PERMISSIONS, permissionsOf } from '../../core/permissions.ts';
 
 const admin = { roles: ['admin' as const], districtIds: [] };
 const district = { roles: ['district_staff' as const], districtIds: [3, 5] };

@@ -20,7 +20,7 @@ import { applications } from '../../db/schema/index.ts';
 import type { BotContext } from '../../bot/context.ts';
 import { submitApplication } from '../../core/applications.ts';
 import { defaultPolicy, setPolicy, type Policy } from '../../core/policy.ts';
-import { SESSION_CACHE_MS } from '../../core/staff.ts';
+import { SESSION_CACHE_MS } from '../../core/staff-sessions.ts';
 import { createStaff } from '../support/admin.ts';
 import { makeBot } from '../support/bot.ts';
 import { applicationInput, createPlaces, type Places } from '../support/factories.ts';

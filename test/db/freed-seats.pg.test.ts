@@ -5,7 +5,8 @@ import { applications, groups, jobs, referrals } from '../../db/schema/index.ts'
 import { submitApplication } from '../../core/applications.ts';
 import { RuleError } from '../../core/errors.ts';
 import { runDueJobs } from '../../core/jobs.ts';
-import { groupSeats, offerNextInQueue, placementJobs } from '../../core/placement.ts';
+import { offerNextInQueue, placementJobs } from '../../core/placement.ts';
+import { groupSeats } from '../../core/seats.ts';
 import { defaultPolicy } from '../../core/policy.ts';
 import { referralJobs } from '../../core/referrals.ts';
 import { openTestDatabase } from '../support/db.ts';

@@ -6,7 +6,8 @@ import { createServer } from '../../admin/server/index.ts';
 import { loadConfig } from '../../core/config.ts';
 import { defaultPolicy, type Policy } from '../../core/policy.ts';
 import { generateSigningKey } from '../../core/signing.ts';
-import { hashPassword, type StaffRole } from '../../core/staff.ts';
+import { hashPassword } from '../../core/password-hashing.ts';
+import type { StaffRole } from '../../core/permissions.ts';
 import { testLogger } from './logger.ts';
 
 export type TestApp = ReturnType<typeof createServer>;

@@ -1,4 +1,4 @@
-/** core/placement.ts decides; the panel shows. */
+/** core/rounds.ts decides; the panel shows. */
 import DoneAllIcon from '@mui/icons-material/DoneAll';
 import PreviewIcon from '@mui/icons-material/Preview';
 import { Alert, Box, Chip, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';

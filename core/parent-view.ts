@@ -1,65 +1,21 @@
 /**
- * A parent as the bot knows them: a Telegram account. Which applications it may see, the
- * language it chose, submitting through the bot, and withdrawing. Every bot feature that
- * touches an application goes through here, so "a Telegram account only ever sees applications
- * it submitted or was linked to by staff" is one rule in one place.
- *
- * An account sees an application when
- *  - it is bound to the applicant (applicants.telegram_user_id), or staff linked it to the
- *    applicant (applicant_telegram_links): all that applicant's applications;
- *  - it is the representative who applied (representatives.telegram_user_id);
- *  - it submitted that application through the bot, or staff linked it to that application only
- *    (application_telegram_links).
- * A parent's IIN typed in the bot is a claim: the bot binds an account only to the applicant
- * record it made itself, so typing a known parent's IIN never reveals, nor changes, that
- * parent's record or applications.
+ * What the bot shows a parent: their applications ("My applications"), the details they gave
+ * last time, offered again, and the language they chose. Only what core/parent-visibility.ts
+ * lets the account see.
  */
-import { and, desc, eq, sql, type Placeholder, type SQL } from 'drizzle-orm';
-import { rowsOf, type Queryable, type Tx } from '../db/client.ts';
-import { applications, applicationTelegramLinks, children, districts, notifications, queues } from '../db/schema/index.ts';
-import { submitApplication, type ApplicationInput, type SubmitResult } from './applications.ts';
-import { attachDocument, type DocumentKind } from './attachments.ts';
-import { audit, type Actor } from './audit.ts';
+import { desc, eq, sql } from 'drizzle-orm';
+import { rowsOf, type Queryable } from '../db/client.ts';
+import { applications, children, districts, queues } from '../db/schema/index.ts';
+import type { DocumentKind } from './attachments.ts';
 import { certificateWarning, type CertificateWarning } from './certificates.ts';
-import { IllegalTransitionError, NotFoundError, ValidationError } from './errors.ts';
-import { maskIin } from './iin.ts';
-import type { Policy } from './policy.ts';
-import { awaitPriorityProof, CATEGORY_OPEN } from './priority-claims.ts';
-import type { SigningKey } from './signing.ts';
-import { confirmOffer, declineLiveReferral, declineOffer, liveReferralOf, type Referral } from './referrals.ts';
 import { estimateWait, monthsOf, placesLastYearSql, type ExpectedWait } from './expected-wait.ts';
+import { maskIin } from './iin.ts';
+import { boundApplicantIds, visibleApplicationIds } from './parent-visibility.ts';
+import type { Policy } from './policy.ts';
+import { CATEGORY_OPEN } from './priority-claims.ts';
 import { getPositions, positionFromRow, type QueuePosition, type QueuePositionRow } from './position.ts';
-import { eventsFrom, transition, type Application, type ApplicationStatus } from './status.ts';
-
+import { eventsFrom, type Application, type ApplicationStatus } from './status.ts';
 import type { Language } from '../locales/languages.ts';
-
-export type { Language };
-
-/** The ids of the applications a Telegram account may see, as a subquery (an id may repeat). */
-export function visibleApplicationIds(telegramUserId: number | Placeholder): SQL {
-  return sql`(
-    select a.id from applications a join applicants p on p.id = a.applicant_id where p.telegram_user_id = ${telegramUserId}
-    union all
-    select a.id from applications a join applicant_telegram_links l on l.applicant_id = a.applicant_id where l.telegram_user_id = ${telegramUserId}
-    union all
-    select a.id from applications a join representatives r on r.id = a.representative_id where r.telegram_user_id = ${telegramUserId}
-    union all
-    select t.application_id from application_telegram_links t where t.telegram_user_id = ${telegramUserId}
-  )`;
-}
-
-export async function canSeeApplication(db: Queryable, telegramUserId: number, applicationId: number): Promise<boolean> {
-  const rows = await rowsOf<{ ok: number }>(
-    db,
-    sql`select 1 as ok where ${applicationId}::int in ${visibleApplicationIds(telegramUserId)}`,
-  );
-  return rows.length > 0;
-}
-
-/** Throws NotFoundError (not "forbidden": an account learns nothing about others' applications). */
-export async function assertCanSee(db: Queryable, telegramUserId: number, applicationId: number): Promise<void> {
-  if (!(await canSeeApplication(db, telegramUserId, applicationId))) throw new NotFoundError('application', applicationId);
-}
 
 export interface ParentKindergarten {
   id: number;
@@ -230,10 +186,7 @@ const preparedFor = new WeakMap<object, ReturnType<typeof parentApplicationsQuer
 /** Statuses in which the parent may still change the kindergartens they rank. */
 const KINDERGARTENS_OPEN: readonly ApplicationStatus[] = ['submitted', 'registered'];
 
-/**
- * Every application this account may see, active ones first, with positions (queue_position of
- * core/position.ts, per row): one round trip whatever the number of children.
- */
+/** Every application this account may see, active ones first, with positions. */
 export async function listParentApplications(
   db: Queryable,
   telegramUserId: number,
@@ -304,15 +257,6 @@ export async function listParentApplications(
       actions,
     };
   });
-}
-
-/** The applicants a Telegram account speaks for, as a subquery: bound to it, or linked to it by staff. */
-function boundApplicantIds(telegramUserId: number): SQL {
-  return sql`(
-    select p.id from applicants p where p.telegram_user_id = ${telegramUserId}
-    union all
-    select l.applicant_id from applicant_telegram_links l where l.telegram_user_id = ${telegramUserId}
-  )`;
 }
 
 /** The parent's own details as last given, offered again when the same account applies for another child. */
@@ -400,144 +344,4 @@ export async function setTelegramLanguage(db: Queryable, telegramUserId: number,
   await db.execute(sql`
     update applicants set language = ${language}
     where language <> ${language} and id in ${boundApplicantIds(telegramUserId)}`);
-}
-
-/** Staff link a Telegram account to one application only (the applicant's other ones stay hidden). */
-export async function linkTelegramToApplication(
-  db: Queryable,
-  input: { applicationId: number; telegramUserId: number; actor: Actor },
-): Promise<void> {
-  await db.transaction(async (tx) => {
-    const inserted = await tx
-      .insert(applicationTelegramLinks)
-      .values({
-        applicationId: input.applicationId,
-        telegramUserId: input.telegramUserId,
-        source: input.actor.type === 'staff' ? 'staff' : 'submitted',
-      })
-      .onConflictDoNothing()
-      .returning({ id: applicationTelegramLinks.id });
-    if (inserted.length) {
-      await audit(tx, input.actor, {
-        action: 'application.telegram_link',
-        entity: 'application',
-        entityId: input.applicationId,
-        data: { telegramUserId: input.telegramUserId },
-      });
-    }
-  });
-}
-
-export interface TelegramSubmission {
-  input: ApplicationInput;
-  telegramUserId: number;
-  /** Files the parent sent during the conversation, attached once the application exists. */
-  documents?: { kind: DocumentKind; fileName: string | null; bytes: Uint8Array }[];
-  policy: Policy;
-  now?: Date;
-}
-
-export type TelegramSubmitResult = SubmitResult & {
-  /** Whether this account may see the application (false: another family's active application). */
-  visible: boolean;
-  position: number | null;
-  /** Documents that could not be attached (type or size), by kind. */
-  rejectedDocuments: DocumentKind[];
-  /** A right claimed without its proof: when the proof is due (core/priority-claims.ts). */
-  proofDueAt: Date | null;
-};
-
-/**
- * Submits an application made in the bot. The applicant record is this account's own claim of
- * the IIN (core/applications.ts applicantFor): a parent applying for themselves is bound to the
- * account, one acting by power of attorney is not (the account is the representative's). Always
- * records that this account submitted this application; attaches the files; and, since the bot
- * shows the registration notice at once, records the registration notification as delivered in
- * the chat instead of sending it again.
- */
-export async function submitFromTelegram(db: Queryable, s: TelegramSubmission): Promise<TelegramSubmitResult> {
-  const now = s.now ?? new Date();
-  const input: ApplicationInput = {
-    ...s.input,
-    channel: 'bot',
-    applicant: { ...s.input.applicant, telegramUserId: s.input.representative ? null : s.telegramUserId },
-  };
-  // One transaction: the application, its Telegram link and its files are kept together or not at all.
-  return db.transaction(async (tx) => submitInTransaction(tx, s, input, now));
-}
-
-async function submitInTransaction(db: Tx, s: TelegramSubmission, input: ApplicationInput, now: Date): Promise<TelegramSubmitResult> {
-  const result = await submitApplication(db, input, { type: 'parent', id: null }, s.policy, now);
-  if (!result.created) {
-    return {
-      ...result,
-      visible: await canSeeApplication(db, s.telegramUserId, result.application.id),
-      position: null,
-      rejectedDocuments: [],
-      proofDueAt: null,
-    };
-  }
-  const app = result.application;
-  const actor: Actor = { type: 'parent', id: app.applicantId };
-  await linkTelegramToApplication(db, { applicationId: app.id, telegramUserId: s.telegramUserId, actor });
-  const rejected: DocumentKind[] = [];
-  for (const doc of s.documents ?? []) {
-    try {
-      await attachDocument(db, { applicationId: app.id, kind: doc.kind, fileName: doc.fileName, bytes: doc.bytes, actor, policy: s.policy, now });
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      rejected.push(doc.kind);
-    }
-  }
-  // A right claimed without its proof (sent later, or refused above): the proof is awaited.
-  const proofAttached = (s.documents ?? []).some((d) => d.kind === 'priority_proof' && !rejected.includes('priority_proof'));
-  const proofDueAt = app.priorityCategory !== 'none' && !proofAttached ? await awaitPriorityProof(db, { applicationId: app.id, actor, policy: s.policy, now }) : null;
-  await db
-    .update(notifications)
-    .set({ status: 'sent', sentAt: now, lastError: 'delivered in the chat with the registration notice' })
-    .where(and(eq(notifications.applicationId, app.id), eq(notifications.kind, 'status_register'), eq(notifications.status, 'pending')));
-  const position = (await getPositions(db, [app.id], s.policy)).get(app.id)?.position ?? null;
-  return { ...result, visible: true, position, rejectedDocuments: rejected, proofDueAt };
-}
-
-/** The parent withdraws their application from the bot (status machine: parent may withdraw any active one). */
-export async function withdrawByParent(
-  db: Queryable,
-  input: { telegramUserId: number; applicationId: number; policy: Policy; now?: Date },
-): Promise<Application> {
-  await assertCanSee(db, input.telegramUserId, input.applicationId);
-  const [owner] = await rowsOf<{ applicant_id: number }>(
-    db,
-    sql`select applicant_id from applications where id = ${input.applicationId}`,
-  );
-  const actor = { type: 'parent' as const, id: owner?.applicant_id ?? null };
-  const now = input.now ?? new Date();
-  return db.transaction(async (tx) => {
-    // A seat held by an offer or referral is freed with the withdrawal, not at its deadline.
-    await declineLiveReferral(tx, { applicationId: input.applicationId, actor, policy: input.policy, now });
-    return transition(tx, {
-      applicationId: input.applicationId,
-      event: 'withdraw',
-      actor,
-      reason: 'parent_request',
-      data: { channel: 'bot', telegramUserId: input.telegramUserId },
-      policy: input.policy,
-      now,
-    });
-  });
-}
-
-/** The parent accepts or turns down an offered place from the bot (core/referrals.ts does the rest). */
-export async function answerOfferByParent(
-  db: Queryable,
-  input: { telegramUserId: number; applicationId: number; accept: boolean; policy: Policy; signingKey: SigningKey; now?: Date },
-): Promise<Referral> {
-  await assertCanSee(db, input.telegramUserId, input.applicationId);
-  const referral = await liveReferralOf(db, input.applicationId);
-  if (!referral || referral.status !== 'offered') {
-    throw new IllegalTransitionError(referral?.status ?? 'none', input.accept ? 'confirm' : 'decline');
-  }
-  const [owner] = await rowsOf<{ applicant_id: number }>(db, sql`select applicant_id from applications where id = ${input.applicationId}`);
-  const action = { referralId: referral.id, actor: { type: 'parent' as const, id: owner?.applicant_id ?? null }, policy: input.policy, ...(input.now ? { now: input.now } : {}) };
-  return input.accept ? confirmOffer(db, { ...action, signingKey: input.signingKey }) : declineOffer(db, action);
 }
