@@ -295,7 +295,7 @@ export async function openQueueCodesOf(db: Queryable, applicationIds: readonly n
 }
 
 /**
- * The same for applications read with their queue and code (core/parents.ts): only those shown
+ * The same for applications read with their queue and code (core/parent-view.ts): only those shown
  * without a code yet cost a query, so looking again at "My applications" costs none.
  */
 export async function openQueueCodesFor(

@@ -2,7 +2,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { isDatabaseUnavailable } from '../../core/errors.ts';
-import { applicationsRoutes } from './applications.ts';
+import { applicationsRoutes } from './applications/index.ts';
 import { auditLogRoutes } from './audit-log.ts';
 import { authRoutes, requireSession } from './auth.ts';
 import { botPreviewRoutes } from './bot-preview.ts';

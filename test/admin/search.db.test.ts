@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf, type Database } from '../../db/client.ts';
 import { applications } from '../../db/schema/index.ts';
-import { applicationsList } from '../../admin/server/applications.ts';
+import { applicationsList } from '../../admin/server/applications/list.ts';
 import { submitApplication } from '../../core/applications.ts';
 import { defaultPolicy, type Policy } from '../../core/policy.ts';
 import { openTestDatabase } from '../support/db.ts';

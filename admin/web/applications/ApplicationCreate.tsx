@@ -20,10 +20,12 @@ import {
   useNotify,
   useRedirect,
   useTranslate,
+  type RaRecord,
   type Validator,
 } from 'react-admin';
 import { formatDay } from '../../../core/format.ts';
 import { normalizeIin, parseIin } from '../../../core/iin.ts';
+import type { DuplicateResponse, IntakeResponse } from '../../shared/api-types.ts';
 import { CATEGORIES, LANGUAGES } from '../common/enums.ts';
 import { bilingual, useLocale } from '../common/fields.tsx';
 import { DistrictInput, EnumInput } from '../common/inputs.tsx';
@@ -100,14 +102,8 @@ function Kindergartens() {
   );
 }
 
-/** The intake's answer (admin/server/applications.ts): a hidden duplicate carries no id or number. */
-type IntakeAnswer = {
-  id: number;
-  duplicate?: boolean;
-  visible?: boolean;
-  number?: string;
-  elsewhere?: { district: { nameKk: string; nameRu: string } | null };
-};
+/** The intake's answer: a hidden duplicate carries no id or number. */
+type IntakeAnswer = IntakeResponse;
 
 /** Another district's duplicate is named by its district only. */
 function ChildIinCheck() {
@@ -116,12 +112,12 @@ function ChildIinCheck() {
   const iin = normalizeIin(String(useWatch<IntakeForm, 'child.iin'>({ name: 'child.iin' }) ?? ''));
   const parsed = parseIin(iin);
   const valid = parsed.ok;
-  const [answer, setAnswer] = useState<{ iin: string; body: IntakeAnswer | { duplicate: false } } | null>(null);
+  const [answer, setAnswer] = useState<{ iin: string; body: DuplicateResponse } | null>(null);
   useEffect(() => {
     if (!valid) return;
     let live = true;
     httpClient(`${API}/applications/duplicate?childIin=${iin}`)
-      .then(({ json }) => live && setAnswer({ iin, body: json as IntakeAnswer }))
+      .then(({ json }) => live && setAnswer({ iin, body: json as DuplicateResponse }))
       // The check is a courtesy: Save asks the API again and shows its answer.
       .catch(() => undefined);
     return () => {
@@ -172,7 +168,9 @@ export function ApplicationCreate() {
       title="admin.applications.intake"
       transform={toRequest as never}
       mutationOptions={{
-        onSuccess: (data: IntakeAnswer) => {
+        onSuccess: (record: RaRecord) => {
+          // react-admin types a create's answer as a record; a hidden duplicate has no id.
+          const data = record as unknown as IntakeAnswer;
           if (data.duplicate && !data.visible) {
             // Another district's application: the API names only its district, to send the parent there.
             const district = data.elsewhere?.district;

@@ -3,7 +3,7 @@ import { useLocation } from 'react-router-dom';
 import { ListButton, Show, TopToolbar, useRecordContext, useTranslate } from 'react-admin';
 import { PrintButtons } from '../common/print.tsx';
 import { bilingual, formatDate, HeadRow, Line, Section, StatusChip, useLocale } from '../common/fields.tsx';
-import type { ApplicationDetail } from '../../../core/application-view.ts';
+import type { ApplicationDetailResponse } from '../../shared/api-types.ts';
 import { maskedPhone } from './format.ts';
 import { PriorityButton, RefuseButton, VerifyButton } from './actions.tsx';
 import { Documents } from './Documents.tsx';
@@ -38,21 +38,7 @@ function AfterIntake() {
   );
 }
 
-/** An identity claim as the API sends it: applications outside the user's districts only counted. */
-type Claim = ApplicationDetail['identityClaims'][number] & { applicationsElsewhere: number };
-
-type Rec = ApplicationDetail['application'] &
-  Omit<ApplicationDetail, 'application' | 'identityClaims'> & {
-    id: number;
-    identityClaims: Claim[];
-    actions: { verify: boolean; refuse: boolean; priority: boolean; approvePriority: boolean; downloadDocuments: boolean; uploadDocuments: boolean };
-    secondApproval: { firstApproverId: number; firstApproverName: string | null; at: string } | null;
-    certificateWarning:
-      | { kind: 'lapses_before_verification'; validUntil: string; verifiedBy: string; days: number }
-      | { kind: 'renew'; validUntil: string; sendBy: string; days: number }
-      | null;
-    telegramUnreachable: { reason: string; since: string } | null;
-  };
+type Rec = ApplicationDetailResponse;
 
 function Header() {
   const r = useRecordContext<Rec>();

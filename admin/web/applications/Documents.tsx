@@ -4,21 +4,12 @@ import { useState } from 'react';
 import { Button, useDataProvider, useNotify, useRecordContext, useRefresh, useTranslate } from 'react-admin';
 import { DOCUMENT_KINDS } from '../common/enums.ts';
 import { formatDate, useLocale } from '../common/fields.tsx';
+import type { ApplicationDetailResponse } from '../../shared/api-types.ts';
 import type { PanelDataProvider } from '../providers/data-provider.ts';
 import { errorMessage } from '../providers/http.ts';
 import { Section } from '../common/fields.tsx';
 
-type Doc = {
-  id: number;
-  kind: string;
-  fileName: string | null;
-  mimeType: string;
-  size: number;
-  verification: string;
-  verificationNote: string | null;
-  verifiedAt: string | null;
-  createdAt: string;
-};
+type Doc = ApplicationDetailResponse['documents'][number];
 
 function Preview({ doc }: { doc: Doc }) {
   const url = `/api/documents/${doc.id}/content`;

@@ -3,6 +3,7 @@ import { DateTimeInput, Datagrid, FunctionField, Link, List, NumberInput, Select
 import { useActionLabel, useReasonLabel } from '../applications/ApplicationShow.tsx';
 import { choices } from '../common/enums.ts';
 import { DateTimeField } from '../common/fields.tsx';
+import type { AuditLogRow } from '../../shared/api-types.ts';
 
 const ENTITIES = ['application', 'document', 'referral', 'staff_user', 'kindergarten', 'group', 'lookup', 'allocation_round'];
 
@@ -34,16 +35,7 @@ function Actor(_props: { source?: string; label?: string; sortable?: boolean }) 
   );
 }
 
-interface Row {
-  entity: string;
-  entityId: number | null;
-  fromState: string | null;
-  toState: string | null;
-  applicationNumber: string | null;
-  childName: string | null;
-  comment: string | null;
-  data: Record<string, unknown> | null;
-}
+type Row = AuditLogRow;
 
 function useSubject() {
   const translate = useTranslate();

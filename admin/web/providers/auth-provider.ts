@@ -1,18 +1,9 @@
 /** The API decides everything; the panel keeps the user only to show the right menus and buttons. */
 import { HttpError, type AuthProvider } from 'react-admin';
+import type { Me } from '../../shared/api-types.ts';
 import { API, get, httpClient, post, setCsrfToken } from './http.ts';
 
-export interface Me {
-  id: number;
-  login: string;
-  fullName: string;
-  roles: string[];
-  districtIds: number[];
-  language: 'kk' | 'ru';
-  mustChangePassword: boolean;
-  permissions: string[];
-  csrfToken: string;
-}
+export type { Me };
 
 let me: Me | null = null;
 let pending: Promise<Me | null> | null = null;

@@ -1,7 +1,6 @@
 import simpleRestProvider from 'ra-data-simple-rest';
 import type { DataProvider } from 'react-admin';
-import type { LookupAnswer as CoreLookupAnswer } from '../../../core/lookup.ts';
-import type { PreviewMessage } from '../../server/bot-preview.ts';
+import type { BotPreviewResponse, DashboardResponse, LookupResponse } from '../../shared/api-types.ts';
 import { API, get, httpClient, post, upload } from './http.ts';
 
 const base = simpleRestProvider(API, httpClient);
@@ -15,7 +14,10 @@ export interface PanelDataProvider extends DataProvider {
   roundRules(): Promise<RoundRules>;
 }
 
-/** The server answers 400 to a shorter name search (admin/server/applications.ts). */
+/**
+ * The applications' search box looks a name up from 3 letters (MIN_NAME_SEARCH of
+ * admin/server/applications/list.ts; the server answers 400 to less). An IIN or a number is longer.
+ */
 export const MIN_NAME_SEARCH = 3;
 export const isShortSearch = (q: unknown): boolean => typeof q === 'string' && q.trim() !== '' && [...q.trim().replace(/\s+/g, ' ')].length < MIN_NAME_SEARCH;
 
@@ -46,35 +48,9 @@ export interface RoundRules {
   generalPerBeneficiary: number;
 }
 
-/** A server type as it arrives here over JSON: its dates are ISO strings. */
-export type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
-
-export type LookupAnswer = Json<CoreLookupAnswer>;
-
-export interface LookupResponse {
-  kind: 'iin' | 'number';
-  results: LookupAnswer[];
-}
-
-export interface Dashboard {
-  districtIds: number[] | null;
-  queue: {
-    total: number;
-    byDistrict: { key: number; n: number }[];
-    byBirthYear: { key: number; n: number }[];
-    byLanguage: { key: 'kk' | 'ru'; n: number }[];
-    byList: { key: number; n: number }[];
-  };
-  applicationsToday: number;
-  awaitingVerification: { submitted: number; priority: number; documents: number };
-  secondApproval: { waiting: number; oldestAt: string | null };
-  deadline: { minutes: number; results: number; within: number; overdue: number; share: number | null };
-  quality: { responses: number; indicators: { key: string; responses: number; share: number | null }[] };
-  perDay: { day: string; channel: string; n: number }[];
-}
-
-export type BotMessage = PreviewMessage;
-
-export interface BotPreviewResponse {
-  messages: BotMessage[];
-}
+export type { BotPreviewResponse, LookupResponse };
+export type Dashboard = DashboardResponse;
+/** One answer of the call-centre look-up. */
+export type LookupAnswer = LookupResponse['results'][number];
+/** One message the parent bot sent in the preview. */
+export type BotMessage = BotPreviewResponse['messages'][number];

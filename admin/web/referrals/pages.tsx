@@ -23,6 +23,7 @@ import { BilingualField, DateTimeField, EnumField, StatusChip } from '../common/
 import { DistrictInput, EnumInput } from '../common/inputs.tsx';
 import { PrintButtons, PrintIconButton } from '../common/print.tsx';
 import type { PanelDataProvider } from '../providers/data-provider.ts';
+import type { ReferralRecord } from '../../shared/api-types.ts';
 import { errorMessage } from '../providers/http.ts';
 
 const filters = [
@@ -30,8 +31,8 @@ const filters = [
   <DistrictInput key="districtId" alwaysOn />,
 ];
 
-type PrintableReferral = { id: number; number: string | null; status: string; parentLanguage: 'kk' | 'ru' };
-/** It keeps its document after enrolment, for the record. */
+type PrintableReferral = Pick<ReferralRecord, 'id' | 'number' | 'status' | 'parentLanguage'>;
+/** A referral has a document once it is issued (it keeps it after enrolment, for the record). */
 const printable = (r: PrintableReferral | undefined) => !!r?.number && (r.status === 'issued' || r.status === 'enrolled');
 const referralPdf = (r: { id: number }) => `/api/referrals/${r.id}/pdf`;
 

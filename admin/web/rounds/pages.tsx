@@ -29,7 +29,7 @@ import {
   useTranslate,
 } from 'react-admin';
 import { allocationRounds } from '../../../db/schema/referrals.ts';
-import type { RoundOfferRow, RoundSkippedRow } from '../../server/rounds.ts';
+import type { RoundRecord as RoundDetail } from '../../shared/api-types.ts';
 import { bilingual, DateTimeField, formatDate, HeadRow, Line, Section, useLocale } from '../common/fields.tsx';
 import { DistrictInput, EnumInput } from '../common/inputs.tsx';
 import type { PanelDataProvider, RoundRules } from '../providers/data-provider.ts';
@@ -38,24 +38,9 @@ import { errorMessage } from '../providers/http.ts';
 const ROUND_STATUSES = allocationRounds.status.enumValues;
 type RoundStatus = (typeof ROUND_STATUSES)[number];
 
-interface RoundRecord {
-  id: number;
-  districtId: number;
-  districtNameKk: string;
-  districtNameRu: string;
-  status: RoundStatus;
-  createdAt: string;
-  createdByName: string | null;
-  committedAt: string | null;
-  seats: number;
-  children: number;
-  skipped: number;
-  dropped: number;
-  offered?: number;
-  offers?: RoundOfferRow[];
-  skippedChildren?: RoundSkippedRow[];
-  droppedChildren?: { applicationId: number; number: string | null; childName: string | null; reason: string }[];
-}
+/** A round of the list, or of /api/rounds/:id with its offers and the children left out. */
+type Detailed = 'offered' | 'offers' | 'skippedChildren' | 'droppedChildren';
+type RoundRecord = Omit<RoundDetail, Detailed> & Partial<Pick<RoundDetail, Detailed>>;
 
 const STATUS_COLORS: Record<RoundStatus, 'warning' | 'success' | 'default'> = { preview: 'warning', committed: 'success', discarded: 'default' };
 

@@ -6,16 +6,18 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import type { i18n } from 'i18next';
+import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
-import { applicants, applications, children, districts } from '../../db/schema/index.ts';
-import { audit } from '../../core/audit.ts';
-import { formatDate, formatDateTime } from '../../core/format.ts';
-import { LIST_NAMES, type QueueList } from '../../core/queue.ts';
-import { can, iinFor } from '../../core/permissions.ts';
-import { createI18n } from '../../locales/index.ts';
-import { actorOf, scopeWhere, type ApiContext, type ApiDeps } from './context.ts';
-import { listParams, readListQuery, type ListSpec } from './simple-rest.ts';
-import { languageSchema } from '../../core/input.ts';
+import { applicants, applications, children, districts } from '../../../db/schema/index.ts';
+import { audit } from '../../../core/audit.ts';
+import { formatDate, formatDateTime } from '../../../core/format.ts';
+import { LIST_NAMES, type QueueList } from '../../../core/queue.ts';
+import { can, iinFor } from '../../../core/permissions.ts';
+import { createI18n } from '../../../locales/index.ts';
+import { languageSchema } from '../../../core/input.ts';
+import { actorOf, need, scopeWhere, type ApiDeps, type ApiEnv } from '../context.ts';
+import { listParams, readListQuery } from '../simple-rest.ts';
+import { applicationsList as spec } from './list.ts';
 
 const a = applications;
 const BATCH = 1000;
@@ -50,10 +52,10 @@ function cell(value: unknown): string {
 
 const langSchema = languageSchema.catch('kk');
 
-export function exportHandler(deps: ApiDeps & { i18n?: i18n }, spec: ListSpec) {
+export function exportRoutes(deps: ApiDeps & { i18n?: i18n }) {
   const db = deps.database.db;
   let i18nReady: Promise<i18n> | undefined;
-  return async (c: ApiContext) => {
+  return new Hono<ApiEnv>().get('/export', need('applications.read'), async (c) => {
     const lang = langSchema.parse(c.req.query('lang'));
     const t = (deps.i18n ?? (await (i18nReady ??= createI18n()))).getFixedT(lang);
     const user = c.get('session').user;
@@ -130,5 +132,5 @@ export function exportHandler(deps: ApiDeps & { i18n?: i18n }, spec: ListSpec) {
         if (rows.length < BATCH || out.aborted) break;
       }
     });
-  };
+  });
 }
