@@ -14,6 +14,10 @@ import { changeStatus } from '../../core/status.ts';
 import { openTestDatabase } from '../support/db.ts';
 import { applicationInput, createPlaces, newAdultIin, newChild, type Places } from '../support/factories.ts';
 
+// Names take letters only (core/person-name.ts): a letter tells the racers apart.
+const LETTERS = 'АӘБВГҒДЕЖЗИЙКҚЛМНҢОӨПРСТУҰҮФХҺЦЧШ';
+const tag = (i: number) => `${LETTERS[i % LETTERS.length]}${LETTERS[Math.floor(i / LETTERS.length)]!.toLowerCase()}`;
+
 let database: Database;
 let places: Places;
 
@@ -38,16 +42,16 @@ function racers(child: { iin: string; birthDate: string }): ApplicationInput[] {
       applicant: {
         ...input.applicant,
         iin: newAdultIin(),
-        fullName: `Жарысов Ата-ана ${i}`,
+        fullName: `Жарысов Ата-ана ${tag(i)}`,
         phones: [`+7 701 ${String(1_000_000 + i * 7919).slice(0, 7)}`],
         address: `Алматы, Жарыс көшесі, ${i + 1}`,
         telegramUserId: office ? null : randomInt(1, 2 ** 40),
       },
       representative:
         i % 3 === 0
-          ? { iin: newAdultIin(), fullName: `Сенімхатов Өкіл ${i}`, phone: null, telegramUserId: null, poaNumber: `P-${i}`, poaDate: '2025-01-15', poaIssuer: 'Нотариус' }
+          ? { iin: newAdultIin(), fullName: `Сенімхатов Өкіл ${tag(i)}`, phone: null, telegramUserId: null, poaNumber: `P-${i}`, poaDate: '2025-01-15', poaIssuer: 'Нотариус' }
           : null,
-      child: { iin: child.iin, birthDate: child.birthDate, fullName: `Жарысова Бала ${i}`, birthCertificateNumber: `II-${100000 + i}` },
+      child: { iin: child.iin, birthDate: child.birthDate, fullName: `Жарысова Бала ${tag(i)}`, birthCertificateNumber: `II-${100000 + i}` },
     };
   });
 }
