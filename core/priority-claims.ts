@@ -2,13 +2,14 @@
 import { and, eq, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Queryable, Tx } from '../db/client.ts';
-import { applications, documents, positionChanges, queues } from '../db/schema/index.ts';
+import { applications, documents } from '../db/schema/index.ts';
 import { audit, SYSTEM, type Actor } from './audit.ts';
 import { addDays, endOfLocalDay, localDate, startOfLocalDay } from './calendar.ts';
 import { IllegalTransitionError, NotFoundError, RuleError } from './errors.ts';
 import { scheduleJobs, type JobHandler } from './jobs.ts';
 import { enqueueNotification } from './notifications.ts';
 import type { Policy } from './policy.ts';
+import { recordListMove } from './priority.ts';
 import { queueListOf, type PriorityCategory } from './queue.ts';
 import type { ApplicationStatus } from './status.ts';
 
@@ -112,16 +113,7 @@ export async function changeCategoryByParent(
       .set({ verification: 'rejected', verificationNote: 'category_changed', verifiedAt: now })
       .where(and(eq(documents.applicationId, app.id), eq(documents.kind, 'priority_proof'), ne(documents.verification, 'rejected')))
       .returning({ id: documents.id });
-    if (app.status === 'registered' && list !== app.queueCategory) {
-      const [queue] = await tx.select({ phase: queues.phase }).from(queues).where(eq(queues.id, app.queueId));
-      const phase = queue?.phase ?? 0;
-      const common = { queueId: app.queueId, at: now, reason: 'category_changed' as const, applicationId: app.id };
-      const move = { registeredAt: app.registeredAt, phaseBefore: phase, phaseAfter: phase };
-      await tx.insert(positionChanges).values([
-        { ...common, ...move, category: app.queueCategory, delta: -1 },
-        { ...common, ...move, category: list, delta: 1 },
-      ]);
-    }
+    await recordListMove(tx, app, list, now);
     if (due) await scheduleReminder(tx, app.id, due, now, policy);
     await audit(tx, input.actor, {
       action: 'application.priority_category_changed',

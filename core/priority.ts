@@ -81,16 +81,7 @@ export async function decidePriorityClaim(db: Queryable, input: PriorityDecision
       })
       .where(eq(applications.id, app.id))
       .returning();
-    if (app.status === 'registered' && list !== app.queueCategory) {
-      const [queue] = await tx.select({ phase: queues.phase }).from(queues).where(eq(queues.id, app.queueId));
-      const phase = queue?.phase ?? 0;
-      const common = { queueId: app.queueId, at: now, reason: 'category_changed' as const, applicationId: app.id };
-      const move = { registeredAt: app.registeredAt, phaseBefore: phase, phaseAfter: phase };
-      await tx.insert(positionChanges).values([
-        { ...common, ...move, category: app.queueCategory, delta: -1 },
-        { ...common, ...move, category: list, delta: 1 },
-      ]);
-    }
+    await recordListMove(tx, app, list, now);
     const annulled = input.decision === 'rejected' && awaitsSecondApproval(app) ? app.priorityFirstApproverId : null;
     await audit(tx, input.actor, {
       action: `application.priority_${input.decision}`,
@@ -145,5 +136,26 @@ async function scheduleCertificateJobs(tx: Queryable, app: Application, policy: 
   await scheduleJobs(tx, [
     { kind: CERTIFICATE_REMIND_JOB, payload, runAt: remindAt, dedupeKey: `certificate:${app.id}:remind` },
     { kind: CERTIFICATE_EXPIRE_JOB, payload, runAt: validUntil, dedupeKey: `certificate:${app.id}:expire` },
+  ]);
+}
+
+/**
+ * A waiting child moved to another list by a change of its right: the move is logged as the
+ * position-change reason every parent behind sees.
+ */
+export async function recordListMove(
+  tx: Queryable,
+  app: Pick<typeof applications.$inferSelect, 'id' | 'status' | 'queueId' | 'queueCategory' | 'registeredAt'>,
+  list: number,
+  now: Date,
+): Promise<void> {
+  if (app.status !== 'registered' || list === app.queueCategory) return;
+  const [queue] = await tx.select({ phase: queues.phase }).from(queues).where(eq(queues.id, app.queueId));
+  const phase = queue?.phase ?? 0;
+  const common = { queueId: app.queueId, at: now, reason: 'category_changed' as const, applicationId: app.id };
+  const move = { registeredAt: app.registeredAt, phaseBefore: phase, phaseAfter: phase };
+  await tx.insert(positionChanges).values([
+    { ...common, ...move, category: app.queueCategory, delta: -1 },
+    { ...common, ...move, category: list, delta: 1 },
   ]);
 }
